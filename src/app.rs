@@ -1,0 +1,142 @@
+//! The whole state of the program, as a few sub-states each owned by its own module. Only
+//! `update` mutates it; `ui::draw` reads it. It holds no derived fields: what can be computed
+//! from it (tape entries, layout, market status) is computed where it is needed.
+
+pub mod headlines;
+pub mod health;
+pub mod quotes;
+pub mod reader;
+pub mod tape;
+pub mod update;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+
+use crate::domain::{Article, Instrument};
+use crate::market;
+use crate::message::Viewport;
+use crate::ui::theme::Theme;
+use headlines::HeadlineList;
+use health::SourceHealth;
+use quotes::{Origin, QuoteBoard};
+use reader::Reader;
+use tape::Tape;
+
+/// Which pane the movement keys act on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    List,
+    Reader,
+}
+
+#[derive(Clone, Debug)]
+pub struct App {
+    /// The time of the last message; draw shows ages from this, never from the OS clock.
+    pub now: Timestamp,
+    /// The user's zone for clock times; exchange zones come from `market`.
+    pub tz: TimeZone,
+    pub viewport: Viewport,
+    pub instruments: Vec<Instrument>,
+    pub quotes: QuoteBoard,
+    pub tape: Tape,
+    pub headlines: HeadlineList,
+    /// Full texts by headline id; a headline without one is read from its summary.
+    pub articles: HashMap<String, Article>,
+    pub reader: Reader,
+    pub focus: Focus,
+    pub is_help_open: bool,
+    pub health: health::SourceHealth,
+    /// Chosen once at start (`NO_COLOR`); draw reads it like any other state.
+    pub theme: Theme,
+    pub is_quitting: bool,
+}
+
+impl App {
+    pub fn new(
+        instruments: Vec<Instrument>,
+        quotes: QuoteBoard,
+        headlines: HeadlineList,
+        articles: HashMap<String, Article>,
+        tape: Tape,
+        now: Timestamp,
+        tz: TimeZone,
+    ) -> Self {
+        Self {
+            now,
+            tz,
+            viewport: Viewport::default(),
+            instruments,
+            quotes,
+            tape,
+            headlines,
+            articles,
+            reader: Reader::default(),
+            focus: Focus::default(),
+            is_help_open: false,
+            health: SourceHealth::default(),
+            theme: Theme::colour(),
+            is_quitting: false,
+        }
+    }
+
+    /// The text for the reader: the full article when we have it, else the feed's summary.
+    pub fn selected_article(&self) -> Option<Cow<'_, Article>> {
+        let headline = self.headlines.selected()?;
+        if let Some(article) = self.articles.get(&headline.id) {
+            return Some(Cow::Borrowed(article));
+        }
+        Some(Cow::Owned(Article {
+            title: headline.title.clone(),
+            source: headline.source.clone(),
+            published: headline.published,
+            blocks: headline.summary.clone(),
+        }))
+    }
+
+    /// When the screen would change by itself: a market opening or closing, or a shown age
+    /// ticking over to the next minute. The runtime sleeps until then instead of polling.
+    pub fn next_deadline(&self) -> Option<Timestamp> {
+        let market_change =
+            market::region_statuses(self.instruments.iter().map(|i| i.market), self.now)
+                .into_iter()
+                .filter_map(|status| status.next_change)
+                .min();
+        let age_tick = match self.quotes.origin() {
+            Origin::Snapshot { .. } => None,
+            Origin::Cache { saved_at: since }
+            | Origin::Live {
+                fetched_at: since, ..
+            } => next_minute_of_age(*since, self.now),
+        };
+        [market_change, age_tick].into_iter().flatten().min()
+    }
+}
+
+/// The instant an age shown in whole minutes next changes.
+fn next_minute_of_age(since: Timestamp, now: Timestamp) -> Option<Timestamp> {
+    let age_secs = now.duration_since(since).as_secs().max(0);
+    let next = SignedDuration::from_secs((age_secs / 60 + 1) * 60);
+    since.checked_add(next).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_tick_on_whole_minutes_after_the_update() {
+        let since = Timestamp::from_second(1_000).unwrap();
+        let now = Timestamp::from_second(1_130).unwrap();
+        assert_eq!(
+            next_minute_of_age(since, now),
+            Some(Timestamp::from_second(1_180).unwrap())
+        );
+        assert_eq!(
+            next_minute_of_age(since, since),
+            Some(Timestamp::from_second(1_060).unwrap())
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! The headline list: stories newest first, the selection (held by story id so arriving
+//! headlines never move it), the text filter, the first visible row, and what has been read.
+
+use std::collections::HashSet;
+
+use crate::domain::Headline;
+use crate::message::Step;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HeadlineList {
+    /// Newest first; undated stories after dated ones, in arrival order.
+    items: Vec<Headline>,
+    read: HashSet<String>,
+    selected: Option<String>,
+    filter: String,
+    is_editing_filter: bool,
+    /// First visible row of the filtered list; kept here so scrolling is stable between frames.
+    offset: usize,
+}
+
+impl HeadlineList {
+    pub fn new(items: Vec<Headline>, read: HashSet<String>) -> Self {
+        let mut list = Self {
+            read,
+            ..Self::default()
+        };
+        list.merge(items);
+        list
+    }
+
+    /// Adds new stories and replaces known ones by id, keeping the selection where it was.
+    pub fn merge(&mut self, incoming: Vec<Headline>) {
+        for headline in incoming {
+            match self.items.iter_mut().find(|h| h.id == headline.id) {
+                Some(known) => *known = headline,
+                None => self.items.push(headline),
+            }
+        }
+        // Stable sort: undated stories keep their arrival order at the end.
+        self.items.sort_by(|a, b| {
+            b.published
+                .is_some()
+                .cmp(&a.published.is_some())
+                .then(b.published.cmp(&a.published))
+        });
+        if self.selected.is_none() {
+            self.selected = self.visible().first().map(|h| h.id.clone());
+        }
+    }
+
+    /// Stories passing the filter, in display order.
+    pub fn visible(&self) -> Vec<&Headline> {
+        let needle = self.filter.to_lowercase();
+        self.items
+            .iter()
+            .filter(|h| {
+                needle.is_empty()
+                    || h.title.as_str().to_lowercase().contains(&needle)
+                    || h.source.as_str().to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn selected(&self) -> Option<&Headline> {
+        let id = self.selected.as_deref()?;
+        self.items.iter().find(|h| h.id == id)
+    }
+
+    /// Row of the selection within [`Self::visible`].
+    pub fn selected_row(&self) -> Option<usize> {
+        let id = self.selected.as_deref()?;
+        self.visible().iter().position(|h| h.id == id)
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn is_read(&self, id: &str) -> bool {
+        self.read.contains(id)
+    }
+
+    pub fn read_ids(&self) -> &HashSet<String> {
+        &self.read
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn is_editing_filter(&self) -> bool {
+        self.is_editing_filter
+    }
+
+    /// Returns whether the selection changed.
+    pub fn move_selection(&mut self, step: Step) -> bool {
+        let visible = self.visible();
+        let Some(last) = visible.len().checked_sub(1) else {
+            return false;
+        };
+        let current = self.selected_row();
+        let target = match (step, current) {
+            (Step::First, _) | (Step::Down | Step::Up, None) => 0,
+            (Step::Last, _) => last,
+            (Step::Down, Some(row)) => (row + 1).min(last),
+            (Step::Up, Some(row)) => row.saturating_sub(1),
+        };
+        let id = visible[target].id.clone();
+        let changed = self.selected.as_deref() != Some(id.as_str());
+        self.selected = Some(id);
+        changed
+    }
+
+    /// Returns whether this was news (so the caller knows to save read state).
+    pub fn mark_selected_read(&mut self) -> bool {
+        match self.selected.clone() {
+            Some(id) => self.read.insert(id),
+            None => false,
+        }
+    }
+
+    pub fn start_filter(&mut self) {
+        self.is_editing_filter = true;
+    }
+
+    pub fn push_filter(&mut self, c: char) {
+        self.filter.push(c);
+        self.reselect_visible();
+    }
+
+    pub fn pop_filter(&mut self) {
+        self.filter.pop();
+        self.reselect_visible();
+    }
+
+    pub fn accept_filter(&mut self) {
+        self.is_editing_filter = false;
+    }
+
+    /// Returns whether there was anything to clear.
+    pub fn clear_filter(&mut self) -> bool {
+        let had_filter = self.is_editing_filter || !self.filter.is_empty();
+        self.is_editing_filter = false;
+        self.filter.clear();
+        self.reselect_visible();
+        had_filter
+    }
+
+    /// Keeps the selection inside the filtered list; a hidden selection moves to the first match.
+    /// With nothing matching, the selection stays put so clearing the filter returns to it.
+    fn reselect_visible(&mut self) {
+        if self.selected_row().is_none()
+            && let Some(first) = self.visible().first()
+        {
+            self.selected = Some(first.id.clone());
+        }
+    }
+
+    /// Moves the window the least needed to show the selection in `rows` rows.
+    pub fn scroll_into_view(&mut self, rows: usize) {
+        let count = self.visible().len();
+        let row = self.selected_row().unwrap_or(0);
+        if rows == 0 {
+            return;
+        }
+        if row < self.offset {
+            self.offset = row;
+        } else if row >= self.offset + rows {
+            self.offset = row + 1 - rows;
+        }
+        self.offset = self.offset.min(count.saturating_sub(rows));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sanitize::SafeText;
+    use jiff::Timestamp;
+
+    fn headline(id: &str, title: &str, minute: Option<i64>) -> Headline {
+        Headline {
+            id: id.to_owned(),
+            title: SafeText::new(title),
+            source: SafeText::new("tickertape sample"),
+            published: minute.map(|m| Timestamp::from_second(m * 60).unwrap()),
+            link: None,
+            summary: Vec::new(),
+        }
+    }
+
+    fn ids(list: &HeadlineList) -> Vec<&str> {
+        list.visible().iter().map(|h| h.id.as_str()).collect()
+    }
+
+    #[test]
+    fn newest_first_undated_last_and_first_is_selected() {
+        let list = HeadlineList::new(
+            vec![
+                headline("a", "A", Some(1)),
+                headline("u", "U", None),
+                headline("c", "C", Some(3)),
+            ],
+            HashSet::new(),
+        );
+        assert_eq!(ids(&list), ["c", "a", "u"]);
+        assert_eq!(list.selected().unwrap().id, "c");
+    }
+
+    #[test]
+    fn arriving_headlines_do_not_move_the_selection() {
+        let mut list = HeadlineList::new(
+            vec![headline("a", "A", Some(1)), headline("b", "B", Some(2))],
+            HashSet::new(),
+        );
+        list.move_selection(Step::Down);
+        assert_eq!(list.selected().unwrap().id, "a");
+        list.merge(vec![
+            headline("c", "C", Some(3)),
+            headline("a", "A updated", Some(1)),
+        ]);
+        assert_eq!(list.selected().unwrap().id, "a");
+        assert_eq!(list.selected().unwrap().title.as_str(), "A updated");
+        assert_eq!(ids(&list), ["c", "b", "a"]);
+    }
+
+    #[test]
+    fn moves_stop_at_the_ends() {
+        let mut list = HeadlineList::new(
+            vec![headline("a", "A", Some(1)), headline("b", "B", Some(2))],
+            HashSet::new(),
+        );
+        assert!(!list.move_selection(Step::Up));
+        assert!(list.move_selection(Step::Last));
+        assert!(!list.move_selection(Step::Down));
+        assert_eq!(list.selected().unwrap().id, "a");
+        assert!(list.move_selection(Step::First));
+        assert_eq!(list.selected().unwrap().id, "b");
+    }
+
+    #[test]
+    fn filter_matches_title_or_source_case_insensitively_and_reselects() {
+        let mut list = HeadlineList::new(
+            vec![
+                headline("oil", "Oil slips", Some(2)),
+                headline("ftse", "FTSE falls", Some(1)),
+            ],
+            HashSet::new(),
+        );
+        assert_eq!(list.selected().unwrap().id, "oil");
+        list.start_filter();
+        for c in "ftse".chars() {
+            list.push_filter(c);
+        }
+        assert_eq!(ids(&list), ["ftse"]);
+        assert_eq!(list.selected().unwrap().id, "ftse");
+        list.pop_filter();
+        list.push_filter('x');
+        assert!(list.visible().is_empty());
+        assert!(list.clear_filter());
+        assert_eq!(ids(&list), ["oil", "ftse"]);
+        assert_eq!(list.selected().unwrap().id, "ftse");
+        assert!(!list.clear_filter());
+    }
+
+    #[test]
+    fn read_marks_are_news_once() {
+        let mut list = HeadlineList::new(vec![headline("a", "A", Some(1))], HashSet::new());
+        assert!(!list.is_read("a"));
+        assert!(list.mark_selected_read());
+        assert!(!list.mark_selected_read());
+        assert!(list.is_read("a"));
+    }
+
+    #[test]
+    fn window_follows_the_selection_minimally() {
+        let items = (0..10)
+            .map(|i| headline(&i.to_string(), "T", Some(100 - i)))
+            .collect();
+        let mut list = HeadlineList::new(items, HashSet::new());
+        for _ in 0..5 {
+            list.move_selection(Step::Down);
+        }
+        list.scroll_into_view(3);
+        assert_eq!(list.offset(), 3);
+        list.move_selection(Step::Up);
+        list.scroll_into_view(3);
+        assert_eq!(list.offset(), 3);
+        list.move_selection(Step::First);
+        list.scroll_into_view(3);
+        assert_eq!(list.offset(), 0);
+        list.move_selection(Step::Last);
+        list.scroll_into_view(20);
+        assert_eq!(list.offset(), 0);
+    }
+}

@@ -1,0 +1,207 @@
+//! The reader pane's state (scroll position) and its text layout: an article wrapped to a width
+//! as plain tagged lines. The layout is here, not in `ui::reader`, because update needs the line
+//! count to keep scrolling inside the text.
+
+use jiff::tz::TimeZone;
+
+use crate::domain::{Article, Block};
+use crate::format::time;
+use crate::message::Scroll;
+
+/// What a laid-out line is, so the ui can style it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Meta,
+    Heading,
+    Body,
+    ListItem,
+    Quote,
+    Blank,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReaderLine {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reader {
+    scroll: usize,
+}
+
+impl Reader {
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// A new article starts at its top.
+    pub fn reset(&mut self) {
+        self.scroll = 0;
+    }
+
+    /// Keeps at least one screenful in view: the last line can reach the bottom, not the top.
+    pub fn apply(&mut self, scroll: Scroll, total_lines: usize, page_rows: usize) {
+        let max = total_lines.saturating_sub(page_rows);
+        let page = page_rows.saturating_sub(1).max(1);
+        self.scroll = match scroll {
+            Scroll::Up(n) => self.scroll.saturating_sub(usize::from(n)),
+            Scroll::Down(n) => self.scroll.saturating_add(usize::from(n)),
+            Scroll::PageUp => self.scroll.saturating_sub(page),
+            Scroll::PageDown => self.scroll.saturating_add(page),
+            Scroll::Top => 0,
+            Scroll::Bottom => max,
+        }
+        .min(max);
+    }
+}
+
+/// The article as lines of at most `width` display columns: title, source and date, then
+/// blocks with a blank line between paragraphs.
+pub fn layout(article: &Article, width: usize, tz: &TimeZone) -> Vec<ReaderLine> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    push_wrapped(
+        &mut lines,
+        LineKind::Title,
+        article.title.as_str(),
+        width,
+        "",
+        "",
+    );
+    let meta = match article.published {
+        Some(at) => format!("{} · {}", article.source, time::date_time(at, tz)),
+        None => article.source.to_string(),
+    };
+    push_wrapped(&mut lines, LineKind::Meta, &meta, width, "", "");
+    let mut previous: Option<&Block> = None;
+    for block in &article.blocks {
+        let is_list_run = matches!(
+            (previous, block),
+            (Some(Block::ListItem(_)), Block::ListItem(_))
+        );
+        if !is_list_run {
+            lines.push(ReaderLine {
+                kind: LineKind::Blank,
+                text: String::new(),
+            });
+        }
+        let text = block.text().as_str();
+        match block {
+            Block::Paragraph(_) => push_wrapped(&mut lines, LineKind::Body, text, width, "", ""),
+            Block::Heading(_) => push_wrapped(&mut lines, LineKind::Heading, text, width, "", ""),
+            Block::ListItem(_) => {
+                push_wrapped(&mut lines, LineKind::ListItem, text, width, "• ", "  ");
+            }
+            Block::Quote(_) => push_wrapped(&mut lines, LineKind::Quote, text, width, "│ ", "│ "),
+        }
+        previous = Some(block);
+    }
+    lines
+}
+
+fn push_wrapped(
+    lines: &mut Vec<ReaderLine>,
+    kind: LineKind,
+    text: &str,
+    width: usize,
+    first_indent: &str,
+    indent: &str,
+) {
+    let options = textwrap::Options::new(width)
+        .initial_indent(first_indent)
+        .subsequent_indent(indent);
+    lines.extend(
+        textwrap::wrap(text, options)
+            .into_iter()
+            .map(|line| ReaderLine {
+                kind,
+                text: line.into_owned(),
+            }),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sanitize::SafeText;
+    use unicode_width::UnicodeWidthStr;
+
+    fn article(blocks: Vec<Block>) -> Article {
+        Article {
+            title: SafeText::new("Title"),
+            source: SafeText::new("tickertape sample"),
+            published: Some("2024-06-28T15:40:00Z".parse().unwrap()),
+            blocks,
+        }
+    }
+
+    #[test]
+    fn layout_has_title_meta_and_spaced_paragraphs_with_list_runs_together() {
+        let lines = layout(
+            &article(vec![
+                Block::Paragraph(SafeText::new("one two three four")),
+                Block::ListItem(SafeText::new("first")),
+                Block::ListItem(SafeText::new("second")),
+                Block::Quote(SafeText::new("quoted")),
+            ]),
+            10,
+            &TimeZone::UTC,
+        );
+        let texts: Vec<(LineKind, &str)> =
+            lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                (LineKind::Title, "Title"),
+                (LineKind::Meta, "tickertape"),
+                (LineKind::Meta, "sample"),
+                (LineKind::Meta, "· 28 Jun"),
+                (LineKind::Meta, "2024 15:40"),
+                (LineKind::Blank, ""),
+                (LineKind::Body, "one two"),
+                (LineKind::Body, "three four"),
+                (LineKind::Blank, ""),
+                (LineKind::ListItem, "• first"),
+                (LineKind::ListItem, "• second"),
+                (LineKind::Blank, ""),
+                (LineKind::Quote, "│ quoted"),
+            ]
+        );
+    }
+
+    #[test]
+    fn cjk_lines_never_exceed_the_width() {
+        let text = "恒生指数周五小幅收高，科技股表现分化，地产股继续承压。".repeat(4);
+        let lines = layout(
+            &article(vec![Block::Paragraph(SafeText::new(&text))]),
+            11,
+            &TimeZone::UTC,
+        );
+        assert!(lines.iter().all(|l| l.text.width() <= 11), "{lines:?}");
+        let body: String = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Body)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(body, text);
+    }
+
+    #[test]
+    fn scrolling_stays_within_the_text() {
+        let mut reader = Reader::default();
+        reader.apply(Scroll::PageDown, 100, 20);
+        assert_eq!(reader.scroll(), 19);
+        reader.apply(Scroll::Down(200), 100, 20);
+        assert_eq!(reader.scroll(), 80);
+        reader.apply(Scroll::PageUp, 100, 20);
+        assert_eq!(reader.scroll(), 61);
+        reader.apply(Scroll::Top, 100, 20);
+        assert_eq!(reader.scroll(), 0);
+        reader.apply(Scroll::Bottom, 10, 20);
+        assert_eq!(reader.scroll(), 0);
+        reader.apply(Scroll::Up(3), 100, 20);
+        assert_eq!(reader.scroll(), 0);
+    }
+}

@@ -1,0 +1,222 @@
+//! What a restart remembers: the last good quotes (shown with their age until fresh data
+//! arrives) and which headlines were read. Files are versioned JSON written atomically (temp
+//! file + rename), so a crash mid-write leaves the old file, and a corrupt file is reported and
+//! ignored, never fatal.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::domain::Quote;
+
+/// Bumped when a file's shape changes; an older file is then ignored like a corrupt one.
+const VERSION: u32 = 1;
+const QUOTES_FILE: &str = "quotes.json";
+const STATE_FILE: &str = "state.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("{file}: {detail}")]
+    Corrupt { file: String, detail: String },
+    #[error("{file}: {source}")]
+    Io { file: String, source: io::Error },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuotesFile {
+    version: u32,
+    saved_at: Timestamp,
+    quotes: Vec<Quote>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateFile {
+    version: u32,
+    read: Vec<String>,
+}
+
+/// The last good quotes and when they were saved.
+#[derive(Debug, PartialEq)]
+pub struct CachedQuotes {
+    pub quotes: Vec<Quote>,
+    pub saved_at: Timestamp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `Ok(None)` when there is no cache yet.
+    pub fn load_quotes(&self) -> Result<Option<CachedQuotes>, CacheError> {
+        Ok(self
+            .read::<QuotesFile>(QUOTES_FILE, |f| f.version)?
+            .map(|file| CachedQuotes {
+                quotes: file.quotes,
+                saved_at: file.saved_at,
+            }))
+    }
+
+    pub fn load_read(&self) -> Result<HashSet<String>, CacheError> {
+        Ok(self
+            .read::<StateFile>(STATE_FILE, |f| f.version)?
+            .map(|file| file.read.into_iter().collect())
+            .unwrap_or_default())
+    }
+
+    pub fn save_quotes(&self, quotes: &[Quote], saved_at: Timestamp) -> Result<(), CacheError> {
+        let file = QuotesFile {
+            version: VERSION,
+            saved_at,
+            quotes: quotes.to_vec(),
+        };
+        self.write(QUOTES_FILE, &file)
+    }
+
+    pub fn save_read(&self, read: &[String]) -> Result<(), CacheError> {
+        let file = StateFile {
+            version: VERSION,
+            read: read.to_vec(),
+        };
+        self.write(STATE_FILE, &file)
+    }
+
+    fn read<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        version: impl Fn(&T) -> u32,
+    ) -> Result<Option<T>, CacheError> {
+        let path = self.dir.join(name);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(CacheError::Io {
+                    file: name.to_owned(),
+                    source,
+                });
+            }
+        };
+        let parsed: T = serde_json::from_slice(&bytes).map_err(|error| CacheError::Corrupt {
+            file: name.to_owned(),
+            detail: error.to_string(),
+        })?;
+        match version(&parsed) {
+            VERSION => Ok(Some(parsed)),
+            other => Err(CacheError::Corrupt {
+                file: name.to_owned(),
+                detail: format!("format version {other}, expected {VERSION}"),
+            }),
+        }
+    }
+
+    fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<(), CacheError> {
+        let io_error = |source| CacheError::Io {
+            file: name.to_owned(),
+            source,
+        };
+        fs::create_dir_all(&self.dir).map_err(io_error)?;
+        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(io_error)?;
+        serde_json::to_writer(&mut temp, value).map_err(|e| io_error(e.into()))?;
+        temp.flush().map_err(io_error)?;
+        temp.persist(self.dir.join(name))
+            .map_err(|e| io_error(e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote(symbol: &str, price: f64) -> Quote {
+        Quote {
+            symbol: symbol.to_owned(),
+            price,
+            previous_close: Some(1.0),
+            decimals: 2,
+            currency: None,
+            time: Timestamp::from_second(1_700_000_000).unwrap(),
+            series: vec![Some(1.0), None, Some(2.0)],
+        }
+    }
+
+    #[test]
+    fn quotes_and_read_state_round_trip_and_leave_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("nested"));
+        assert_eq!(cache.load_quotes().unwrap(), None);
+        assert!(cache.load_read().unwrap().is_empty());
+        let saved_at = Timestamp::from_second(1_700_000_100).unwrap();
+        cache
+            .save_quotes(&[quote("^FTSE", 8164.12)], saved_at)
+            .unwrap();
+        cache.save_read(&["a".to_owned(), "b".to_owned()]).unwrap();
+        assert_eq!(
+            cache.load_quotes().unwrap(),
+            Some(CachedQuotes {
+                quotes: vec![quote("^FTSE", 8164.12)],
+                saved_at
+            })
+        );
+        assert_eq!(
+            cache.load_read().unwrap(),
+            HashSet::from(["a".to_owned(), "b".to_owned()])
+        );
+        let mut names: Vec<_> = fs::read_dir(cache.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["quotes.json", "state.json"]);
+    }
+
+    #[test]
+    fn corrupt_and_foreign_version_files_are_errors_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_owned());
+        fs::write(
+            dir.path().join(QUOTES_FILE),
+            b"{\"version\":1,\"saved_at\":",
+        )
+        .unwrap();
+        let error = cache.load_quotes().unwrap_err();
+        assert!(
+            matches!(&error, CacheError::Corrupt { file, .. } if file == QUOTES_FILE),
+            "{error}"
+        );
+        fs::write(dir.path().join(STATE_FILE), b"{\"version\":9,\"read\":[]}").unwrap();
+        assert_eq!(
+            cache.load_read().unwrap_err().to_string(),
+            "state.json: format version 9, expected 1"
+        );
+    }
+
+    #[test]
+    fn escape_sequences_in_a_tampered_cache_are_defused() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_owned());
+        let text = r#"{"version":1,"saved_at":"2024-06-28T21:00:00Z","quotes":[{"symbol":"X","price":1.0,"previous_close":null,"decimals":2,"currency":"\u001b[31mGBP","time":"2024-06-28T21:00:00Z"}]}"#;
+        fs::write(dir.path().join(QUOTES_FILE), text).unwrap();
+        let cached = cache.load_quotes().unwrap().unwrap();
+        assert_eq!(
+            cached.quotes[0].currency.as_ref().unwrap().as_str(),
+            "[31mGBP"
+        );
+    }
+}

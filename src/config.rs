@@ -1,0 +1,1060 @@
+//! The user's settings, and everything about where they live. A mistake in the file must stop
+//! the program with the file, line and column of the mistake, never be half-applied or ignored,
+//! so every key is checked here once and the rest of the program gets plain, valid values.
+//!
+//! Owns [`Config`], [`ConfigError`], the defaults (the bundled `assets/default-config.toml`, so the
+//! file `--init-config` writes and the built-in defaults cannot drift apart), the XDG paths and
+//! `--init-config`. Never touches the terminal: callers decide how to report errors.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Unexpected, Visitor};
+use toml::Spanned;
+use url::Url;
+
+use crate::domain::Instrument;
+use crate::market::Market;
+use crate::sanitize::SafeText;
+
+/// The commented default file: written by `--init-config`, and parsed as the base every user
+/// file is laid over.
+pub const DEFAULT_CONFIG_TEXT: &str = include_str!("../assets/default-config.toml");
+
+/// Shown as the file name should the bundled text itself ever be wrong.
+const BUILT_IN: &str = "<built-in default config>";
+
+/// A day: longer refresh periods are surely a typo, and huge ones overflow timer arithmetic.
+const MAX_REFRESH_SECS: i64 = 86_400;
+const MAX_SYMBOL_CHARS: usize = 32;
+const MARKET_NAMES: &str =
+    "london, new-york, xetra, paris, tokyo, hong-kong, fx, crypto, cme-futures";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub quotes: QuotesConfig,
+    pub news: NewsConfig,
+    pub ticker: TickerConfig,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotesConfig {
+    /// Tried in order; each is an http(s) URL without a trailing `/`, so paths can be appended.
+    pub base_urls: Vec<String>,
+    pub refresh: Duration,
+    /// Never empty, symbols unique, in the order the user listed them.
+    pub instruments: Vec<Instrument>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewsConfig {
+    pub refresh: Duration,
+    pub max_items: usize,
+    /// May be empty: the user turned news off.
+    pub feeds: Vec<Feed>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feed {
+    pub name: SafeText,
+    /// A valid http(s) URL, normalised by the `url` crate.
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TickerConfig {
+    pub speed_cols_per_sec: u8,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // The unit test `default_text_parses_to_documented_defaults` proves this cannot fail.
+        defaults().expect("the bundled default config is valid")
+    }
+}
+
+/// Loaded config and the file it came from (None = built-in defaults because the default path
+/// did not exist).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Line and column are 1-based; the column counts characters, not bytes.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}: no such config file", path.display())]
+    Missing { path: PathBuf },
+    #[error("{}: already exists; not overwriting it", path.display())]
+    Exists { path: PathBuf },
+    #[error("no config directory: set XDG_CONFIG_HOME or HOME")]
+    NoHome,
+}
+
+/// `explicit` is `--config PATH`, which must exist: a typo there should not silently fall back
+/// to defaults. Without it the default path is read if it exists; nothing is ever written.
+///
+/// # Errors
+/// [`ConfigError::Missing`] for a missing explicit file, [`ConfigError::NoHome`] when there is
+/// no default path, [`ConfigError::Io`] when the file cannot be read, and
+/// [`ConfigError::Invalid`] for any mistake in it.
+pub fn load(
+    explicit: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<OsString>,
+) -> Result<Loaded, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => default_config_path(env).ok_or(ConfigError::NoHome)?,
+    };
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(Loaded {
+            config: parse(&text, &path)?,
+            path: Some(path),
+        }),
+        Err(err) if err.kind() == io::ErrorKind::NotFound && explicit.is_none() => Ok(Loaded {
+            config: defaults()?,
+            path: None,
+        }),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Err(ConfigError::Missing { path }),
+        Err(source) => Err(ConfigError::Io { path, source }),
+    }
+}
+
+/// Pure, so tests and fuzzers can feed it any text; `path` only labels errors.
+///
+/// # Errors
+/// [`ConfigError::Invalid`], naming the line and column of the first mistake.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let user = Layer::parse(&Source { text, path })?;
+    let built_in = Source {
+        text: DEFAULT_CONFIG_TEXT,
+        path: Path::new(BUILT_IN),
+    };
+    let base = Layer::parse(&built_in)?;
+    (user.over(base).complete()).ok_or_else(|| built_in.invalid(0..0, "a default is missing"))
+}
+
+fn defaults() -> Result<Config, ConfigError> {
+    parse("", Path::new(BUILT_IN))
+}
+
+/// `$XDG_CONFIG_HOME/tickertape/config.toml`, else `$HOME/.config/tickertape/config.toml`.
+/// Per the XDG spec an empty or relative `XDG_CONFIG_HOME` is ignored.
+pub fn default_config_path(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    base_dir(env, "XDG_CONFIG_HOME", ".config").map(|dir| dir.join("tickertape/config.toml"))
+}
+
+/// `$XDG_CACHE_HOME/tickertape`, else `$HOME/.cache/tickertape`, by the same rules.
+pub fn cache_dir(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    base_dir(env, "XDG_CACHE_HOME", ".cache").map(|dir| dir.join("tickertape"))
+}
+
+/// Relative values are ignored for HOME too: a path that moves with the working directory
+/// would scatter files around.
+fn base_dir(
+    env: &dyn Fn(&str) -> Option<OsString>,
+    xdg_var: &str,
+    home_subdir: &str,
+) -> Option<PathBuf> {
+    let absolute = |var: &str| env(var).map(PathBuf::from).filter(|dir| dir.is_absolute());
+    absolute(xdg_var).or_else(|| absolute("HOME").map(|home| home.join(home_subdir)))
+}
+
+/// Refuses to overwrite: the existing file is probably the user's edited one.
+///
+/// # Errors
+/// [`ConfigError::Exists`] if `path` exists, else [`ConfigError::Io`] if it cannot be written.
+pub fn init_config(path: &Path) -> Result<(), ConfigError> {
+    let io_error = |source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        fs::create_dir_all(parent).map_err(io_error)?;
+    }
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(ConfigError::Exists {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(err) => return Err(io_error(err)),
+    };
+    file.write_all(DEFAULT_CONFIG_TEXT.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|err| {
+            // A half-written file would be refused by the next --init-config and fail to parse.
+            let _ = fs::remove_file(path);
+            io_error(err)
+        })
+}
+
+/// The text being checked, so every error can name its file, line and column.
+struct Source<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Source<'_> {
+    fn invalid(&self, span: Range<usize>, message: impl fmt::Display) -> ConfigError {
+        let (line, column) = self.line_column(span.start);
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            // Messages can quote the file's text (an unknown key, say), which may hold escapes.
+            message: SafeText::new(&message.to_string()).to_string(),
+        }
+    }
+
+    fn bounded<T: TryFrom<i64>>(
+        &self,
+        value: &Spanned<WholeNumber>,
+        key: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<T, ConfigError> {
+        let got = value.get_ref().0;
+        let limit = if got < min {
+            format!("at least {min}")
+        } else if got > max {
+            format!("at most {max}")
+        } else if let Ok(ok) = T::try_from(got) {
+            return Ok(ok);
+        } else {
+            format!("between {min} and {max}")
+        };
+        Err(self.invalid(value.span(), format!("{key} must be {limit} (got {got})")))
+    }
+
+    fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<Url, ConfigError> {
+        let text = value.get_ref();
+        let url = Url::parse(text).map_err(|err| {
+            self.invalid(
+                value.span(),
+                format!("{key} {text:?} is not a valid URL ({err})"),
+            )
+        })?;
+        if matches!(url.scheme(), "http" | "https") {
+            Ok(url)
+        } else {
+            let message = format!("{key} {text:?} must start with http:// or https://");
+            Err(self.invalid(value.span(), message))
+        }
+    }
+
+    /// Names are shown on screen, so they pass the sanitiser; one that is blank after it would
+    /// leave an unlabelled gap on the tape.
+    fn name(&self, value: &Spanned<String>, what: &str) -> Result<SafeText, ConfigError> {
+        let name = SafeText::new(value.get_ref().trim());
+        if name.as_str().trim().is_empty() {
+            return Err(self.invalid(value.span(), format!("{what} must not be empty")));
+        }
+        Ok(name)
+    }
+
+    fn instruments(&self, list: Spanned<Vec<RawSymbol>>) -> Result<Vec<Instrument>, ConfigError> {
+        if list.get_ref().is_empty() {
+            let message = "quotes.symbols must list at least one instrument";
+            return Err(self.invalid(list.span(), message));
+        }
+        let mut first_seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut instruments = Vec::with_capacity(list.get_ref().len());
+        for raw in list.into_inner() {
+            let (symbol, span) = (raw.symbol.get_ref(), raw.symbol.span());
+            let problem = if symbol.is_empty() {
+                Some("symbol must not be empty".to_owned())
+            } else if !symbol.chars().all(|c| c.is_ascii_graphic()) {
+                Some(format!(
+                    "symbol {symbol:?} must be printable ASCII with no spaces"
+                ))
+            } else if symbol.len() > MAX_SYMBOL_CHARS {
+                Some(format!(
+                    "symbol {symbol:?} is longer than {MAX_SYMBOL_CHARS} characters"
+                ))
+            } else if let Some(first) = first_seen.get(symbol) {
+                let (line, _) = self.line_column(first.start);
+                Some(format!(
+                    "symbol {symbol:?} is listed twice (first on line {line})"
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(self.invalid(span, problem));
+            }
+            let name = self.name(&raw.name, &format!("name of {symbol:?}"))?;
+            let market = match &raw.market {
+                None => Market::for_symbol(symbol),
+                Some(market) => Market::from_name(market.get_ref()).ok_or_else(|| {
+                    let message = format!(
+                        "market {:?} is not known; use one of: {MARKET_NAMES}",
+                        market.get_ref()
+                    );
+                    self.invalid(market.span(), message)
+                })?,
+            };
+            first_seen.insert(symbol.clone(), span);
+            instruments.push(Instrument {
+                symbol: raw.symbol.into_inner(),
+                name,
+                market,
+            });
+        }
+        Ok(instruments)
+    }
+
+    /// 1-based; columns count characters, as editors show them, not bytes.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let (mut line, mut column) = (1, 1);
+        for (_, c) in self.text.char_indices().take_while(|(at, _)| *at < offset) {
+            if c == '\n' {
+                (line, column) = (line + 1, 1);
+            } else {
+                column += 1;
+            }
+        }
+        (line, column)
+    }
+}
+
+/// One file's validated values; `None` where the file does not set the key.
+#[derive(Default)]
+struct Layer {
+    base_urls: Option<Vec<String>>,
+    quotes_refresh: Option<Duration>,
+    instruments: Option<Vec<Instrument>>,
+    news_refresh: Option<Duration>,
+    max_items: Option<usize>,
+    feeds: Option<Vec<Feed>>,
+    speed: Option<u8>,
+}
+
+impl Layer {
+    fn parse(src: &Source) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(src.text)
+            .map_err(|err| src.invalid(err.span().unwrap_or(0..0), err.message()))?;
+        let (quotes, news) = (raw.quotes.unwrap_or_default(), raw.news.unwrap_or_default());
+        let secs = |value: &Spanned<WholeNumber>, key, min| {
+            src.bounded(value, key, min, MAX_REFRESH_SECS)
+                .map(Duration::from_secs)
+        };
+        Ok(Self {
+            base_urls: quotes
+                .base_url
+                .map(|urls| base_urls(src, urls))
+                .transpose()?,
+            quotes_refresh: (quotes.refresh_secs.as_ref())
+                .map(|value| secs(value, "quotes.refresh_secs", 5))
+                .transpose()?,
+            instruments: quotes
+                .symbols
+                .map(|list| src.instruments(list))
+                .transpose()?,
+            news_refresh: (news.refresh_secs.as_ref())
+                .map(|value| secs(value, "news.refresh_secs", 60))
+                .transpose()?,
+            max_items: (news.max_items.as_ref())
+                .map(|value| src.bounded(value, "news.max_items", 1, 5000))
+                .transpose()?,
+            feeds: (news.feeds.as_ref())
+                .map(|feeds| feeds.iter().map(|feed| feed_from(src, feed)).collect())
+                .transpose()?,
+            speed: (raw.ticker.and_then(|ticker| ticker.speed).as_ref())
+                .map(|value| src.bounded(value, "ticker.speed", 1, 20))
+                .transpose()?,
+        })
+    }
+
+    fn over(self, base: Self) -> Self {
+        Self {
+            base_urls: self.base_urls.or(base.base_urls),
+            quotes_refresh: self.quotes_refresh.or(base.quotes_refresh),
+            instruments: self.instruments.or(base.instruments),
+            news_refresh: self.news_refresh.or(base.news_refresh),
+            max_items: self.max_items.or(base.max_items),
+            feeds: self.feeds.or(base.feeds),
+            speed: self.speed.or(base.speed),
+        }
+    }
+
+    fn complete(self) -> Option<Config> {
+        Some(Config {
+            quotes: QuotesConfig {
+                base_urls: self.base_urls?,
+                refresh: self.quotes_refresh?,
+                instruments: self.instruments?,
+            },
+            news: NewsConfig {
+                refresh: self.news_refresh?,
+                max_items: self.max_items?,
+                feeds: self.feeds?,
+            },
+            ticker: TickerConfig {
+                speed_cols_per_sec: self.speed?,
+            },
+        })
+    }
+}
+
+fn base_urls(src: &Source, urls: Spanned<BaseUrls>) -> Result<Vec<String>, ConfigError> {
+    let span = urls.span();
+    let list = match urls.into_inner() {
+        BaseUrls::One(url) => vec![Spanned::new(span.clone(), url)],
+        BaseUrls::Many(list) => list,
+    };
+    if list.is_empty() {
+        return Err(src.invalid(span, "quotes.base_url must list at least one URL"));
+    }
+    list.iter()
+        .map(|url| {
+            Ok(src
+                .http_url(url, "quotes.base_url")?
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned())
+        })
+        .collect()
+}
+
+fn feed_from(src: &Source, feed: &RawFeed) -> Result<Feed, ConfigError> {
+    Ok(Feed {
+        name: src.name(&feed.name, "feed name")?,
+        url: src.http_url(&feed.url, "feed url")?.into(),
+    })
+}
+
+// The file as written. `deny_unknown_fields` is on every struct because it does not propagate,
+// and `flatten` is never used because it silently disables it.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a TOML document")]
+struct RawConfig {
+    quotes: Option<RawQuotes>,
+    news: Option<RawNews>,
+    ticker: Option<RawTicker>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [quotes] table")]
+struct RawQuotes {
+    base_url: Option<Spanned<BaseUrls>>,
+    refresh_secs: Option<Spanned<WholeNumber>>,
+    symbols: Option<Spanned<Vec<RawSymbol>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[quotes.symbols]] entry with symbol and name"
+)]
+struct RawSymbol {
+    symbol: Spanned<String>,
+    name: Spanned<String>,
+    market: Option<Spanned<String>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [news] table")]
+struct RawNews {
+    refresh_secs: Option<Spanned<WholeNumber>>,
+    max_items: Option<Spanned<WholeNumber>>,
+    feeds: Option<Vec<RawFeed>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[news.feeds]] entry with name and url"
+)]
+struct RawFeed {
+    name: Spanned<String>,
+    url: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [ticker] table")]
+struct RawTicker {
+    speed: Option<Spanned<WholeNumber>>,
+}
+
+/// `base_url` may be one string or a list. Hand-written because `#[serde(untagged)]` buffers
+/// the value, which loses the list items' spans and replaces the error with a vague one.
+enum BaseUrls {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for BaseUrls {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UrlsVisitor;
+        impl<'de> Visitor<'de> for UrlsVisitor {
+            type Value = BaseUrls;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a URL or a list of URLs")
+            }
+            fn visit_str<E: de::Error>(self, url: &str) -> Result<BaseUrls, E> {
+                Ok(BaseUrls::One(url.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BaseUrls, A::Error> {
+                let mut list = Vec::new();
+                while let Some(url) = seq.next_element()? {
+                    list.push(url);
+                }
+                Ok(BaseUrls::Many(list))
+            }
+        }
+        deserializer.deserialize_any(UrlsVisitor)
+    }
+}
+
+/// An integer whose type errors read "expected a whole number" rather than "expected i64".
+struct WholeNumber(i64);
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl Visitor<'_> for NumberVisitor {
+            type Value = WholeNumber;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(value))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<WholeNumber, E> {
+                i64::try_from(value)
+                    .map(WholeNumber)
+                    .map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+            }
+        }
+        deserializer.deserialize_i64(NumberVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATH: &str = "/etc/c.toml";
+
+    fn error(text: &str) -> String {
+        parse(text, Path::new(PATH)).unwrap_err().to_string()
+    }
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> + use<> {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), OsString::from(v)))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    fn instrument(symbol: &str, name: &str) -> Instrument {
+        Instrument {
+            symbol: symbol.to_owned(),
+            name: SafeText::new(name),
+            market: Market::for_symbol(symbol),
+        }
+    }
+
+    fn feed(name: &str, url: &str) -> Feed {
+        Feed {
+            name: SafeText::new(name),
+            url: url.to_owned(),
+        }
+    }
+
+    fn documented_defaults() -> Config {
+        let symbols = [
+            ("^FTSE", "FTSE 100"),
+            ("^FTMC", "FTSE 250"),
+            ("^FTAI", "AIM"),
+            ("GBPEUR=X", "GBP/EUR"),
+            ("GBPUSD=X", "GBP/USD"),
+            ("BTC-GBP", "Bitcoin GBP"),
+            ("^CMC200", "CMC Crypto 200"),
+            ("^GSPC", "S&P 500"),
+            ("^DJI", "DOW"),
+            ("CL=F", "Crude Oil"),
+            ("GC=F", "Gold Futures"),
+            ("^N225", "Nikkei 225"),
+            ("^HSI", "Hang Seng"),
+            ("^GDAXI", "DAX"),
+            ("^FCHI", "CAC 40"),
+        ];
+        Config {
+            quotes: QuotesConfig {
+                base_urls: vec![
+                    "https://query1.finance.yahoo.com".to_owned(),
+                    "https://query2.finance.yahoo.com".to_owned(),
+                ],
+                refresh: Duration::from_secs(15),
+                instruments: symbols.iter().map(|(s, n)| instrument(s, n)).collect(),
+            },
+            news: NewsConfig {
+                refresh: Duration::from_mins(5),
+                max_items: 500,
+                feeds: vec![
+                    feed(
+                        "BBC Business",
+                        "https://feeds.bbci.co.uk/news/business/rss.xml",
+                    ),
+                    feed(
+                        "The Guardian Business",
+                        "https://www.theguardian.com/uk/business/rss",
+                    ),
+                    feed(
+                        "CNBC Markets",
+                        "https://www.cnbc.com/id/15839069/device/rss/rss.html",
+                    ),
+                    feed("SCMP Business", "https://www.scmp.com/rss/92/feed"),
+                    feed(
+                        "MarketWatch",
+                        "https://feeds.content.dowjones.io/public/rss/mw_topstories",
+                    ),
+                ],
+            },
+            ticker: TickerConfig {
+                speed_cols_per_sec: 5,
+            },
+        }
+    }
+
+    #[test]
+    fn default_text_parses_to_documented_defaults() {
+        assert_eq!(Config::default(), documented_defaults());
+        assert_eq!(
+            parse(DEFAULT_CONFIG_TEXT, Path::new(PATH)).unwrap(),
+            documented_defaults()
+        );
+        assert_eq!(Config::default().quotes.instruments.len(), 15);
+    }
+
+    #[test]
+    fn every_market_spelling_in_messages_and_docs_is_accepted() {
+        for name in MARKET_NAMES.split(", ") {
+            assert!(Market::from_name(name).is_some(), "{name}");
+            assert!(DEFAULT_CONFIG_TEXT.contains(name), "{name}");
+        }
+        assert_eq!(MARKET_NAMES.split(", ").count(), 9);
+    }
+
+    #[test]
+    fn a_partial_file_overrides_one_key_and_keeps_the_rest() {
+        let config = parse("[quotes]\nrefresh_secs = 60\n", Path::new(PATH)).unwrap();
+        let mut expected = documented_defaults();
+        expected.quotes.refresh = Duration::from_mins(1);
+        assert_eq!(config, expected);
+        assert_eq!(parse("", Path::new(PATH)).unwrap(), documented_defaults());
+    }
+
+    #[test]
+    fn user_lists_replace_the_defaults_wholesale() {
+        let text = r#"
+            [quotes]
+            base_url = "http://localhost:8080/"
+            [[quotes.symbols]]
+            symbol = "VOD.L"
+            name = "  Vodafone \u001b[31m "
+            market = "london"
+            [[quotes.symbols]]
+            symbol = "^GSPC"
+            name = "S&P"
+            [news]
+            feeds = []
+            [ticker]
+            speed = 20
+        "#;
+        let config = parse(text, Path::new(PATH)).unwrap();
+        let mut expected = documented_defaults();
+        expected.quotes.base_urls = vec!["http://localhost:8080".to_owned()];
+        expected.quotes.instruments = vec![
+            Instrument {
+                symbol: "VOD.L".to_owned(),
+                name: SafeText::new("Vodafone [31m"),
+                market: Market::London,
+            },
+            instrument("^GSPC", "S&P"),
+        ];
+        expected.news.feeds = vec![];
+        expected.ticker.speed_cols_per_sec = 20;
+        assert_eq!(config, expected);
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let text = "[quotes]\nrefresh_secs = 5\n[news]\nrefresh_secs = 86400\nmax_items = 5000\n";
+        let config = parse(text, Path::new(PATH)).unwrap();
+        assert_eq!(config.quotes.refresh, Duration::from_secs(5));
+        assert_eq!(config.news.refresh, Duration::from_hours(24));
+        assert_eq!(config.news.max_items, 5000);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_where_they_are() {
+        assert_eq!(
+            error("\n[quote]\n"),
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`"
+        );
+        assert_eq!(
+            error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
+            "/etc/c.toml:4:1: unknown field `exchange`, expected one of `symbol`, `name`, `market`"
+        );
+        assert_eq!(
+            error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nlink = 1\n"),
+            "/etc/c.toml:4:1: unknown field `link`, expected `name` or `url`"
+        );
+        assert_eq!(
+            error("[ticker]\nspeed = 5\ncolour = \"red\"\n"),
+            "/etc/c.toml:3:1: unknown field `colour`, expected `speed`"
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_reported_at_the_value() {
+        assert_eq!(
+            error("[quotes]\nrefresh_secs = \"15\"\n"),
+            "/etc/c.toml:2:16: invalid type: string \"15\", expected a whole number"
+        );
+        assert_eq!(
+            error("quotes = 5\n"),
+            "/etc/c.toml:1:10: invalid type: integer `5`, expected a [quotes] table"
+        );
+        assert_eq!(
+            error("[quotes]\nbase_url = [\"https://a.example\", 5]\n"),
+            "/etc/c.toml:2:34: invalid type: integer `5`, expected a string"
+        );
+        assert_eq!(
+            error("[quotes]\nbase_url = true\n"),
+            "/etc/c.toml:2:12: invalid type: boolean `true`, expected a URL or a list of URLs"
+        );
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_reported_at_the_value() {
+        assert_eq!(
+            error("[quotes]\nrefresh_secs = 2\n"),
+            "/etc/c.toml:2:16: quotes.refresh_secs must be at least 5 (got 2)"
+        );
+        assert_eq!(
+            error("[quotes]\nrefresh_secs = 86401\n"),
+            "/etc/c.toml:2:16: quotes.refresh_secs must be at most 86400 (got 86401)"
+        );
+        assert_eq!(
+            error("[news]\nrefresh_secs = -60\n"),
+            "/etc/c.toml:2:16: news.refresh_secs must be at least 60 (got -60)"
+        );
+        assert_eq!(
+            error("[news]\nmax_items = 0\n"),
+            "/etc/c.toml:2:13: news.max_items must be at least 1 (got 0)"
+        );
+        assert_eq!(
+            error("[news]\nmax_items = 5001\n"),
+            "/etc/c.toml:2:13: news.max_items must be at most 5000 (got 5001)"
+        );
+        assert_eq!(
+            error("ticker.speed = 0\n"),
+            "/etc/c.toml:1:16: ticker.speed must be at least 1 (got 0)"
+        );
+        assert_eq!(
+            error("[ticker]\nspeed = 21\n"),
+            "/etc/c.toml:2:9: ticker.speed must be at most 20 (got 21)"
+        );
+    }
+
+    #[test]
+    fn bad_urls_are_reported_at_the_url() {
+        assert_eq!(
+            error("[quotes]\nbase_url = \"ftp://a.example\"\n"),
+            "/etc/c.toml:2:12: quotes.base_url \"ftp://a.example\" must start with http:// or https://"
+        );
+        assert_eq!(
+            error("[quotes]\nbase_url = [\"https://a.example\", \"nope\"]\n"),
+            "/etc/c.toml:2:34: quotes.base_url \"nope\" is not a valid URL (relative URL without a base)"
+        );
+        assert_eq!(
+            error("[quotes]\nbase_url = []\n"),
+            "/etc/c.toml:2:12: quotes.base_url must list at least one URL"
+        );
+        assert_eq!(
+            error("[[news.feeds]]\nname = \"A\"\nurl = \"https://\"\n"),
+            "/etc/c.toml:3:7: feed url \"https://\" is not a valid URL (empty host)"
+        );
+    }
+
+    #[test]
+    fn bad_symbols_are_reported_at_the_symbol() {
+        let two = "[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\n\n[[quotes.symbols]]\nsymbol = \"A\"\nname = \"C\"\n";
+        assert_eq!(
+            error(two),
+            "/etc/c.toml:6:10: symbol \"A\" is listed twice (first on line 2)"
+        );
+        assert_eq!(
+            error("[quotes]\nsymbols = []\n"),
+            "/etc/c.toml:2:11: quotes.symbols must list at least one instrument"
+        );
+        let symbol = |s: &str| {
+            error(&format!(
+                "[[quotes.symbols]]\nsymbol = \"{s}\"\nname = \"N\"\n"
+            ))
+        };
+        assert_eq!(symbol(""), "/etc/c.toml:2:10: symbol must not be empty");
+        assert_eq!(
+            symbol("BRK B"),
+            "/etc/c.toml:2:10: symbol \"BRK B\" must be printable ASCII with no spaces"
+        );
+        assert_eq!(
+            symbol("A\\u202eB"),
+            "/etc/c.toml:2:10: symbol \"A\\u{202e}B\" must be printable ASCII with no spaces"
+        );
+        assert_eq!(
+            symbol(&"X".repeat(33)),
+            format!(
+                "/etc/c.toml:2:10: symbol \"{}\" is longer than 32 characters",
+                "X".repeat(33)
+            )
+        );
+        assert!(
+            parse(
+                &format!(
+                    "[[quotes.symbols]]\nsymbol = \"{}\"\nname = \"N\"\n",
+                    "X".repeat(32)
+                ),
+                Path::new(PATH)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_names_and_markets_are_reported_where_they_are() {
+        assert_eq!(
+            error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \" \\u001b\\t\"\n"),
+            "/etc/c.toml:3:8: name of \"A\" must not be empty"
+        );
+        assert_eq!(
+            error("[[news.feeds]]\nname = \"\"\nurl = \"https://a.example\"\n"),
+            "/etc/c.toml:2:8: feed name must not be empty"
+        );
+        // Columns count characters: two CJK characters take six bytes but two columns (61 would be bytes).
+        assert_eq!(
+            error("quotes.symbols = [{ name = \"中国\", symbol = \"A\", market = \"lse\" }]\n"),
+            "/etc/c.toml:1:57: market \"lse\" is not known; use one of: london, new-york, xetra, \
+             paris, tokyo, hong-kong, fx, crypto, cme-futures"
+        );
+        assert_eq!(
+            error("[[quotes.symbols]]\nname = \"N\"\n"),
+            "/etc/c.toml:1:1: missing field `symbol`"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_and_escapes_in_messages() {
+        assert_eq!(
+            error("[news\nmax_items = 5\n"),
+            "/etc/c.toml:1:6: unclosed table, expected `]`"
+        );
+        assert_eq!(
+            error("[ticker]\nspeed = 1\nspeed = 2\n"),
+            "/etc/c.toml:3:1: duplicate key"
+        );
+        // A quoted key can hold ESC; the message must not carry it to the user's terminal.
+        assert_eq!(
+            error("\"\\u001b[2J\" = 1\n"),
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`"
+        );
+    }
+
+    #[test]
+    fn every_invalid_fixture_reports_its_expected_location_and_message() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/configs/invalid");
+        let mut checked = 0;
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|ext| ext != "toml") {
+                continue;
+            }
+            let expected = fs::read_to_string(path.with_extension("expected")).unwrap();
+            let err = parse(&fs::read_to_string(&path).unwrap(), &path).unwrap_err();
+            assert_eq!(err.to_string(), format!("{}:{expected}", path.display()));
+            checked += 1;
+        }
+        assert!(
+            checked >= 10,
+            "only {checked} fixtures found in {}",
+            dir.display()
+        );
+    }
+
+    proptest::proptest! {
+        /// One stray character anywhere in a real file: never a panic, and any error points
+        /// inside the text.
+        #[test]
+        fn any_edit_gives_a_config_or_a_located_error(at in 0..DEFAULT_CONFIG_TEXT.len(), c: char) {
+            let at = (0..=at).rev().find(|&i| DEFAULT_CONFIG_TEXT.is_char_boundary(i)).unwrap();
+            let mut text = DEFAULT_CONFIG_TEXT.to_owned();
+            text.insert(at, c);
+            if let Err(err) = parse(&text, Path::new(PATH)) {
+                let ConfigError::Invalid { line, column, .. } = err else { panic!("{err}") };
+                let lines: Vec<&str> = text.split('\n').collect();
+                proptest::prop_assert!(line >= 1 && line <= lines.len(), "{line}");
+                proptest::prop_assert!(column >= 1 && column <= lines[line - 1].chars().count() + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn explicit_path_must_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.toml");
+        let err = load(Some(&missing), &env_of(&[])).unwrap_err();
+        assert!(matches!(&err, ConfigError::Missing { path } if *path == missing));
+        assert_eq!(
+            err.to_string(),
+            format!("{}: no such config file", missing.display())
+        );
+    }
+
+    #[test]
+    fn explicit_path_is_parsed_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.toml");
+        fs::write(&path, "[ticker]\nspeed = 9\n").unwrap();
+        let loaded = load(Some(&path), &env_of(&[])).unwrap();
+        assert_eq!(loaded.path, Some(path.clone()));
+        assert_eq!(loaded.config.ticker.speed_cols_per_sec, 9);
+        fs::write(&path, "[ticker]\nspeed = 90\n").unwrap();
+        let err = load(Some(&path), &env_of(&[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}:2:9: ticker.speed must be at most 20 (got 90)",
+                path.display()
+            )
+        );
+        let err = load(Some(dir.path()), &env_of(&[])).unwrap_err();
+        assert!(matches!(err, ConfigError::Io { path, .. } if path == dir.path()));
+    }
+
+    #[test]
+    fn missing_default_file_means_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_str().unwrap();
+        let loaded = load(None, &env_of(&[("HOME", home)])).unwrap();
+        assert_eq!(
+            loaded,
+            Loaded {
+                config: documented_defaults(),
+                path: None
+            }
+        );
+        assert!(!dir.path().join(".config").exists(), "nothing is written");
+        assert!(matches!(load(None, &env_of(&[])), Err(ConfigError::NoHome)));
+    }
+
+    #[test]
+    fn default_path_honours_xdg_config_home_then_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let (xdg, home) = (dir.path().join("xdg"), dir.path().join("home"));
+        let (xdg_file, home_file) = (
+            xdg.join("tickertape/config.toml"),
+            home.join(".config/tickertape/config.toml"),
+        );
+        for (file, speed) in [(&xdg_file, "7"), (&home_file, "8")] {
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, format!("[ticker]\nspeed = {speed}\n")).unwrap();
+        }
+        let (xdg, home) = (xdg.to_str().unwrap(), home.to_str().unwrap());
+
+        let both = load(None, &env_of(&[("XDG_CONFIG_HOME", xdg), ("HOME", home)])).unwrap();
+        assert_eq!(
+            (both.path, both.config.ticker.speed_cols_per_sec),
+            (Some(xdg_file), 7)
+        );
+        let home_only = load(None, &env_of(&[("HOME", home)])).unwrap();
+        assert_eq!(home_only.path, Some(home_file.clone()));
+        assert_eq!(home_only.config.ticker.speed_cols_per_sec, 8);
+        for ignored in ["", "relative/xdg"] {
+            let env = env_of(&[("XDG_CONFIG_HOME", ignored), ("HOME", home)]);
+            assert_eq!(load(None, &env).unwrap().path, Some(home_file.clone()));
+        }
+    }
+
+    #[test]
+    fn path_rules() {
+        let env = env_of(&[
+            ("XDG_CONFIG_HOME", "/x/conf"),
+            ("XDG_CACHE_HOME", "/x/cache"),
+            ("HOME", "/h"),
+        ]);
+        assert_eq!(
+            default_config_path(&env),
+            Some(PathBuf::from("/x/conf/tickertape/config.toml"))
+        );
+        assert_eq!(cache_dir(&env), Some(PathBuf::from("/x/cache/tickertape")));
+        let env = env_of(&[
+            ("XDG_CONFIG_HOME", "rel"),
+            ("XDG_CACHE_HOME", ""),
+            ("HOME", "/h"),
+        ]);
+        assert_eq!(
+            default_config_path(&env),
+            Some(PathBuf::from("/h/.config/tickertape/config.toml"))
+        );
+        assert_eq!(cache_dir(&env), Some(PathBuf::from("/h/.cache/tickertape")));
+        let env = env_of(&[("XDG_CACHE_HOME", "cache"), ("HOME", "home")]);
+        assert_eq!(default_config_path(&env), None);
+        assert_eq!(cache_dir(&env), None);
+        assert_eq!(cache_dir(&env_of(&[])), None);
+        assert_eq!(
+            ConfigError::NoHome.to_string(),
+            "no config directory: set XDG_CONFIG_HOME or HOME"
+        );
+    }
+
+    #[test]
+    fn init_config_writes_the_defaults_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/dirs/config.toml");
+        init_config(&path).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), DEFAULT_CONFIG_TEXT);
+        assert_eq!(
+            load(Some(&path), &env_of(&[])).unwrap().config,
+            documented_defaults()
+        );
+
+        fs::write(&path, "# edited\n").unwrap();
+        let err = init_config(&path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: already exists; not overwriting it", path.display())
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "# edited\n");
+    }
+}

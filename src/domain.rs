@@ -1,0 +1,89 @@
+//! The plain data the program is about: instruments, quotes, headlines and articles. Every text
+//! field is [`SafeText`], so whatever built these values (a file, the cache, a source) has already
+//! passed the sanitiser. No behaviour beyond arithmetic on the values themselves.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::market::Market;
+use crate::sanitize::SafeText;
+
+/// One entry of the watchlist, in the order the user wants to see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instrument {
+    /// The provider's symbol, e.g. `^FTSE`; validated printable ASCII at config load.
+    pub symbol: String,
+    pub name: SafeText,
+    pub market: Market,
+}
+
+/// The last known price of one instrument, with the time the provider stamped on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub symbol: String,
+    pub price: f64,
+    /// Absent for some instruments on some days; change and percent are then unknown, not zero.
+    pub previous_close: Option<f64>,
+    /// Digits after the decimal point (Yahoo's `priceHint`): 4 for FX, 2 for most indices.
+    pub decimals: u8,
+    pub currency: Option<SafeText>,
+    pub time: Timestamp,
+    /// Intraday closes; `None` where no trade happened, which is a gap, never a zero.
+    #[serde(default)]
+    pub series: Vec<Option<f64>>,
+}
+
+impl Quote {
+    pub fn change(&self) -> Option<f64> {
+        self.previous_close.map(|previous| self.price - previous)
+    }
+
+    pub fn change_pct(&self) -> Option<f64> {
+        self.previous_close
+            .filter(|previous| *previous != 0.0)
+            .map(|previous| (self.price - previous) / previous * 100.0)
+    }
+}
+
+/// One story in the headline list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    /// Stable identity across polls and restarts; read state and selection hang on it.
+    pub id: String,
+    pub title: SafeText,
+    pub source: SafeText,
+    pub published: Option<Timestamp>,
+    pub link: Option<String>,
+    /// What the feed says about the story, shown until the article itself is available.
+    #[serde(default)]
+    pub summary: Vec<Block>,
+}
+
+/// A readable article: the text a reader wants, without the page around it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub title: SafeText,
+    pub source: SafeText,
+    pub published: Option<Timestamp>,
+    pub blocks: Vec<Block>,
+}
+
+/// One block of article text; the reader styles each kind differently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Block {
+    Paragraph(SafeText),
+    Heading(SafeText),
+    ListItem(SafeText),
+    Quote(SafeText),
+}
+
+impl Block {
+    pub fn text(&self) -> &SafeText {
+        match self {
+            Self::Paragraph(text)
+            | Self::Heading(text)
+            | Self::ListItem(text)
+            | Self::Quote(text) => text,
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! The one table of key bindings. Translating a key, the help overlay, the footer hints and the
+//! README's key section are all read from [`BINDINGS`], so they cannot disagree.
+
+use std::fmt::Write as _;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::app::{App, Focus};
+use crate::message::{Message, Scroll, Step};
+
+/// When a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Whatever has the focus (not while typing a filter).
+    Anywhere,
+    /// The headline list has the focus.
+    List,
+    /// The reader has the focus.
+    Reader,
+    /// Typing a filter; other printable keys are typed into it.
+    Filter,
+}
+
+impl Context {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Anywhere => "anywhere",
+            Self::List => "headlines",
+            Self::Reader => "reader",
+            Self::Filter => "filter",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    code: KeyCode,
+    ctrl: bool,
+}
+
+const fn key(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+pub struct Binding {
+    pub context: Context,
+    keys: &'static [Key],
+    /// How the keys are written in help, hints and the README.
+    pub label: &'static str,
+    pub description: &'static str,
+    /// The few shown in the footer: keys and a word, e.g. `("j/k", "move")`.
+    pub hint: Option<(&'static str, &'static str)>,
+    message: Message,
+}
+
+use Context::{Anywhere, Filter, List, Reader};
+
+pub static BINDINGS: &[Binding] = &[
+    Binding {
+        context: List,
+        keys: &[key('j'), code(KeyCode::Down)],
+        label: "j / ↓",
+        description: "next headline",
+        hint: Some(("j/k", "move")),
+        message: Message::Move(Step::Down),
+    },
+    Binding {
+        context: List,
+        keys: &[key('k'), code(KeyCode::Up)],
+        label: "k / ↑",
+        description: "previous headline",
+        hint: None,
+        message: Message::Move(Step::Up),
+    },
+    Binding {
+        context: List,
+        keys: &[key('g'), code(KeyCode::Home)],
+        label: "g / Home",
+        description: "first headline",
+        hint: None,
+        message: Message::Move(Step::First),
+    },
+    Binding {
+        context: List,
+        keys: &[key('G'), code(KeyCode::End)],
+        label: "G / End",
+        description: "last headline",
+        hint: None,
+        message: Message::Move(Step::Last),
+    },
+    Binding {
+        context: List,
+        keys: &[code(KeyCode::Enter)],
+        label: "Enter",
+        description: "read the headline: mark it read, focus the reader",
+        hint: Some(("Enter", "read")),
+        message: Message::OpenSelected,
+    },
+    Binding {
+        context: Reader,
+        keys: &[key('j'), code(KeyCode::Down)],
+        label: "j / ↓",
+        description: "scroll down a line",
+        hint: Some(("j/k", "scroll")),
+        message: Message::ScrollReader(Scroll::Down(1)),
+    },
+    Binding {
+        context: Reader,
+        keys: &[key('k'), code(KeyCode::Up)],
+        label: "k / ↑",
+        description: "scroll up a line",
+        hint: None,
+        message: Message::ScrollReader(Scroll::Up(1)),
+    },
+    Binding {
+        context: Reader,
+        keys: &[key('g'), code(KeyCode::Home)],
+        label: "g / Home",
+        description: "top of the article",
+        hint: None,
+        message: Message::ScrollReader(Scroll::Top),
+    },
+    Binding {
+        context: Reader,
+        keys: &[key('G'), code(KeyCode::End)],
+        label: "G / End",
+        description: "end of the article",
+        hint: None,
+        message: Message::ScrollReader(Scroll::Bottom),
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key(' '), code(KeyCode::PageDown)],
+        label: "Space / PgDn",
+        description: "reader: page down",
+        hint: None,
+        message: Message::ScrollReader(Scroll::PageDown),
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('b'), code(KeyCode::PageUp)],
+        label: "b / PgUp",
+        description: "reader: page up",
+        hint: None,
+        message: Message::ScrollReader(Scroll::PageUp),
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[code(KeyCode::Tab), code(KeyCode::BackTab)],
+        label: "Tab",
+        description: "switch focus between headlines and reader",
+        hint: Some(("Tab", "focus")),
+        message: Message::ToggleFocus,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('/')],
+        label: "/",
+        description: "filter headlines as you type",
+        hint: Some(("/", "filter")),
+        message: Message::StartFilter,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[code(KeyCode::Esc)],
+        label: "Esc",
+        description: "clear the filter, close help",
+        hint: None,
+        message: Message::Cancel,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('p')],
+        label: "p",
+        description: "pause or resume the tape",
+        hint: Some(("p", "pause")),
+        message: Message::TogglePause,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('+'), key('=')],
+        label: "+",
+        description: "tape faster",
+        hint: None,
+        message: Message::FasterTape,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('-'), key('_')],
+        label: "-",
+        description: "tape slower",
+        hint: None,
+        message: Message::SlowerTape,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('?')],
+        label: "?",
+        description: "show or hide this help",
+        hint: Some(("?", "help")),
+        message: Message::ToggleHelp,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('q'), ctrl('c')],
+        label: "q / Ctrl-C",
+        description: "quit",
+        hint: Some(("q", "quit")),
+        message: Message::Quit,
+    },
+    Binding {
+        context: Filter,
+        keys: &[code(KeyCode::Enter)],
+        label: "Enter",
+        description: "keep the filter, back to the list",
+        hint: Some(("Enter", "keep")),
+        message: Message::AcceptFilter,
+    },
+    Binding {
+        context: Filter,
+        keys: &[code(KeyCode::Esc)],
+        label: "Esc",
+        description: "clear the filter",
+        hint: Some(("Esc", "clear")),
+        message: Message::Cancel,
+    },
+    Binding {
+        context: Filter,
+        keys: &[code(KeyCode::Backspace)],
+        label: "Backspace",
+        description: "delete a character",
+        hint: None,
+        message: Message::FilterBackspace,
+    },
+    Binding {
+        context: Filter,
+        keys: &[code(KeyCode::Down)],
+        label: "↓",
+        description: "next match",
+        hint: None,
+        message: Message::Move(Step::Down),
+    },
+    Binding {
+        context: Filter,
+        keys: &[code(KeyCode::Up)],
+        label: "↑",
+        description: "previous match",
+        hint: None,
+        message: Message::Move(Step::Up),
+    },
+    Binding {
+        context: Filter,
+        keys: &[ctrl('c')],
+        label: "Ctrl-C",
+        description: "quit",
+        hint: None,
+        message: Message::Quit,
+    },
+];
+
+/// The contexts active in the app's current mode, most specific first.
+fn active_contexts(app: &App) -> &'static [Context] {
+    if app.headlines.is_editing_filter() {
+        &[Filter]
+    } else if app.focus == Focus::Reader {
+        &[Reader, Anywhere]
+    } else {
+        &[List, Anywhere]
+    }
+}
+
+/// The message a key press means now, or `None` for an unbound key (nothing to redraw).
+pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let pressed = Key {
+        code: event.code,
+        ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+    };
+    let contexts = active_contexts(app);
+    let bound = contexts.iter().find_map(|context| {
+        BINDINGS
+            .iter()
+            .find(|b| b.context == *context && b.keys.contains(&pressed))
+            .map(|b| b.message.clone())
+    });
+    match (bound, pressed) {
+        (Some(message), _) => Some(message),
+        (
+            None,
+            Key {
+                code: KeyCode::Char(c),
+                ctrl: false,
+            },
+        ) if contexts == [Filter] && !event.modifiers.contains(KeyModifiers::ALT) => {
+            Some(Message::FilterInput(c))
+        }
+        _ => None,
+    }
+}
+
+/// Footer hints for the current mode, e.g. `j/k move · Enter read · …`.
+pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    let contexts = active_contexts(app);
+    contexts
+        .iter()
+        .flat_map(|context| BINDINGS.iter().filter(move |b| b.context == *context))
+        .filter_map(|b| b.hint)
+        .collect()
+}
+
+/// The key reference as a Markdown table; the README embeds exactly this (a test checks).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| where | keys | what |\n| --- | --- | --- |\n");
+    for b in BINDINGS {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            b.context.label(),
+            b.label,
+            b.description
+        );
+    }
+    out
+}
+
+/// Rows for the help overlay: where, keys, what.
+pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .map(|b| (b.context.label(), b.label, b.description))
+}

@@ -1,0 +1,152 @@
+//! tickertape: a live market ticker tape and financial news reader for the terminal.
+//!
+//! The shape: sources (tokio tasks) send [`message::Message`]s into one inbox; the runtime
+//! applies each with [`app::update::update`] and draws with [`ui::draw`]. `run` wires it up in
+//! the order that keeps a broken config from ever touching the terminal: config, logs, cache,
+//! then the terminal.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod bundled;
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod format;
+pub mod keymap;
+pub mod logging;
+pub mod market;
+pub mod message;
+pub mod runtime;
+pub mod sanitize;
+pub mod sources;
+pub mod terminal;
+pub mod ui;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use jiff::{Timestamp, tz::TimeZone};
+use tokio::sync::mpsc;
+
+use app::App;
+use app::headlines::HeadlineList;
+use app::quotes::{Origin, QuoteBoard};
+use app::tape::Tape;
+use cache::Cache;
+use cli::Cli;
+use config::Config;
+use message::{Failure, SourceId};
+use sanitize::SafeText;
+
+/// Messages waiting for the UI; sources wait (not drop) when it is full.
+const INBOX_CAPACITY: usize = 256;
+
+/// What `main` should do after the work is done.
+pub enum Outcome {
+    /// The TUI ran and was quit.
+    Quit,
+    /// `--init-config` wrote this file.
+    ConfigWritten(PathBuf),
+}
+
+pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
+    let env = |key: &str| std::env::var_os(key);
+    if cli.init_config {
+        let path = match &cli.config {
+            Some(path) => path.clone(),
+            None => config::default_config_path(&env).ok_or(config::ConfigError::NoHome)?,
+        };
+        config::init_config(&path)?;
+        return Ok(Outcome::ConfigWritten(path));
+    }
+    let loaded = config::load(cli.config.as_deref(), &env)?;
+    logging::init(cli.log_file.as_deref())?;
+    tracing::info!(config = ?loaded.path, "starting");
+    let cache = config::cache_dir(&env).map(Cache::new);
+    let mut app = initial_app(
+        &loaded.config,
+        cache.as_ref(),
+        Timestamp::now(),
+        TimeZone::system(),
+    )?;
+    app.theme = ui::theme::Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref());
+
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    tokio.block_on(async {
+        let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
+        let mut tasks = tokio::task::JoinSet::new();
+        if cli.demo {
+            let quotes = bundled::snapshot()?.quotes;
+            let seed = cli.seed.unwrap_or_else(|| fastrand::u64(..));
+            tasks.spawn(sources::demo::run(
+                sources::demo::DemoMarket::new(quotes, seed),
+                outbox.clone(),
+            ));
+        }
+        let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
+        runtime::run(app, &mut terminal, inbox, outbox, cache).await?;
+        tasks.abort_all();
+        Ok::<_, anyhow::Error>(())
+    })?;
+    tracing::info!("quit");
+    Ok(Outcome::Quit)
+}
+
+/// The state the first frame shows: cached quotes if there are any, else the bundled
+/// snapshot; sample headlines; read marks from the cache. A corrupt cache is reported on the
+/// status line and ignored.
+pub fn initial_app(
+    config: &Config,
+    cache: Option<&Cache>,
+    now: Timestamp,
+    tz: TimeZone,
+) -> anyhow::Result<App> {
+    let mut failures = Vec::new();
+    let cached = match cache.map(Cache::load_quotes).transpose() {
+        Ok(cached) => cached.flatten(),
+        Err(error) => {
+            failures.push(error);
+            None
+        }
+    };
+    let board = if let Some(cached) = cached {
+        let origin = Origin::Cache {
+            saved_at: cached.saved_at,
+        };
+        QuoteBoard::new(cached.quotes, origin)
+    } else {
+        let snapshot = bundled::snapshot().context("bundled snapshot")?;
+        let origin = Origin::Snapshot {
+            taken_at: snapshot.taken_at,
+        };
+        QuoteBoard::new(snapshot.quotes, origin)
+    };
+    let read = match cache.map(Cache::load_read).transpose() {
+        Ok(read) => read.unwrap_or_default(),
+        Err(error) => {
+            failures.push(error);
+            std::collections::HashSet::default()
+        }
+    };
+    let (headlines, articles) = bundled::sample_news().context("bundled sample news")?;
+    let mut app = App::new(
+        config.quotes.instruments.clone(),
+        board,
+        HeadlineList::new(headlines, read),
+        articles,
+        Tape::new(config.ticker.speed_cols_per_sec),
+        now,
+        tz,
+    );
+    for error in failures {
+        let failure = Failure::Corrupt {
+            detail: SafeText::new(&error.to_string()),
+        };
+        app.health.mark_failed(SourceId::Cache, failure, now);
+    }
+    Ok(app)
+}

@@ -1,0 +1,551 @@
+//! Which exchanges are trading right now, and when that changes.
+//!
+//! The status line ("UK markets closed · US markets open", "UK opens in 2h 10m") needs to know,
+//! for each instrument, whether its exchange is in its regular session. This module owns the
+//! symbol → market mapping, each market's time zone and weekly session table, and the open/closed
+//! arithmetic over them. Sessions are in exchange-local civil time and converted through the
+//! exchange's IANA zone, so daylight saving (including the weeks where the US and Europe disagree)
+//! is exact. Everything is pure: the current time is always an argument.
+//!
+//! Not modelled: exchange holidays, half days and pre/post-market trading; on a holiday the
+//! market is reported open during its usual hours.
+
+use std::collections::BTreeMap;
+
+use jiff::{
+    Timestamp,
+    civil::{
+        Time, Weekday,
+        Weekday::{Friday, Monday, Sunday, Thursday, Tuesday, Wednesday},
+    },
+    tz::TimeZone,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Market {
+    London,
+    NewYork,
+    Xetra,
+    Paris,
+    Tokyo,
+    HongKong,
+    Fx,
+    Crypto,
+    CmeFutures,
+}
+
+/// How the status line groups markets; global markets (FX, crypto, futures) belong to none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Region {
+    Uk,
+    Europe,
+    Us,
+    Asia,
+}
+
+impl Region {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Region::Uk => "UK",
+            Region::Europe => "Europe",
+            Region::Us => "US",
+            Region::Asia => "Asia",
+        }
+    }
+}
+
+/// Whether a market is trading, and when that next flips.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketStatus {
+    pub is_open: bool,
+    /// The next open if closed, the next close if open; `None` for markets that never close.
+    pub next_change: Option<Timestamp>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegionStatus {
+    pub region: Region,
+    pub is_open: bool,
+    pub next_change: Option<Timestamp>,
+}
+
+/// One weekly trading session in exchange-local time. A `close` at or before `open` falls on the
+/// following day, which is how overnight sessions (FX, CME) are written.
+struct Session {
+    days: &'static [Weekday],
+    open: Time,
+    close: Time,
+}
+
+const MON_FRI: &[Weekday] = &[Monday, Tuesday, Wednesday, Thursday, Friday];
+const SUN_THU: &[Weekday] = &[Sunday, Monday, Tuesday, Wednesday, Thursday];
+
+const fn session(days: &'static [Weekday], open: (i8, i8), close: (i8, i8)) -> Session {
+    Session {
+        days,
+        open: Time::constant(open.0, open.1, 0, 0),
+        close: Time::constant(close.0, close.1, 0, 0),
+    }
+}
+
+const LONDON: &[Session] = &[session(MON_FRI, (8, 0), (16, 30))];
+const NEW_YORK: &[Session] = &[session(MON_FRI, (9, 30), (16, 0))];
+const CONTINENTAL: &[Session] = &[session(MON_FRI, (9, 0), (17, 30))];
+const TOKYO: &[Session] = &[
+    session(MON_FRI, (9, 0), (11, 30)),
+    session(MON_FRI, (12, 30), (15, 30)),
+];
+const HONG_KONG: &[Session] = &[
+    session(MON_FRI, (9, 30), (12, 0)),
+    session(MON_FRI, (13, 0), (16, 0)),
+];
+/// Back-to-back daily sessions; they merge into one Sunday 17:00 – Friday 17:00 stretch.
+const FX: &[Session] = &[session(SUN_THU, (17, 0), (17, 0))];
+/// Sunday 17:00 – Friday 16:00 with the 16:00–17:00 halt falling between the daily sessions.
+const CME: &[Session] = &[session(SUN_THU, (17, 0), (16, 0))];
+
+/// Exact provider symbols whose market a suffix cannot tell.
+const SYMBOLS: &[(Market, &[&str])] = &[
+    (Market::London, &["^FTSE", "^FTMC", "^FTAI", "^FTAS"]),
+    (
+        Market::NewYork,
+        &["^GSPC", "^DJI", "^IXIC", "^RUT", "^VIX", "^NDX"],
+    ),
+    (Market::Xetra, &["^GDAXI"]),
+    (Market::Paris, &["^FCHI"]),
+    (Market::Tokyo, &["^N225"]),
+    (Market::HongKong, &["^HSI"]),
+    (Market::Crypto, &["^CMC200"]),
+];
+
+/// Yahoo exchange suffixes, checked after [`SYMBOLS`].
+const SUFFIXES: &[(Market, &[&str])] = &[
+    (Market::Fx, &["=X"]),
+    (Market::CmeFutures, &["=F"]),
+    (Market::London, &[".L"]),
+    (Market::Xetra, &[".DE", ".F"]),
+    (Market::Paris, &[".PA"]),
+    (Market::Tokyo, &[".T"]),
+    (Market::HongKong, &[".HK"]),
+];
+
+impl Market {
+    pub const ALL: [Market; 9] = [
+        Market::London,
+        Market::NewYork,
+        Market::Xetra,
+        Market::Paris,
+        Market::Tokyo,
+        Market::HongKong,
+        Market::Fx,
+        Market::Crypto,
+        Market::CmeFutures,
+    ];
+
+    /// Infers the market from the provider symbol so the watchlist need not say it; unknown
+    /// symbols default to New York, the most common case for bare tickers.
+    #[must_use]
+    pub fn for_symbol(symbol: &str) -> Market {
+        let symbol = symbol.trim().to_ascii_uppercase();
+        let exact = SYMBOLS
+            .iter()
+            .find(|(_, names)| names.contains(&symbol.as_str()));
+        let suffix = || {
+            SUFFIXES.iter().find(|(_, suffixes)| {
+                suffixes
+                    .iter()
+                    .any(|s| symbol.len() > s.len() && symbol.ends_with(s))
+            })
+        };
+        match exact.or_else(suffix) {
+            Some(&(market, _)) => market,
+            None if is_crypto_pair(&symbol) => Market::Crypto,
+            None => Market::NewYork,
+        }
+    }
+
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Market> {
+        Market::ALL.into_iter().find(|market| market.name() == name)
+    }
+
+    /// The config spelling; identical to the serde representation.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.spec().0
+    }
+
+    #[must_use]
+    pub fn region(self) -> Option<Region> {
+        self.spec().1
+    }
+
+    /// The zone the session table is written in. The tzdb is bundled, so the UTC fallback is
+    /// unreachable in practice; it exists only to avoid a panic path.
+    #[must_use]
+    pub fn time_zone(self) -> TimeZone {
+        TimeZone::get(self.spec().2).unwrap_or(TimeZone::UTC)
+    }
+
+    #[must_use]
+    pub fn is_24_7(self) -> bool {
+        self == Market::Crypto
+    }
+
+    /// Everything that differs per market: config name, region, IANA zone, weekly sessions.
+    fn spec(
+        self,
+    ) -> (
+        &'static str,
+        Option<Region>,
+        &'static str,
+        &'static [Session],
+    ) {
+        use Region::{Asia, Europe, Uk, Us};
+        match self {
+            Market::London => ("london", Some(Uk), "Europe/London", LONDON),
+            Market::NewYork => ("new-york", Some(Us), "America/New_York", NEW_YORK),
+            Market::Xetra => ("xetra", Some(Europe), "Europe/Berlin", CONTINENTAL),
+            Market::Paris => ("paris", Some(Europe), "Europe/Paris", CONTINENTAL),
+            Market::Tokyo => ("tokyo", Some(Asia), "Asia/Tokyo", TOKYO),
+            Market::HongKong => ("hong-kong", Some(Asia), "Asia/Hong_Kong", HONG_KONG),
+            Market::Fx => ("fx", None, "America/New_York", FX),
+            Market::Crypto => ("crypto", None, "UTC", &[]),
+            Market::CmeFutures => ("cme-futures", None, "America/Chicago", CME),
+        }
+    }
+}
+
+/// `BASE-QUOTE` with a currency-like quote (`BTC-USD`, `ETH-USDT`); share classes such as
+/// `BRK-B` have a shorter suffix and stay equities.
+fn is_crypto_pair(symbol: &str) -> bool {
+    symbol.rsplit_once('-').is_some_and(|(base, quote)| {
+        !base.is_empty()
+            && base.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (3..=4).contains(&quote.len())
+            && quote.bytes().all(|b| b.is_ascii_uppercase())
+    })
+}
+
+#[must_use]
+pub fn status(market: Market, now: Timestamp) -> MarketStatus {
+    if market.is_24_7() {
+        return MarketStatus {
+            is_open: true,
+            next_change: None,
+        };
+    }
+    let spans = open_spans(market, now);
+    match spans
+        .iter()
+        .find(|(open, close)| *open <= now && now < *close)
+    {
+        Some(&(_, close)) => MarketStatus {
+            is_open: true,
+            next_change: Some(close),
+        },
+        None => MarketStatus {
+            is_open: false,
+            next_change: spans.iter().map(|&(open, _)| open).find(|open| *open > now),
+        },
+    }
+}
+
+/// Concrete `[open, close)` intervals from yesterday (for overnight sessions) through eight days
+/// ahead (past any weekend), sorted and with touching intervals merged so that an open market's
+/// close is its real close, not a session boundary.
+fn open_spans(market: Market, now: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+    let tz = market.time_zone();
+    let today = tz.to_datetime(now).date();
+    let sessions = market.spec().3;
+    let mut spans = Vec::new();
+    for date in std::iter::successors(today.yesterday().ok(), |d| d.tomorrow().ok()).take(10) {
+        for s in sessions.iter().filter(|s| s.days.contains(&date.weekday())) {
+            let close_date = if s.close <= s.open {
+                date.tomorrow()
+            } else {
+                Ok(date)
+            };
+            let open = tz.to_timestamp(date.to_datetime(s.open));
+            let close = close_date.and_then(|d| tz.to_timestamp(d.to_datetime(s.close)));
+            if let (Ok(open), Ok(close)) = (open, close) {
+                spans.push((open, close));
+            }
+        }
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(Timestamp, Timestamp)> = Vec::with_capacity(spans.len());
+    for (open, close) in spans {
+        match merged.last_mut() {
+            Some(last) if open <= last.1 => last.1 = last.1.max(close),
+            _ => merged.push((open, close)),
+        }
+    }
+    merged
+}
+
+/// One entry per region present among `markets` (global markets contribute none), ordered Uk,
+/// Europe, Us, Asia. A region is open if any of its markets is open; `next_change` is the
+/// earliest next close among its open markets when open, or the earliest next open among its
+/// markets when closed.
+#[must_use]
+pub fn region_statuses(
+    markets: impl IntoIterator<Item = Market>,
+    now: Timestamp,
+) -> Vec<RegionStatus> {
+    let mut by_region: BTreeMap<Region, Vec<MarketStatus>> = BTreeMap::new();
+    for market in markets {
+        if let Some(region) = market.region() {
+            by_region
+                .entry(region)
+                .or_default()
+                .push(status(market, now));
+        }
+    }
+    by_region
+        .into_iter()
+        .map(|(region, statuses)| {
+            let is_open = statuses.iter().any(|s| s.is_open);
+            let next_change = statuses
+                .iter()
+                .filter(|s| s.is_open == is_open)
+                .filter_map(|s| s.next_change)
+                .min();
+            RegionStatus {
+                region,
+                is_open,
+                next_change,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Market::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    const OPEN: bool = true;
+    const SHUT: bool = false;
+
+    /// Each case is (market, now, expected `is_open`, expected `next_change`), all in UTC.
+    fn check(cases: &[(Market, &str, bool, &str)]) {
+        for &(market, now, is_open, next) in cases {
+            let want = MarketStatus {
+                is_open,
+                next_change: Some(ts(next)),
+            };
+            assert_eq!(status(market, ts(now)), want, "{market:?} at {now}");
+        }
+    }
+
+    #[test]
+    fn london_boundaries_in_gmt() {
+        // Monday 2024-01-15, GMT = UTC.
+        check(&[
+            (London, "2024-01-15T07:59:59Z", SHUT, "2024-01-15T08:00Z"),
+            (London, "2024-01-15T08:00Z", OPEN, "2024-01-15T16:30Z"),
+            (London, "2024-01-15T16:29:59Z", OPEN, "2024-01-15T16:30Z"),
+            (London, "2024-01-15T16:30Z", SHUT, "2024-01-16T08:00Z"),
+        ]);
+    }
+
+    #[test]
+    fn london_boundaries_in_bst() {
+        // Monday 2024-07-01, BST = UTC+1.
+        check(&[
+            (London, "2024-07-01T06:59:59Z", SHUT, "2024-07-01T07:00Z"),
+            (London, "2024-07-01T07:00Z", OPEN, "2024-07-01T15:30Z"),
+            (London, "2024-07-01T15:30Z", SHUT, "2024-07-02T07:00Z"),
+        ]);
+    }
+
+    #[test]
+    fn friday_evening_and_weekend_wait_for_monday() {
+        let monday = "2024-07-01T07:00Z";
+        check(&[
+            (London, "2024-06-28T16:00Z", SHUT, monday), // Friday after the close
+            (London, "2024-06-29T12:00Z", SHUT, monday), // Saturday
+            (London, "2024-06-30T23:00Z", SHUT, monday), // Sunday
+            // UK clocks went forward on Sunday 2024-03-31: Friday GMT, Monday BST.
+            (London, "2024-03-29T17:00Z", SHUT, "2024-04-01T07:00Z"),
+        ]);
+        check(&[(NewYork, "2024-06-29T12:00Z", SHUT, "2024-07-01T13:30Z")]);
+    }
+
+    #[test]
+    fn us_and_uk_dst_mismatch_in_march() {
+        // 2024-03-12: New York already on EDT (UTC-4); London and Berlin still on winter time.
+        check(&[
+            (NewYork, "2024-03-12T13:29Z", SHUT, "2024-03-12T13:30Z"),
+            (NewYork, "2024-03-12T13:30Z", OPEN, "2024-03-12T20:00Z"),
+            // The week before, New York was still on EST.
+            (NewYork, "2024-03-05T13:30Z", SHUT, "2024-03-05T14:30Z"),
+        ]);
+        check(&[(London, "2024-03-12T07:59Z", SHUT, "2024-03-12T08:00Z")]);
+        check(&[(Xetra, "2024-03-12T08:00Z", OPEN, "2024-03-12T16:30Z")]);
+    }
+
+    #[test]
+    fn asian_lunch_breaks_are_closed() {
+        // Thursday 2024-06-27. JST = UTC+9: lunch 11:30–12:30 local is 02:30–03:30 UTC.
+        check(&[
+            (Tokyo, "2024-06-27T00:00Z", OPEN, "2024-06-27T02:30Z"),
+            (Tokyo, "2024-06-27T03:00Z", SHUT, "2024-06-27T03:30Z"),
+            (Tokyo, "2024-06-27T03:30Z", OPEN, "2024-06-27T06:30Z"),
+            (Tokyo, "2024-06-27T06:30Z", SHUT, "2024-06-28T00:00Z"),
+        ]);
+        // HKT = UTC+8: lunch 12:00–13:00 local is 04:00–05:00 UTC.
+        check(&[
+            (HongKong, "2024-06-27T03:59Z", OPEN, "2024-06-27T04:00Z"),
+            (HongKong, "2024-06-27T04:30Z", SHUT, "2024-06-27T05:00Z"),
+            (HongKong, "2024-06-27T05:00Z", OPEN, "2024-06-27T08:00Z"),
+        ]);
+    }
+
+    #[test]
+    fn fx_runs_sunday_to_friday_new_york_time() {
+        let friday_close = "2024-07-05T21:00Z";
+        check(&[
+            (Fx, "2024-06-30T20:59Z", SHUT, "2024-06-30T21:00Z"),
+            (Fx, "2024-06-30T21:00Z", OPEN, friday_close),
+            (Fx, "2024-07-03T03:00Z", OPEN, friday_close), // Wednesday
+            (Fx, "2024-07-05T20:59Z", OPEN, friday_close),
+            (Fx, "2024-07-05T21:00Z", SHUT, "2024-07-07T21:00Z"),
+            // In winter 17:00 New York is 22:00 UTC.
+            (Fx, "2024-01-14T21:30Z", SHUT, "2024-01-14T22:00Z"),
+        ]);
+    }
+
+    #[test]
+    fn cme_futures_daily_halt_and_weekend() {
+        // Chicago on CDT (UTC-5): the 16:00–17:00 halt is 21:00–22:00 UTC.
+        check(&[
+            (CmeFutures, "2024-06-26T20:00Z", OPEN, "2024-06-26T21:00Z"),
+            (CmeFutures, "2024-06-26T21:30Z", SHUT, "2024-06-26T22:00Z"),
+            (CmeFutures, "2024-06-26T22:00Z", OPEN, "2024-06-27T21:00Z"),
+            (CmeFutures, "2024-06-28T21:00Z", SHUT, "2024-06-30T22:00Z"),
+            (CmeFutures, "2024-07-01T03:00Z", OPEN, "2024-07-01T21:00Z"),
+        ]);
+    }
+
+    #[test]
+    fn crypto_is_always_open() {
+        let always = MarketStatus {
+            is_open: true,
+            next_change: None,
+        };
+        for now in ["2024-06-29T12:00Z", "2024-12-25T03:00Z"] {
+            assert_eq!(status(Crypto, ts(now)), always);
+        }
+        assert!(Crypto.is_24_7() && !Fx.is_24_7() && !CmeFutures.is_24_7());
+    }
+
+    #[test]
+    fn regions_are_ordered_and_skip_global_markets() {
+        let markets = [Crypto, Tokyo, NewYork, Fx, Paris, London, CmeFutures];
+        // Wednesday 2024-06-26 14:00 UTC: London, Paris and New York open, Tokyo closed.
+        let got = region_statuses(markets, ts("2024-06-26T14:00Z"));
+        let want = [
+            (Region::Uk, true, "2024-06-26T15:30Z"),
+            (Region::Europe, true, "2024-06-26T15:30Z"),
+            (Region::Us, true, "2024-06-26T20:00Z"),
+            (Region::Asia, false, "2024-06-27T00:00Z"),
+        ]
+        .map(|(region, is_open, next)| RegionStatus {
+            region,
+            is_open,
+            next_change: Some(ts(next)),
+        });
+        assert_eq!(got, want);
+        assert!(region_statuses([Fx, Crypto, CmeFutures], ts("2024-06-26T14:00Z")).is_empty());
+    }
+
+    #[test]
+    fn region_is_open_if_any_market_is_and_picks_the_earliest_change() {
+        let asia = |now: &str| region_statuses([Tokyo, HongKong], ts(now));
+        let want = |is_open, next: &str| {
+            let next_change = Some(ts(next));
+            vec![RegionStatus {
+                region: Region::Asia,
+                is_open,
+                next_change,
+            }]
+        };
+        // 03:00 UTC: Tokyo at lunch (reopens 03:30), Hong Kong open until 04:00.
+        assert_eq!(asia("2024-06-27T03:00Z"), want(OPEN, "2024-06-27T04:00Z"));
+        // Saturday: both closed; Tokyo opens Monday 00:00 UTC, before Hong Kong's 01:30.
+        assert_eq!(asia("2024-06-29T12:00Z"), want(SHUT, "2024-07-01T00:00Z"));
+    }
+
+    #[test]
+    fn region_labels() {
+        let labels = [Region::Uk, Region::Europe, Region::Us, Region::Asia].map(Region::label);
+        assert_eq!(labels, ["UK", "Europe", "US", "Asia"]);
+    }
+
+    fn assert_symbols(cases: &[(Market, &[&str])]) {
+        for &(market, symbols) in cases {
+            for symbol in symbols {
+                assert_eq!(Market::for_symbol(symbol), market, "{symbol}");
+            }
+        }
+    }
+
+    #[test]
+    fn default_symbols_map_to_their_markets() {
+        assert_symbols(&[
+            (London, &["^FTSE", "^FTMC", "^FTAI"]),
+            (Fx, &["GBPEUR=X", "GBPUSD=X"]),
+            (Crypto, &["BTC-GBP", "^CMC200"]),
+            (NewYork, &["^GSPC", "^DJI"]),
+            (CmeFutures, &["CL=F", "GC=F"]),
+            (Tokyo, &["^N225"]),
+            (HongKong, &["^HSI"]),
+            (Xetra, &["^GDAXI"]),
+            (Paris, &["^FCHI"]),
+        ]);
+    }
+
+    #[test]
+    fn suffixes_and_fallbacks() {
+        assert_symbols(&[
+            (London, &["VOD.L", "vod.l", "^FTAS"]),
+            (Xetra, &["SAP.DE", "BMW.F"]),
+            (Paris, &["AIR.PA"]),
+            (Tokyo, &["7203.T"]),
+            (HongKong, &["0005.HK"]),
+            (Fx, &["EURJPY=x"]),
+            (CmeFutures, &["ES=F"]),
+            (Crypto, &["ETH-USD", "ETH-USDT", "sol-eur"]),
+            (NewYork, &["^VIX", "AAPL", "BRK-B", "SHOP.TO", "-USD", ".L"]),
+        ]);
+    }
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for market in Market::ALL {
+            assert_eq!(Market::from_name(market.name()), Some(market));
+            let json = serde_json::to_string(&market).unwrap();
+            assert_eq!(json, format!("\"{}\"", market.name()));
+            assert_eq!(serde_json::from_str::<Market>(&json).unwrap(), market);
+        }
+        assert_eq!(Market::from_name("hong-kong"), Some(HongKong));
+        assert_eq!(Market::from_name("HongKong"), None);
+    }
+
+    #[test]
+    fn regions_and_zones() {
+        assert_eq!(London.region(), Some(Region::Uk));
+        assert_eq!(Paris.region(), Some(Region::Europe));
+        assert_eq!(Fx.region(), None);
+        assert_eq!(CmeFutures.time_zone().iana_name(), Some("America/Chicago"));
+        assert_eq!(HongKong.time_zone().iana_name(), Some("Asia/Hong_Kong"));
+    }
+}

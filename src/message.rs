@@ -1,0 +1,142 @@
+//! Every change the app can undergo ([`Message`]) and every effect it can ask for ([`Command`]).
+//! Data only: no behaviour lives here, so the whole vocabulary of the program reads in one page.
+
+use jiff::Timestamp;
+use ratatui::layout::Rect;
+
+use crate::domain::{Headline, Quote};
+use crate::sanitize::SafeText;
+
+/// Something that happened. Keys are translated into these by the keymap, sources send them
+/// through the inbox, timers produce `TapeStep` and `DeadlineReached`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    /// Move the headline selection.
+    Move(Step),
+    /// Scroll the reader pane.
+    ScrollReader(Scroll),
+    /// Read the selected headline: mark it read and give the reader the focus.
+    OpenSelected,
+    ToggleFocus,
+    StartFilter,
+    FilterInput(char),
+    FilterBackspace,
+    /// Keep the filter and go back to moving through the (filtered) list.
+    AcceptFilter,
+    /// Drop the filter (or, with the help open, close it).
+    Cancel,
+    TogglePause,
+    FasterTape,
+    SlowerTape,
+    ToggleHelp,
+    Quit,
+    Resized(Viewport),
+    TapeStep,
+    /// Something on screen changes by itself now: a market opened, an age ticked over.
+    DeadlineReached,
+    QuotesArrived {
+        source: SourceId,
+        quotes: Vec<Quote>,
+        fetched_at: Timestamp,
+    },
+    HeadlinesArrived {
+        source: SourceId,
+        headlines: Vec<Headline>,
+        fetched_at: Timestamp,
+    },
+    SourceFailed {
+        source: SourceId,
+        failure: Failure,
+        at: Timestamp,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Up,
+    Down,
+    First,
+    Last,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scroll {
+    Up(u16),
+    Down(u16),
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// Where data comes from; health and staleness are tracked per source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceId {
+    /// The quotes and read state saved by an earlier run.
+    Cache,
+    /// The simulated market of `--demo`.
+    Demo,
+}
+
+impl SourceId {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cache => "cache",
+            Self::Demo => "demo",
+        }
+    }
+}
+
+/// Why a source has nothing new, in terms a user can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A file we wrote earlier no longer parses; it is ignored, and rewritten on the next save.
+    Corrupt { detail: SafeText },
+    /// Reading or writing a local file failed.
+    Io { detail: SafeText },
+}
+
+impl Failure {
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Corrupt { detail } => format!("unreadable, ignored ({detail})"),
+            Self::Io { detail } => format!("file error ({detail})"),
+        }
+    }
+}
+
+/// The terminal's size and the regions the layout gives each pane, computed once by
+/// `ui::viewport` so update (scroll limits) and draw agree on every size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Viewport {
+    pub area: Rect,
+    pub status: Rect,
+    pub tape: Rect,
+    pub list: Rect,
+    pub reader: Rect,
+    pub footer: Rect,
+}
+
+/// An effect update asks for; the runtime carries it out, so update stays pure.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Remember what has been read across restarts.
+    SaveReadState { read: Vec<String> },
+    /// Remember the last good quotes, shown (with their age) at the next start.
+    SaveQuotes {
+        quotes: Vec<Quote>,
+        saved_at: Timestamp,
+    },
+}
+
+impl Viewport {
+    /// Headline rows inside the list's border.
+    pub fn list_rows(&self) -> usize {
+        usize::from(self.list.height.saturating_sub(2))
+    }
+
+    /// Where reader text goes: inside the pane's border.
+    pub fn reader_text(&self) -> Rect {
+        self.reader.inner(ratatui::layout::Margin::new(1, 1))
+    }
+}

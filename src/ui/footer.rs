@@ -1,0 +1,36 @@
+//! The bottom line: key hints from the keymap's table, or the filter being typed.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::app::App;
+use crate::keymap;
+use crate::ui::fit;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    let filter = app.headlines.filter();
+    if app.headlines.is_editing_filter() {
+        spans.push(Span::styled("filter: ", theme.title));
+        spans.push(Span::raw(format!("{filter}▏")));
+        spans.push(Span::raw("  "));
+    } else if !filter.is_empty() {
+        spans.push(Span::styled(format!("filter: {filter}"), theme.warning));
+        spans.push(Span::styled(" (Esc clears) · ", theme.dim));
+    }
+    let hints = keymap::hints(app)
+        .into_iter()
+        .map(|(keys, word)| format!("{keys} {word}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    spans.push(Span::styled(hints, theme.dim));
+    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    if unicode_width::UnicodeWidthStr::width(text.as_str()) <= usize::from(area.width) {
+        Line::from(spans).render(area, buf);
+    } else {
+        Line::styled(fit(&text, usize::from(area.width)).into_owned(), theme.dim).render(area, buf);
+    }
+}

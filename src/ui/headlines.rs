@@ -1,0 +1,77 @@
+//! The headline list, drawn from the list's selection and the window offset update keeps; no
+//! scrolling decisions are made here.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, StatefulWidget, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::{App, Focus};
+use crate::format::time;
+use crate::ui::{fit, fit_padded};
+
+/// Source names are cut to this many columns so titles line up.
+const SOURCE_COLS: usize = 10;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let visible = app.headlines.visible();
+    let title = if app.headlines.filter().is_empty() {
+        format!(" Headlines ({}) ", visible.len())
+    } else {
+        format!(" Headlines ({} of {}) ", visible.len(), app.headlines.len())
+    };
+    let border = if app.focus == Focus::List {
+        theme.focused_border
+    } else {
+        theme.border
+    };
+    let block = Block::bordered()
+        .title(fit(&title, usize::from(area.width.saturating_sub(2))).into_owned())
+        .border_style(border);
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let items: Vec<ListItem> = visible
+        .iter()
+        .map(|headline| {
+            let when = headline.published.map_or_else(
+                || " ".repeat(6),
+                |at| format!("{:>6}", time::headline_time(at, app.now, &app.tz)),
+            );
+            let (marker, marker_style) = if app.headlines.is_read(&headline.id) {
+                (" ", theme.dim)
+            } else {
+                ("•", theme.unread)
+            };
+            let source = fit_padded(headline.source.as_str(), SOURCE_COLS);
+            let used = when.width() + 1 + 1 + 1 + SOURCE_COLS + 1;
+            let title = fit(headline.title.as_str(), inner_width.saturating_sub(used));
+            ListItem::new(Line::from(vec![
+                Span::styled(when, theme.dim),
+                Span::raw(" "),
+                Span::styled(marker, marker_style),
+                Span::raw(" "),
+                Span::styled(source, theme.dim),
+                Span::raw(" "),
+                Span::raw(title.into_owned()),
+            ]))
+        })
+        .collect();
+    let empty = items.is_empty();
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(theme.selected);
+    let mut state = ListState::default()
+        .with_offset(app.headlines.offset())
+        .with_selected(app.headlines.selected_row());
+    StatefulWidget::render(list, area, buf, &mut state);
+    if empty && area.height > 2 && area.width > 2 {
+        let message = if app.headlines.filter().is_empty() {
+            "no headlines yet"
+        } else {
+            "no headline matches the filter"
+        };
+        Line::styled(fit(message, inner_width).into_owned(), theme.dim)
+            .render(Rect::new(area.x + 1, area.y + 1, area.width - 2, 1), buf);
+    }
+}

@@ -1,0 +1,41 @@
+//! The help overlay, rendered from the keymap's table: it has no bindings of its own.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Row, Table, Widget};
+
+use crate::keymap;
+use crate::ui::theme::Theme;
+
+pub fn render(theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let rows: Vec<Row> = keymap::help_rows()
+        .map(|(context, keys, what)| Row::new([context, keys, what]))
+        .collect();
+    let height = u16::try_from(rows.len() + 4)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let width = 76.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .title(" Keys ")
+        .title_bottom(Line::from(" ? or Esc closes ").right_aligned())
+        .border_style(theme.focused_border);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(10),
+            Constraint::Length(14),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(["where", "keys", "what"]).style(theme.title))
+    .block(block);
+    Widget::render(table, popup, buf);
+}

@@ -1,0 +1,131 @@
+//! The scrolling tape: one loop of entries drawn from the tape's offset, repeated to fill the
+//! row, so the end of the watchlist runs seamlessly into its start. Wide characters cut by
+//! either edge become spaces rather than half a glyph.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::App;
+use crate::app::quotes::{Direction, SEPARATOR, TapeEntry};
+use crate::ui::theme::Theme;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let entries = app.quotes.tape_entries(&app.instruments);
+    let segments = segments(&entries, &app.theme);
+    let cells = window(&segments, app.tape.offset_cols(), usize::from(area.width));
+    let mut x = area.x;
+    for (grapheme, style) in cells {
+        buf[(x, area.y)].set_symbol(grapheme).set_style(style);
+        let width = u16::try_from(grapheme.width().max(1)).unwrap_or(1);
+        // A wide glyph owns the next cell too; ratatui's diff skips it only if it is reset.
+        for skip in 1..width {
+            buf[(x + skip, area.y)].reset();
+        }
+        x += width;
+    }
+}
+
+/// One loop of the tape as styled text runs.
+fn segments(entries: &[TapeEntry], theme: &Theme) -> Vec<(String, Style)> {
+    let mut out = Vec::with_capacity(entries.len() * 6);
+    for entry in entries {
+        let stale = if entry.is_stale {
+            theme.stale
+        } else {
+            Style::new()
+        };
+        let movement = match entry.direction {
+            Direction::Up => theme.rise,
+            Direction::Down => theme.fall,
+            Direction::Unchanged | Direction::Unknown => theme.flat,
+        };
+        out.push((entry.name.to_string(), theme.name.patch(stale)));
+        out.push((" ".to_owned(), Style::new()));
+        out.push((entry.price.clone(), stale));
+        out.push((" ".to_owned(), Style::new()));
+        out.push((entry.movement.clone(), movement.patch(stale)));
+        out.push((SEPARATOR.to_owned(), theme.separator));
+    }
+    out
+}
+
+/// The graphemes visible in `width` columns starting `offset` columns into the loop.
+fn window(segments: &[(String, Style)], offset: usize, width: usize) -> Vec<(&str, Style)> {
+    let graphemes: Vec<(&str, Style, usize)> = segments
+        .iter()
+        .flat_map(|(text, style)| text.graphemes(true).map(move |g| (g, *style, g.width())))
+        .filter(|(_, _, w)| *w > 0)
+        .collect();
+    let loop_width: usize = graphemes.iter().map(|(_, _, w)| w).sum();
+    if loop_width == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(width);
+    let mut skip = offset % loop_width;
+    let mut used = 0;
+    for (grapheme, style, w) in graphemes.iter().cycle() {
+        if used >= width {
+            break;
+        }
+        if skip > 0 {
+            if *w > skip {
+                // The left edge cuts this glyph: blank the part still in view.
+                for _ in 0..(*w - skip).min(width - used) {
+                    out.push((" ", *style));
+                    used += 1;
+                }
+                skip = 0;
+            } else {
+                skip -= w;
+            }
+            continue;
+        }
+        if used + w > width {
+            out.push((" ", *style));
+            used += 1;
+            continue;
+        }
+        out.push((*grapheme, *style));
+        used += w;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(cells: &[(&str, Style)]) -> String {
+        cells.iter().map(|(g, _)| *g).collect()
+    }
+
+    fn plain(parts: &[&str]) -> Vec<(String, Style)> {
+        parts
+            .iter()
+            .map(|p| ((*p).to_owned(), Style::new()))
+            .collect()
+    }
+
+    #[test]
+    fn window_wraps_seamlessly_and_repeats_to_fill() {
+        let segs = plain(&["ABC", " | "]);
+        assert_eq!(text(&window(&segs, 0, 8)), "ABC | AB");
+        assert_eq!(text(&window(&segs, 4, 8)), "| ABC | ");
+        assert_eq!(text(&window(&segs, 6 + 4, 8)), "| ABC | ");
+    }
+
+    #[test]
+    fn wide_characters_cut_by_an_edge_become_spaces() {
+        let segs = plain(&["中文", "x"]);
+        // Offset 1 cuts 中 in half on the left.
+        assert_eq!(text(&window(&segs, 1, 5)), " 文x ");
+        // Width 2 from offset 4: x, then 中 does not fit in the last column.
+        assert_eq!(text(&window(&segs, 4, 2)), "x ");
+    }
+}
