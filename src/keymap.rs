@@ -106,7 +106,7 @@ pub static BINDINGS: &[Binding] = &[
         context: List,
         keys: &[code(KeyCode::Enter)],
         label: "Enter",
-        description: "read the headline: mark it read, focus the reader",
+        description: "read it: mark it read, focus the reader",
         hint: Some(("Enter", "read")),
         message: Message::OpenSelected,
     },

@@ -12,6 +12,8 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod domain;
+#[cfg(test)]
+mod fixtures;
 pub mod format;
 pub mod keymap;
 pub mod logging;

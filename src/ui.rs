@@ -106,6 +106,134 @@ pub fn fit_padded(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::update::update;
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::message::Message;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use rstest::rstest;
+
+    fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| draw(app, frame)).unwrap();
+        terminal
+    }
+
+    #[rstest]
+    #[case(120, 40)]
+    #[case(80, 24)]
+    #[case(40, 12)]
+    #[case(1, 1)]
+    fn whole_screen(#[case] width: u16, #[case] height: u16) {
+        let app = app_from_snapshot(width, height);
+        insta::assert_snapshot!(
+            format!("screen_{width}x{height}"),
+            screen(&app, width, height).backend()
+        );
+    }
+
+    #[test]
+    fn a_one_cell_terminal_shows_the_first_letter_of_the_notice() {
+        let app = app_from_snapshot(1, 1);
+        assert_eq!(screen(&app, 1, 1).backend().buffer()[(0, 0)].symbol(), "t");
+    }
+
+    #[test]
+    fn zero_sized_terminals_draw_nothing_and_do_not_panic() {
+        for (width, height) in [(0, 0), (80, 0), (0, 24)] {
+            let app = app_from_snapshot(width, height);
+            let terminal = screen(&app, width, height);
+            assert!(terminal.backend().buffer().area.is_empty());
+        }
+    }
+
+    /// Every widget alone at every size, drawn into the whole area it is given.
+    #[rstest]
+    fn each_widget(
+        #[values("status", "tape", "headlines", "reader", "footer", "help")] widget: &str,
+        #[values((120, 40), (80, 24), (40, 12), (1, 1))] size: (u16, u16),
+    ) {
+        let (width, height) = size;
+        let app = app_from_snapshot(120, 40);
+        let area = Rect::new(0, 0, width, height);
+        let mut buf = Buffer::empty(area);
+        match widget {
+            "status" => status_line::render(&app, area, &mut buf),
+            "tape" => tape::render(&app, area, &mut buf),
+            "headlines" => headlines::render(&app, area, &mut buf),
+            "reader" => {
+                let viewport = Viewport {
+                    reader: area,
+                    ..Viewport::default()
+                };
+                reader::render(&app, &viewport, &mut buf);
+            }
+            "footer" => footer::render(&app, area, &mut buf),
+            _ => help::render(&app.theme, area, &mut buf),
+        }
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| frame.buffer_mut().merge(&buf))
+            .unwrap();
+        insta::assert_snapshot!(format!("{widget}_{width}x{height}"), terminal.backend());
+    }
+
+    #[test]
+    fn help_overlay_lists_every_binding() {
+        let mut app = app_from_snapshot(100, 40);
+        update(&mut app, Message::ToggleHelp, now());
+        let terminal = screen(&app, 100, 40);
+        let text = format!("{}", terminal.backend());
+        for binding in crate::keymap::BINDINGS {
+            assert!(
+                text.contains(binding.description),
+                "help lacks {:?}",
+                binding.description
+            );
+        }
+        insta::assert_snapshot!("help_overlay_100x40", terminal.backend());
+    }
+
+    #[test]
+    fn falls_are_red_rises_green_and_snapshot_prices_dim() {
+        let app = app_from_snapshot(250, 40);
+        let terminal = screen(&app, 250, 40);
+        let buf = terminal.backend().buffer();
+        let row: String = (0..250).map(|x| buf[(x, 1)].symbol()).collect();
+        let column_of = |needle: &str| {
+            let byte = row.find(needle).unwrap();
+            u16::try_from(UnicodeWidthStr::width(&row[..byte])).unwrap()
+        };
+        let fall = column_of("▼-15.56");
+        assert_eq!(buf[(fall, 1)].fg, app.theme.fall.fg.unwrap());
+        let rise = column_of("▲+0.0006");
+        assert_eq!(buf[(rise, 1)].fg, app.theme.rise.fg.unwrap());
+        let price = column_of("8,164.12");
+        assert!(
+            buf[(price, 1)]
+                .modifier
+                .contains(ratatui::style::Modifier::DIM)
+        );
+    }
+
+    #[test]
+    fn a_cjk_headline_keeps_the_list_border_aligned_in_a_narrow_pane() {
+        let mut app = app_from_snapshot(40, 30);
+        update(&mut app, Message::StartFilter, now());
+        update(&mut app, Message::FilterInput('恒'), now());
+        let terminal = screen(&app, 40, 30);
+        let buf = terminal.backend().buffer();
+        let list = app.viewport.list;
+        let right = list.x + list.width - 1;
+        for y in list.y..list.y + list.height {
+            assert!(
+                matches!(buf[(right, y)].symbol(), "│" | "┐" | "┘"),
+                "row {y}"
+            );
+        }
+        insta::assert_snapshot!("cjk_filter_40x30", terminal.backend());
+    }
 
     #[test]
     fn fit_cuts_by_columns_and_keeps_wide_characters_whole() {

@@ -105,3 +105,211 @@ fn scroll_reader(app: &mut App, scroll: Scroll) {
     });
     app.reader.apply(scroll, total, usize::from(area.height));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::quotes::Origin;
+    use crate::domain::Quote;
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::message::{Failure, Step};
+    use crate::sanitize::SafeText;
+
+    fn later(secs: i64) -> Timestamp {
+        now()
+            .checked_add(jiff::SignedDuration::from_secs(secs))
+            .unwrap()
+    }
+
+    fn ftse(price: f64) -> Quote {
+        Quote {
+            symbol: "^FTSE".to_owned(),
+            price,
+            previous_close: Some(8179.68),
+            decimals: 2,
+            currency: None,
+            time: later(1),
+            series: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_failure_keeps_the_last_prices_and_is_recorded() {
+        let mut app = app_from_snapshot(120, 40);
+        let failure = Failure::Io {
+            detail: SafeText::new("disk full"),
+        };
+        let commands = update(
+            &mut app,
+            Message::SourceFailed {
+                source: SourceId::Cache,
+                failure: failure.clone(),
+                at: later(5),
+            },
+            later(5),
+        );
+        assert!(commands.is_empty());
+        assert_eq!(app.quotes.price("^FTSE"), Some(8164.12));
+        assert_eq!(
+            app.health.failures().collect::<Vec<_>>(),
+            [(SourceId::Cache, later(5), &failure)]
+        );
+    }
+
+    #[test]
+    fn new_quotes_keep_the_tape_position_and_only_real_ones_are_saved() {
+        let mut app = app_from_snapshot(120, 40);
+        for _ in 0..37 {
+            update(&mut app, Message::TapeStep, now());
+        }
+        assert_eq!(app.tape.offset_cols(), 37);
+        let demo = Message::QuotesArrived {
+            source: SourceId::Demo,
+            quotes: vec![ftse(8200.0)],
+            fetched_at: later(1),
+        };
+        assert!(update(&mut app, demo, later(1)).is_empty());
+        assert_eq!(app.tape.offset_cols(), 37);
+        assert_eq!(app.quotes.price("^FTSE"), Some(8200.0));
+        assert_eq!(app.quotes.price("^FTMC"), Some(20_286.03));
+        assert_eq!(
+            app.quotes.origin(),
+            &Origin::Live {
+                source: SourceId::Demo,
+                fetched_at: later(1)
+            }
+        );
+        let cached = Message::QuotesArrived {
+            source: SourceId::Cache,
+            quotes: vec![ftse(8300.0)],
+            fetched_at: later(2),
+        };
+        let commands = update(&mut app, cached, later(2));
+        assert!(
+            matches!(&commands[..], [Command::SaveQuotes { quotes, saved_at }] if quotes.len() == 15 && *saved_at == later(2))
+        );
+    }
+
+    #[test]
+    fn the_tape_loops_at_its_width() {
+        let mut app = app_from_snapshot(120, 40);
+        let width = loop_width(&app.quotes.tape_entries(&app.instruments));
+        assert!(width > 300, "{width}");
+        for _ in 0..width + 3 {
+            update(&mut app, Message::TapeStep, now());
+        }
+        assert_eq!(app.tape.offset_cols(), 3);
+    }
+
+    #[test]
+    fn moving_resets_the_reader_and_opening_marks_read_once() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::ScrollReader(Scroll::PageDown), now());
+        assert!(app.reader.scroll() > 0);
+        update(&mut app, Message::Move(Step::Down), now());
+        assert_eq!(app.reader.scroll(), 0);
+        let id = app.headlines.selected().unwrap().id.clone();
+        let commands = update(&mut app, Message::OpenSelected, now());
+        assert_eq!(
+            commands,
+            [Command::SaveReadState {
+                read: vec![id.clone()]
+            }]
+        );
+        assert!(app.headlines.is_read(&id));
+        assert_eq!(app.focus, Focus::Reader);
+        assert!(update(&mut app, Message::OpenSelected, now()).is_empty());
+    }
+
+    #[test]
+    fn reader_scrolling_stops_at_the_end_of_the_long_read() {
+        let mut app = app_from_snapshot(80, 24);
+        while app.headlines.selected().unwrap().id != "sample-h1-2024-markets-review" {
+            assert!(
+                app.headlines.move_selection(Step::Down),
+                "long read not found"
+            );
+        }
+        update(&mut app, Message::ScrollReader(Scroll::Bottom), now());
+        let bottom = app.reader.scroll();
+        let rows = usize::from(app.viewport.reader_text().height);
+        assert!(
+            bottom > rows * 3,
+            "the long read should need several screens: {bottom}"
+        );
+        update(&mut app, Message::ScrollReader(Scroll::PageDown), now());
+        assert_eq!(app.reader.scroll(), bottom);
+        // A taller terminal shows more at once, so the end comes sooner.
+        update(
+            &mut app,
+            Message::Resized(crate::ui::viewport(ratatui::layout::Rect::new(
+                0, 0, 80, 60,
+            ))),
+            now(),
+        );
+        assert!(app.reader.scroll() < bottom);
+    }
+
+    #[test]
+    fn filter_typing_accepting_and_cancelling() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::StartFilter, now());
+        for c in "GOLD".chars() {
+            update(&mut app, Message::FilterInput(c), now());
+        }
+        let visible: Vec<_> = app
+            .headlines
+            .visible()
+            .iter()
+            .map(|h| h.id.clone())
+            .collect();
+        assert_eq!(visible, ["sample-gold-2024-06-28"]);
+        assert_eq!(
+            app.headlines.selected().unwrap().id,
+            "sample-gold-2024-06-28"
+        );
+        update(&mut app, Message::AcceptFilter, now());
+        assert!(!app.headlines.is_editing_filter());
+        assert_eq!(app.headlines.filter(), "GOLD");
+        update(&mut app, Message::ToggleHelp, now());
+        update(&mut app, Message::Cancel, now());
+        assert!(!app.is_help_open);
+        assert_eq!(
+            app.headlines.filter(),
+            "GOLD",
+            "Esc closes help before it clears"
+        );
+        update(&mut app, Message::Cancel, now());
+        assert_eq!(app.headlines.filter(), "");
+        assert_eq!(
+            app.headlines.selected().unwrap().id,
+            "sample-gold-2024-06-28"
+        );
+    }
+
+    #[test]
+    fn the_list_window_follows_the_selection() {
+        let mut app = app_from_snapshot(80, 24);
+        let rows = app.viewport.list_rows();
+        for _ in 0..rows + 2 {
+            update(&mut app, Message::Move(Step::Down), now());
+        }
+        assert_eq!(app.headlines.offset(), 3);
+        update(&mut app, Message::Move(Step::First), now());
+        assert_eq!(app.headlines.offset(), 0);
+    }
+
+    #[test]
+    fn tape_controls_and_quit() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::TogglePause, now());
+        assert!(app.tape.is_paused());
+        update(&mut app, Message::FasterTape, now());
+        assert_eq!(app.tape.speed_cols_per_sec(), 6);
+        update(&mut app, Message::SlowerTape, now());
+        update(&mut app, Message::SlowerTape, now());
+        assert_eq!(app.tape.speed_cols_per_sec(), 4);
+        update(&mut app, Message::Quit, now());
+        assert!(app.is_quitting);
+    }
+}

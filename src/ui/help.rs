@@ -15,7 +15,7 @@ pub fn render(theme: &Theme, area: Rect, buf: &mut Buffer) {
     let height = u16::try_from(rows.len() + 4)
         .unwrap_or(u16::MAX)
         .min(area.height);
-    let width = 76.min(area.width);
+    let width = 80.min(area.width);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,

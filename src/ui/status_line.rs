@@ -10,39 +10,28 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::App;
 use crate::app::quotes::Origin;
 use crate::format::time;
-use crate::market;
+use crate::market::{self, Region};
 use crate::message::SourceId;
+use crate::ui::theme::Theme;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let mut left: Vec<Span> = Vec::new();
-    for status in market::region_statuses(app.instruments.iter().map(|i| i.market), app.now) {
-        if !left.is_empty() {
-            left.push(Span::styled(" · ", theme.separator));
-        }
-        let (word, style) = if status.is_open {
-            ("open", theme.open)
-        } else {
-            ("closed", theme.closed)
-        };
-        left.push(Span::styled(
-            format!("{} markets {word}", status.region.label()),
-            style,
-        ));
-    }
     let right = data_state(app);
-    let right_width = right.width();
     let total = usize::from(area.width);
-    // The data state matters most (is this number live?), so the market list yields room first.
-    let left_room = total.saturating_sub(right_width + 2);
-    let left_line = Line::from(left);
-    let left_text: String = left_line.spans.iter().map(|s| s.content.as_ref()).collect();
-    if left_text.width() <= left_room {
-        left_line.render(area, buf);
-    } else {
-        Line::styled(super::fit(&left_text, left_room).into_owned(), theme.closed)
-            .render(area, buf);
-    }
+    // The data state matters most (is this number live?), so the market list yields room first:
+    // long words, then short ones, then cut.
+    let room = total.saturating_sub(right.width() + 2);
+    let statuses = market::region_statuses(app.instruments.iter().map(|i| i.market), app.now);
+    let long = region_spans(&statuses, theme, false);
+    let short = region_spans(&statuses, theme, true);
+    let left = [long, short.clone()]
+        .into_iter()
+        .find(|line| line.width() <= room)
+        .unwrap_or_else(|| {
+            let text: String = short.spans.iter().map(|s| s.content.as_ref()).collect();
+            Line::styled(super::fit(&text, room).into_owned(), theme.closed)
+        });
+    left.render(area, buf);
     let style = if app.health.failures().next().is_some() {
         theme.warning
     } else {
@@ -58,10 +47,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Line::styled(shown.into_owned(), style).render(right_area, buf);
 }
 
+/// `UK markets open · US markets closed`, or when `is_short` `UK open · US closed`.
+fn region_spans(statuses: &[market::RegionStatus], theme: &Theme, is_short: bool) -> Line<'static> {
+    let mut spans = Vec::new();
+    for status in statuses {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme.separator));
+        }
+        let (word, style) = if status.is_open {
+            ("open", theme.open)
+        } else {
+            ("closed", theme.closed)
+        };
+        let text = match (is_short, status.region) {
+            (true, Region::Europe) => format!("EU {word}"),
+            (true, region) => format!("{} {word}", region.label()),
+            (false, region) => format!("{} markets {word}", region.label()),
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}
+
 fn data_state(app: &App) -> String {
     let mut parts = vec![match app.quotes.origin() {
         Origin::Snapshot { taken_at } => {
-            format!("offline · snapshot of {}", time::date(*taken_at, &app.tz))
+            format!("offline · snapshot {}", time::date(*taken_at, &app.tz))
         }
         Origin::Cache { saved_at } => format!(
             "offline · cached {} ago",

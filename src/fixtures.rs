@@ -1,0 +1,28 @@
+//! Test fixtures: an app built from the bundled data with a fixed clock, time zone and size,
+//! so every snapshot and update test sees the same world.
+
+use jiff::{Timestamp, tz::TimeZone};
+use ratatui::layout::Rect;
+
+use crate::app::App;
+use crate::app::update::update;
+use crate::config::Config;
+use crate::message::Message;
+use crate::ui;
+
+/// Friday 28 Jun 2024, 16:42:07 in London: UK and Europe open, US open, Asia closed.
+pub fn now() -> Timestamp {
+    "2024-06-28T15:42:07Z".parse().unwrap()
+}
+
+pub fn london() -> TimeZone {
+    TimeZone::get("Europe/London").unwrap()
+}
+
+/// The first start on a new machine: snapshot quotes, sample news, nothing read.
+pub fn app_from_snapshot(width: u16, height: u16) -> App {
+    let mut app = crate::initial_app(&Config::default(), None, now(), london()).unwrap();
+    let viewport = ui::viewport(Rect::new(0, 0, width, height));
+    update(&mut app, Message::Resized(viewport), now());
+    app
+}
