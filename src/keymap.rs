@@ -345,3 +345,103 @@ pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str, &'static
         .iter()
         .map(|b| (b.context.label(), b.label, b.description))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::app_from_snapshot;
+    use crossterm::event::KeyEvent;
+
+    const README: &str = "README.md";
+    const START: &str =
+        "<!-- keys:start (generated from src/keymap.rs; UPDATE_README=1 cargo test) -->\n";
+    const END: &str = "<!-- keys:end -->";
+
+    /// The README's key table is this table: one source of truth. `UPDATE_README=1` rewrites it.
+    #[test]
+    fn readme_documents_exactly_this_keymap() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(README);
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let start = readme
+            .find(START)
+            .expect("README lacks the keys:start marker")
+            + START.len();
+        let end = readme.find(END).expect("README lacks the keys:end marker");
+        let table = markdown_table();
+        if std::env::var_os("UPDATE_README").is_some() {
+            let updated = format!("{}{table}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            assert_eq!(&readme[start..end], table, "run UPDATE_README=1 cargo test");
+        }
+    }
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn the_same_key_means_different_things_by_focus_and_mode() {
+        let mut app = app_from_snapshot(120, 40);
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(message_for(j, &app), Some(Message::Move(Step::Down)));
+        app.focus = Focus::Reader;
+        assert_eq!(
+            message_for(j, &app),
+            Some(Message::ScrollReader(Scroll::Down(1)))
+        );
+        app.headlines.start_filter();
+        assert_eq!(message_for(j, &app), Some(Message::FilterInput('j')));
+        assert_eq!(
+            message_for(press(KeyCode::Char('q'), KeyModifiers::NONE), &app),
+            Some(Message::FilterInput('q'))
+        );
+        assert_eq!(
+            message_for(press(KeyCode::Char('q'), KeyModifiers::ALT), &app),
+            None
+        );
+        assert_eq!(
+            message_for(press(KeyCode::Char('c'), KeyModifiers::CONTROL), &app),
+            Some(Message::Quit)
+        );
+    }
+
+    #[test]
+    fn shifted_letters_and_unbound_keys() {
+        let app = app_from_snapshot(120, 40);
+        assert_eq!(
+            message_for(press(KeyCode::Char('G'), KeyModifiers::SHIFT), &app),
+            Some(Message::Move(Step::Last))
+        );
+        assert_eq!(
+            message_for(press(KeyCode::Char('+'), KeyModifiers::SHIFT), &app),
+            Some(Message::FasterTape)
+        );
+        assert_eq!(
+            message_for(press(KeyCode::Char('z'), KeyModifiers::NONE), &app),
+            None
+        );
+        assert_eq!(
+            message_for(press(KeyCode::Char('c'), KeyModifiers::CONTROL), &app),
+            Some(Message::Quit)
+        );
+    }
+
+    #[test]
+    fn footer_hints_follow_the_mode() {
+        let mut app = app_from_snapshot(120, 40);
+        let words = |app: &App| {
+            hints(app)
+                .into_iter()
+                .map(|(k, w)| format!("{k} {w}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        assert_eq!(
+            words(&app),
+            "j/k move · Enter read · Tab focus · / filter · p pause · ? help · q quit"
+        );
+        app.headlines.start_filter();
+        assert_eq!(words(&app), "Enter keep · Esc clear");
+    }
+}

@@ -71,7 +71,9 @@ fn run(mut command: Command) -> Run {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 fn fixtures_dir() -> PathBuf {
@@ -102,7 +104,10 @@ fn every_invalid_config_fixture_exits_2_with_its_position_and_never_touches_the_
             result.stderr.contains(&wanted),
             "stderr should contain {wanted:?}\n{context}"
         );
-        assert!(result.stdout.is_empty(), "stdout should be empty\n{context}");
+        assert!(
+            result.stdout.is_empty(),
+            "stdout should be empty\n{context}"
+        );
         assert!(
             !result.stdout.contains(&0x1b),
             "escape byte on stdout\n{context}"
@@ -166,7 +171,10 @@ fn help_lists_every_flag() {
         "--log-file",
         "--seed",
     ] {
-        assert!(help.contains(flag), "--help does not mention {flag}:\n{help}");
+        assert!(
+            help.contains(flag),
+            "--help does not mention {flag}:\n{help}"
+        );
     }
 }
 
