@@ -52,6 +52,8 @@ pub struct App {
     /// Chosen once at start (`NO_COLOR`); draw reads it like any other state.
     pub theme: Theme,
     pub is_quitting: bool,
+    /// The configured quote refresh, against which live quotes go stale.
+    pub quote_refresh: std::time::Duration,
 }
 
 impl App {
@@ -79,6 +81,7 @@ impl App {
             health: SourceHealth::default(),
             theme: Theme::colour(),
             is_quitting: false,
+            quote_refresh: std::time::Duration::from_secs(15),
         }
     }
 
@@ -96,14 +99,45 @@ impl App {
         }))
     }
 
+    /// The tape as it should read now, staleness included.
+    pub fn tape_entries(&self) -> Vec<quotes::TapeEntry> {
+        let is_trading = |instrument: &Instrument| {
+            let session = self
+                .quotes
+                .get(&instrument.symbol)
+                .and_then(|q| q.session.as_ref());
+            market::status_with_session(instrument.market, session, self.now).is_open
+        };
+        let freshness = quotes::Freshness {
+            now: self.now,
+            refresh: self.quote_refresh,
+            is_trading: &is_trading,
+        };
+        self.quotes.tape_entries(&self.instruments, &freshness)
+    }
+
+    /// Each instrument's market, open or closed now, from its live session when there is one.
+    pub fn market_statuses(&self) -> Vec<(market::Market, market::MarketStatus)> {
+        self.instruments
+            .iter()
+            .map(|instrument| {
+                let session = self
+                    .quotes
+                    .get(&instrument.symbol)
+                    .and_then(|q| q.session.as_ref());
+                let status = market::status_with_session(instrument.market, session, self.now);
+                (instrument.market, status)
+            })
+            .collect()
+    }
+
     /// When the screen would change by itself: a market opening or closing, or a shown age
     /// ticking over to the next minute. The runtime sleeps until then instead of polling.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        let market_change =
-            market::region_statuses(self.instruments.iter().map(|i| i.market), self.now)
-                .into_iter()
-                .filter_map(|status| status.next_change)
-                .min();
+        let market_change = market::region_statuses(self.market_statuses())
+            .into_iter()
+            .filter_map(|status| status.next_change)
+            .min();
         let age_tick = match self.quotes.origin() {
             Origin::Snapshot { .. } => None,
             Origin::Cache { saved_at: since }

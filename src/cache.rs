@@ -146,13 +146,14 @@ mod tests {
 
     fn quote(symbol: &str, price: f64) -> Quote {
         Quote {
-            symbol: symbol.to_owned(),
-            price,
             previous_close: Some(1.0),
-            decimals: 2,
-            currency: None,
-            time: Timestamp::from_second(1_700_000_000).unwrap(),
             series: vec![Some(1.0), None, Some(2.0)],
+            ..Quote::new(
+                symbol,
+                price,
+                2,
+                Timestamp::from_second(1_700_000_000).unwrap(),
+            )
         }
     }
 

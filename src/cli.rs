@@ -7,6 +7,10 @@ use clap::Parser;
 
 /// A live market ticker tape and financial news reader for the terminal.
 #[derive(Debug, Parser)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is an independent command-line switch"
+)]
 #[command(version, about)]
 pub struct Cli {
     /// Config file to use instead of `$XDG_CONFIG_HOME/tickertape/config.toml`.
@@ -24,6 +28,16 @@ pub struct Cli {
     /// Seed for --demo, to replay the same simulated market.
     #[arg(long, value_name = "N", requires = "demo")]
     pub seed: Option<u64>,
+    /// Print the watchlist once (fresh if possible, else cached and marked stale) and exit:
+    /// 0 when something was printed, 1 when there was nothing to print.
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: print JSON instead of a table.
+    #[arg(long, requires = "once")]
+    pub json: bool,
+    /// With --once: seconds to wait for fresh prices before falling back to the cache.
+    #[arg(long, value_name = "SECS", requires = "once", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
     /// Write logs to this file (the screen never shows logs).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

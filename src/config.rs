@@ -20,7 +20,7 @@ use serde::de::{self, Deserializer, SeqAccess, Unexpected, Visitor};
 use toml::Spanned;
 use url::Url;
 
-use crate::domain::Instrument;
+use crate::domain::{Instrument, Provider};
 use crate::market::Market;
 use crate::sanitize::SafeText;
 
@@ -48,6 +48,7 @@ pub struct Config {
 pub struct QuotesConfig {
     /// Tried in order; each is an http(s) URL without a trailing `/`, so paths can be appended.
     pub base_urls: Vec<String>,
+    pub coingecko_url: String,
     pub refresh: Duration,
     /// Never empty, symbols unique, in the order the user listed them.
     pub instruments: Vec<Instrument>,
@@ -319,14 +320,70 @@ impl Source<'_> {
                     self.invalid(market.span(), message)
                 })?,
             };
+            let provider = self.provider(&raw, span.clone())?;
             first_seen.insert(symbol.clone(), span);
             instruments.push(Instrument {
                 symbol: raw.symbol.into_inner(),
                 name,
                 market,
+                provider,
             });
         }
         Ok(instruments)
+    }
+
+    /// `provider = "coingecko"` needs `id` and `vs`; both are meaningless for Yahoo.
+    fn provider(
+        &self,
+        raw: &RawSymbol,
+        symbol_span: Range<usize>,
+    ) -> Result<Provider, ConfigError> {
+        let name = raw
+            .provider
+            .as_ref()
+            .map_or("yahoo", |p| p.get_ref().as_str());
+        let coin_key = |key: &Option<Spanned<String>>, what: &str| match key {
+            Some(value)
+                if !value.get_ref().is_empty()
+                    && value
+                        .get_ref()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Ok(value.get_ref().to_ascii_lowercase())
+            }
+            Some(value) => Err(self.invalid(
+                value.span(),
+                format!("{what} must be letters, digits, '-' or '_'"),
+            )),
+            None => Err(self.invalid(
+                symbol_span.clone(),
+                format!("provider \"coingecko\" needs {what}"),
+            )),
+        };
+        match name {
+            "yahoo" => match (&raw.id, &raw.vs) {
+                (Some(extra), _) | (None, Some(extra)) => Err(self.invalid(
+                    extra.span(),
+                    "id and vs are only for provider = \"coingecko\"",
+                )),
+                (None, None) => Ok(Provider::Yahoo),
+            },
+            "coingecko" => Ok(Provider::CoinGecko {
+                id: coin_key(&raw.id, "id (CoinGecko's coin id, e.g. \"bitcoin\")")?,
+                vs: coin_key(&raw.vs, "vs (the currency, e.g. \"gbp\")")?,
+            }),
+            other => {
+                let span = raw
+                    .provider
+                    .as_ref()
+                    .map_or(symbol_span.clone(), Spanned::span);
+                Err(self.invalid(
+                    span,
+                    format!("provider {other:?} is not known; use \"yahoo\" or \"coingecko\""),
+                ))
+            }
+        }
     }
 
     /// 1-based; columns count characters, as editors show them, not bytes.
@@ -347,6 +404,7 @@ impl Source<'_> {
 #[derive(Default)]
 struct Layer {
     base_urls: Option<Vec<String>>,
+    coingecko_url: Option<String>,
     quotes_refresh: Option<Duration>,
     instruments: Option<Vec<Instrument>>,
     news_refresh: Option<Duration>,
@@ -368,6 +426,12 @@ impl Layer {
             base_urls: quotes
                 .base_url
                 .map(|urls| base_urls(src, urls))
+                .transpose()?,
+            coingecko_url: (quotes.coingecko_url.as_ref())
+                .map(|url| {
+                    let url = src.http_url(url, "quotes.coingecko_url")?;
+                    Ok(url.as_str().trim_end_matches('/').to_owned())
+                })
                 .transpose()?,
             quotes_refresh: (quotes.refresh_secs.as_ref())
                 .map(|value| secs(value, "quotes.refresh_secs", 5))
@@ -394,6 +458,7 @@ impl Layer {
     fn over(self, base: Self) -> Self {
         Self {
             base_urls: self.base_urls.or(base.base_urls),
+            coingecko_url: self.coingecko_url.or(base.coingecko_url),
             quotes_refresh: self.quotes_refresh.or(base.quotes_refresh),
             instruments: self.instruments.or(base.instruments),
             news_refresh: self.news_refresh.or(base.news_refresh),
@@ -407,6 +472,7 @@ impl Layer {
         Some(Config {
             quotes: QuotesConfig {
                 base_urls: self.base_urls?,
+                coingecko_url: self.coingecko_url?,
                 refresh: self.quotes_refresh?,
                 instruments: self.instruments?,
             },
@@ -464,6 +530,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields, expecting = "a [quotes] table")]
 struct RawQuotes {
     base_url: Option<Spanned<BaseUrls>>,
+    coingecko_url: Option<Spanned<String>>,
     refresh_secs: Option<Spanned<WholeNumber>>,
     symbols: Option<Spanned<Vec<RawSymbol>>>,
 }
@@ -477,6 +544,9 @@ struct RawSymbol {
     symbol: Spanned<String>,
     name: Spanned<String>,
     market: Option<Spanned<String>>,
+    provider: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
+    vs: Option<Spanned<String>>,
 }
 
 #[derive(Default, Deserialize)]
@@ -580,6 +650,7 @@ mod tests {
             symbol: symbol.to_owned(),
             name: SafeText::new(name),
             market: Market::for_symbol(symbol),
+            provider: Provider::Yahoo,
         }
     }
 
@@ -614,6 +685,7 @@ mod tests {
                     "https://query1.finance.yahoo.com".to_owned(),
                     "https://query2.finance.yahoo.com".to_owned(),
                 ],
+                coingecko_url: "https://api.coingecko.com".to_owned(),
                 refresh: Duration::from_secs(15),
                 instruments: symbols.iter().map(|(s, n)| instrument(s, n)).collect(),
             },
@@ -675,6 +747,25 @@ mod tests {
     }
 
     #[test]
+    fn coingecko_instruments_carry_their_coin_and_currency() {
+        let text = "[quotes]\ncoingecko_url = \"http://127.0.0.1:9/\"\n[[quotes.symbols]]\nsymbol = \"BTC-GBP\"\nname = \"Bitcoin\"\nprovider = \"coingecko\"\nid = \"Bitcoin\"\nvs = \"gbp\"\n";
+        let config = parse(text, Path::new(PATH)).unwrap();
+        assert_eq!(config.quotes.coingecko_url, "http://127.0.0.1:9");
+        assert_eq!(
+            config.quotes.instruments[0].provider,
+            Provider::CoinGecko {
+                id: "bitcoin".to_owned(),
+                vs: "gbp".to_owned()
+            }
+        );
+        let yahoo_with_id = "[[quotes.symbols]]\nsymbol = \"X\"\nname = \"X\"\nid = \"x\"\n";
+        assert_eq!(
+            error(yahoo_with_id),
+            format!("{PATH}:4:6: id and vs are only for provider = \"coingecko\"")
+        );
+    }
+
+    #[test]
     fn user_lists_replace_the_defaults_wholesale() {
         let text = r#"
             [quotes]
@@ -699,6 +790,7 @@ mod tests {
                 symbol: "VOD.L".to_owned(),
                 name: SafeText::new("Vodafone [31m"),
                 market: Market::London,
+                provider: Provider::Yahoo,
             },
             instrument("^GSPC", "S&P"),
         ];
@@ -724,7 +816,7 @@ mod tests {
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
-            "/etc/c.toml:4:1: unknown field `exchange`, expected one of `symbol`, `name`, `market`"
+            "/etc/c.toml:4:1: unknown field `exchange`, expected one of `symbol`, `name`, `market`, `provider`, `id`, `vs`"
         );
         assert_eq!(
             error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nlink = 1\n"),

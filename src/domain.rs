@@ -15,6 +15,17 @@ pub struct Instrument {
     pub symbol: String,
     pub name: SafeText,
     pub market: Market,
+    pub provider: Provider,
+}
+
+/// Who is asked for an instrument's price.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Provider {
+    /// Yahoo Finance's chart API, which serves every kind of instrument.
+    #[default]
+    Yahoo,
+    /// CoinGecko's key-less price API: crypto only, without Yahoo's rate limits.
+    CoinGecko { id: String, vs: String },
 }
 
 /// The last known price of one instrument, with the time the provider stamped on it.
@@ -31,9 +42,59 @@ pub struct Quote {
     /// Intraday closes; `None` where no trade happened, which is a gap, never a zero.
     #[serde(default)]
     pub series: Vec<Option<f64>>,
+    #[serde(default)]
+    pub day_low: Option<f64>,
+    #[serde(default)]
+    pub day_high: Option<f64>,
+    /// The exchange's own name for itself, e.g. "FTSE Index".
+    #[serde(default)]
+    pub exchange: Option<SafeText>,
+    /// Today's trading windows as the provider reported them; when present they decide whether
+    /// the market is open, ahead of the built-in schedule.
+    #[serde(default)]
+    pub session: Option<TradingSession>,
+}
+
+/// The provider's pre-market, regular and post-market windows for the current day. For FX,
+/// crypto and futures pre and post are empty and regular spans about a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradingSession {
+    pub pre: Window,
+    pub regular: Window,
+    pub post: Window,
+}
+
+/// A half-open span of time, `start <= t < end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+impl Window {
+    pub fn contains(&self, at: Timestamp) -> bool {
+        self.start <= at && at < self.end
+    }
 }
 
 impl Quote {
+    /// A bare quote: the price alone, every optional detail unknown.
+    pub fn new(symbol: &str, price: f64, decimals: u8, time: Timestamp) -> Self {
+        Self {
+            symbol: symbol.to_owned(),
+            price,
+            previous_close: None,
+            decimals,
+            currency: None,
+            time,
+            series: Vec::new(),
+            day_low: None,
+            day_high: None,
+            exchange: None,
+            session: None,
+        }
+    }
+
     pub fn change(&self) -> Option<f64> {
         self.previous_close.map(|previous| self.price - previous)
     }

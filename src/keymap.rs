@@ -184,6 +184,14 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         context: Anywhere,
+        keys: &[key('r')],
+        label: "r",
+        description: "refresh quotes now",
+        hint: None,
+        message: Message::Refresh,
+    },
+    Binding {
+        context: Anywhere,
         keys: &[key('p')],
         label: "p",
         description: "pause or resume the tape",

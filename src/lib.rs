@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod logging;
 pub mod market;
 pub mod message;
+pub mod output;
 pub mod runtime;
 pub mod sanitize;
 pub mod sources;
@@ -48,6 +49,10 @@ const INBOX_CAPACITY: usize = 256;
 pub enum Outcome {
     /// The TUI ran and was quit.
     Quit,
+    /// `--once` printed the watchlist.
+    Printed,
+    /// `--once` had nothing at all to print.
+    NothingToPrint,
     /// `--init-config` wrote this file.
     ConfigWritten(PathBuf),
 }
@@ -66,6 +71,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     logging::init(cli.log_file.as_deref())?;
     tracing::info!(config = ?loaded.path, "starting");
     let cache = config::cache_dir(&env).map(Cache::new);
+    if cli.once {
+        return run_once(cli, &loaded.config, cache.as_ref());
+    }
     let mut app = initial_app(
         &loaded.config,
         cache.as_ref(),
@@ -89,13 +97,121 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
                 outbox.clone(),
             ));
         }
+        let mut refresh = Vec::new();
+        if !cli.offline && !cli.demo {
+            let (refresh_tx, refresh_rx) = mpsc::channel(1);
+            refresh.push(refresh_tx);
+            let endpoints = sources::poll::Endpoints {
+                yahoo: loaded.config.quotes.base_urls.clone(),
+                coingecko: loaded.config.quotes.coingecko_url.clone(),
+            };
+            let client = sources::client().context("cannot build the HTTP client")?;
+            let poller = sources::poll::QuotePoller::new(
+                client,
+                endpoints,
+                loaded.config.quotes.instruments.clone(),
+                loaded.config.quotes.refresh,
+                tokio::time::Instant::now(),
+            );
+            tasks.spawn(sources::poll::run(poller, outbox.clone(), refresh_rx));
+        }
+        let effects = runtime::Effects {
+            cache,
+            outbox,
+            refresh,
+        };
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
-        runtime::run(app, &mut terminal, inbox, outbox, cache).await?;
+        runtime::run(app, &mut terminal, inbox, effects).await?;
         tasks.abort_all();
         Ok::<_, anyhow::Error>(())
     })?;
     tracing::info!("quit");
     Ok(Outcome::Quit)
+}
+
+/// `--once`: one round of fetching (unless `--offline`), bounded by `--timeout`; symbols it
+/// could not price fall back to the cache, marked stale.
+fn run_once(cli: &Cli, config: &Config, cache: Option<&Cache>) -> anyhow::Result<Outcome> {
+    let timeout = std::time::Duration::from_secs(cli.timeout);
+    let mut fresh: Vec<domain::Quote> = Vec::new();
+    if !cli.offline {
+        let client =
+            sources::client_with_timeout(timeout).context("cannot build the HTTP client")?;
+        let endpoints = sources::poll::Endpoints {
+            yahoo: config.quotes.base_urls.clone(),
+            coingecko: config.quotes.coingecko_url.clone(),
+        };
+        let tokio = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let messages = tokio.block_on(async {
+            let now = tokio::time::Instant::now();
+            let mut poller = sources::poll::QuotePoller::new(
+                client,
+                endpoints,
+                config.quotes.instruments.clone(),
+                config.quotes.refresh,
+                now,
+            );
+            tokio::time::timeout(timeout, poller.round(now, Timestamp::now()))
+                .await
+                .unwrap_or_default()
+        });
+        for message in messages {
+            if let message::Message::QuotesArrived { quotes, failed, .. } = message {
+                fresh.extend(quotes);
+                for failure in failed {
+                    tracing::warn!(symbol = %failure.symbol, failure = %failure.failure.summary(), "--once: no fresh quote");
+                }
+            }
+        }
+        if let (Some(cache), false) = (cache, fresh.is_empty())
+            && let Err(error) = cache.save_quotes(&fresh, Timestamp::now())
+        {
+            tracing::warn!(%error, "cannot save quotes");
+        }
+    }
+    let cached = match cache.map(Cache::load_quotes).transpose() {
+        Ok(cached) => cached.flatten().map(|c| c.quotes).unwrap_or_default(),
+        Err(error) => {
+            tracing::warn!(%error, "ignoring the cache");
+            Vec::new()
+        }
+    };
+    let rows: Vec<output::Row> = config
+        .quotes
+        .instruments
+        .iter()
+        .filter_map(|instrument| {
+            let find = |quotes: &[domain::Quote]| {
+                quotes.iter().position(|q| q.symbol == instrument.symbol)
+            };
+            if let Some(i) = find(&fresh) {
+                Some(output::Row {
+                    instrument,
+                    quote: &fresh[i],
+                    is_stale: false,
+                })
+            } else {
+                find(&cached).map(|i| output::Row {
+                    instrument,
+                    quote: &cached[i],
+                    is_stale: true,
+                })
+            }
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(Outcome::NothingToPrint);
+    }
+    let text = if cli.json {
+        output::json(&rows)?
+    } else {
+        output::table(&rows, Timestamp::now())
+    };
+    output::print(&text).context("cannot write to stdout")?;
+    Ok(Outcome::Printed)
 }
 
 /// The state the first frame shows: cached quotes if there are any, else the bundled
@@ -144,6 +260,7 @@ pub fn initial_app(
         now,
         tz,
     );
+    app.quote_refresh = config.quotes.refresh;
     for error in failures {
         let failure = Failure::Corrupt {
             detail: SafeText::new(&error.to_string()),

@@ -11,7 +11,19 @@ use tickertape::{Outcome, cli::Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(Outcome::Quit) => ExitCode::SUCCESS,
+        Ok(Outcome::Quit | Outcome::Printed) => ExitCode::SUCCESS,
+        Ok(Outcome::NothingToPrint) => {
+            #[expect(
+                clippy::print_stderr,
+                reason = "scripts need to know why nothing came out"
+            )]
+            {
+                eprintln!(
+                    "tickertape: no quotes: nothing fresh and nothing cached (see --log-file)"
+                );
+            }
+            ExitCode::FAILURE
+        }
         Ok(Outcome::ConfigWritten(path)) => {
             #[expect(
                 clippy::print_stdout,

@@ -12,8 +12,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::TradingSession;
+
 use jiff::{
-    Timestamp,
+    SignedDuration, Timestamp,
     civil::{
         Time, Weekday,
         Weekday::{Friday, Monday, Sunday, Thursday, Tuesday, Wednesday},
@@ -286,22 +288,62 @@ fn open_spans(market: Market, now: Timestamp) -> Vec<(Timestamp, Timestamp)> {
     merged
 }
 
+/// How long after a reported session's close it still describes the market: long enough for
+/// a half day or holiday to show as closed, short enough that yesterday's session never hides
+/// this morning's open.
+const SESSION_TRUST: SignedDuration = SignedDuration::from_hours(6);
+
+/// Live windows from the provider beat the built-in table (they know holidays and half days);
+/// the table fills in what they cannot say, such as the next open after today's close.
+pub fn status_with_session(
+    market: Market,
+    session: Option<&TradingSession>,
+    now: Timestamp,
+) -> MarketStatus {
+    let scheduled = status(market, now);
+    let Some(regular) = session.map(|s| s.regular) else {
+        return scheduled;
+    };
+    if regular.start >= regular.end {
+        return scheduled;
+    }
+    if regular.contains(now) {
+        return MarketStatus {
+            is_open: true,
+            next_change: Some(regular.end),
+        };
+    }
+    let until_open = regular.start.duration_since(now);
+    if until_open > SignedDuration::ZERO && until_open < SignedDuration::from_hours(24) {
+        return MarketStatus {
+            is_open: false,
+            next_change: Some(regular.start),
+        };
+    }
+    let since_close = now.duration_since(regular.end);
+    if since_close >= SignedDuration::ZERO && since_close < SESSION_TRUST && scheduled.is_open {
+        // Closed early (a half day) or not at all today (a holiday): the table cannot know when
+        // it reopens, so say nothing rather than something wrong.
+        return MarketStatus {
+            is_open: false,
+            next_change: None,
+        };
+    }
+    scheduled
+}
+
 /// One entry per region present among `markets` (global markets contribute none), ordered Uk,
 /// Europe, Us, Asia. A region is open if any of its markets is open; `next_change` is the
 /// earliest next close among its open markets when open, or the earliest next open among its
 /// markets when closed.
 #[must_use]
 pub fn region_statuses(
-    markets: impl IntoIterator<Item = Market>,
-    now: Timestamp,
+    markets: impl IntoIterator<Item = (Market, MarketStatus)>,
 ) -> Vec<RegionStatus> {
     let mut by_region: BTreeMap<Region, Vec<MarketStatus>> = BTreeMap::new();
-    for market in markets {
+    for (market, status) in markets {
         if let Some(region) = market.region() {
-            by_region
-                .entry(region)
-                .or_default()
-                .push(status(market, now));
+            by_region.entry(region).or_default().push(status);
         }
     }
     by_region
@@ -324,6 +366,15 @@ pub fn region_statuses(
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::Window;
+
+    fn with_status(
+        markets: impl IntoIterator<Item = Market>,
+        now: Timestamp,
+    ) -> Vec<(Market, MarketStatus)> {
+        markets.into_iter().map(|m| (m, status(m, now))).collect()
+    }
+
     use super::*;
     use Market::*;
 
@@ -451,7 +502,7 @@ mod tests {
     fn regions_are_ordered_and_skip_global_markets() {
         let markets = [Crypto, Tokyo, NewYork, Fx, Paris, London, CmeFutures];
         // Wednesday 2024-06-26 14:00 UTC: London, Paris and New York open, Tokyo closed.
-        let got = region_statuses(markets, ts("2024-06-26T14:00Z"));
+        let got = region_statuses(with_status(markets, ts("2024-06-26T14:00Z")));
         let want = [
             (Region::Uk, true, "2024-06-26T15:30Z"),
             (Region::Europe, true, "2024-06-26T15:30Z"),
@@ -464,12 +515,18 @@ mod tests {
             next_change: Some(ts(next)),
         });
         assert_eq!(got, want);
-        assert!(region_statuses([Fx, Crypto, CmeFutures], ts("2024-06-26T14:00Z")).is_empty());
+        assert!(
+            region_statuses(with_status(
+                [Fx, Crypto, CmeFutures],
+                ts("2024-06-26T14:00Z")
+            ))
+            .is_empty()
+        );
     }
 
     #[test]
     fn region_is_open_if_any_market_is_and_picks_the_earliest_change() {
-        let asia = |now: &str| region_statuses([Tokyo, HongKong], ts(now));
+        let asia = |now: &str| region_statuses(with_status([Tokyo, HongKong], ts(now)));
         let want = |is_open, next: &str| {
             let next_change = Some(ts(next));
             vec![RegionStatus {
@@ -547,5 +604,55 @@ mod tests {
         assert_eq!(Fx.region(), None);
         assert_eq!(CmeFutures.time_zone().iana_name(), Some("America/Chicago"));
         assert_eq!(HongKong.time_zone().iana_name(), Some("Asia/Hong_Kong"));
+    }
+
+    fn session(start: &str, end: &str) -> TradingSession {
+        let window = |start: &str, end: &str| Window {
+            start: ts(start),
+            end: ts(end),
+        };
+        TradingSession {
+            pre: window(start, start),
+            regular: window(start, end),
+            post: window(end, end),
+        }
+    }
+
+    #[test]
+    fn a_live_session_beats_the_table_within_its_day() {
+        let today = session("2024-06-28T07:00Z", "2024-06-28T15:30Z");
+        let at = |now: &str| status_with_session(London, Some(&today), ts(now));
+        assert_eq!(
+            at("2024-06-28T10:00Z"),
+            MarketStatus {
+                is_open: true,
+                next_change: Some(ts("2024-06-28T15:30Z"))
+            }
+        );
+        assert_eq!(
+            at("2024-06-28T06:00Z"),
+            MarketStatus {
+                is_open: false,
+                next_change: Some(ts("2024-06-28T07:00Z"))
+            }
+        );
+        // A half day: the table says open at 14:00 local, the provider says closed at 12:30.
+        let half = session("2024-12-24T08:00Z", "2024-12-24T12:30Z");
+        assert_eq!(
+            status_with_session(London, Some(&half), ts("2024-12-24T14:00Z")),
+            MarketStatus {
+                is_open: false,
+                next_change: None
+            }
+        );
+        // Yesterday's session says nothing about this morning.
+        assert_eq!(
+            at("2024-07-01T09:00Z"),
+            status(London, ts("2024-07-01T09:00Z"))
+        );
+        assert_eq!(
+            status_with_session(London, None, ts("2024-06-28T10:00Z")),
+            status(London, ts("2024-06-28T10:00Z"))
+        );
     }
 }

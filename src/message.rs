@@ -29,14 +29,18 @@ pub enum Message {
     FasterTape,
     SlowerTape,
     ToggleHelp,
+    /// Ask every source for fresh data now, backoffs notwithstanding.
+    Refresh,
     Quit,
     Resized(Viewport),
     TapeStep,
     /// Something on screen changes by itself now: a market opened, an age ticked over.
     DeadlineReached,
+    /// One poll round of a quote source: what came back, and which symbols failed and why.
     QuotesArrived {
         source: SourceId,
         quotes: Vec<Quote>,
+        failed: Vec<SymbolFailure>,
         fetched_at: Timestamp,
     },
     HeadlinesArrived {
@@ -49,6 +53,13 @@ pub enum Message {
         failure: Failure,
         at: Timestamp,
     },
+}
+
+/// One instrument a round could not price; the others in the round still count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolFailure {
+    pub symbol: String,
+    pub failure: Failure,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +87,8 @@ pub enum SourceId {
     Cache,
     /// The simulated market of `--demo`.
     Demo,
+    Yahoo,
+    CoinGecko,
 }
 
 impl SourceId {
@@ -83,6 +96,8 @@ impl SourceId {
         match self {
             Self::Cache => "cache",
             Self::Demo => "demo",
+            Self::Yahoo => "yahoo",
+            Self::CoinGecko => "coingecko",
         }
     }
 }
@@ -90,15 +105,62 @@ impl SourceId {
 /// Why a source has nothing new, in terms a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
+    Timeout,
+    /// No connection at all: offline, DNS, refused.
+    Unreachable {
+        detail: SafeText,
+    },
+    RateLimited {
+        retry_after_secs: Option<u64>,
+    },
+    /// 401/403: the provider changed its rules (a cookie, a key) or blocks this address.
+    Refused {
+        status: u16,
+    },
+    /// 5xx: the provider's own trouble; it usually passes.
+    Server {
+        status: u16,
+    },
+    /// An answer that is not the provider's data: an HTML outage page, a new schema, truncation.
+    BadResponse {
+        detail: SafeText,
+    },
+    /// The provider does not know this instrument.
+    UnknownSymbol {
+        detail: SafeText,
+    },
     /// A file we wrote earlier no longer parses; it is ignored, and rewritten on the next save.
-    Corrupt { detail: SafeText },
+    Corrupt {
+        detail: SafeText,
+    },
     /// Reading or writing a local file failed.
-    Io { detail: SafeText },
+    Io {
+        detail: SafeText,
+    },
 }
 
 impl Failure {
     pub fn summary(&self) -> String {
         match self {
+            Self::Timeout => "timed out".to_owned(),
+            Self::Unreachable { detail } => format!("cannot connect ({detail})"),
+            Self::RateLimited {
+                retry_after_secs: Some(secs),
+            } => format!(
+                "rate-limited, asked to wait {}",
+                crate::format::time::span(jiff::SignedDuration::from_secs(
+                    i64::try_from(*secs).unwrap_or(i64::MAX)
+                ))
+            ),
+            Self::RateLimited {
+                retry_after_secs: None,
+            } => "rate-limited, backing off".to_owned(),
+            Self::Refused { status } => {
+                format!("refused (HTTP {status}): the provider may have changed its API")
+            }
+            Self::Server { status } => format!("server error (HTTP {status})"),
+            Self::BadResponse { detail } => detail.to_string(),
+            Self::UnknownSymbol { detail } => format!("unknown symbol ({detail})"),
             Self::Corrupt { detail } => format!("unreadable, ignored ({detail})"),
             Self::Io { detail } => format!("file error ({detail})"),
         }
@@ -120,6 +182,8 @@ pub struct Viewport {
 /// An effect update asks for; the runtime carries it out, so update stays pure.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Wake the pollers now (`r`).
+    Refresh,
     /// Remember what has been read across restarts.
     SaveReadState { read: Vec<String> },
     /// Remember the last good quotes, shown (with their age) at the next start.

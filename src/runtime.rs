@@ -23,12 +23,18 @@ use crate::ui;
 /// Lines the mouse wheel scrolls the reader by, as most terminals' own scrollback does.
 const WHEEL_LINES: u16 = 3;
 
+/// Where commands go: the cache on disk, the inbox (for failures), the pollers (for `r`).
+pub struct Effects {
+    pub cache: Option<Cache>,
+    pub outbox: mpsc::Sender<Message>,
+    pub refresh: Vec<mpsc::Sender<()>>,
+}
+
 pub async fn run(
     mut app: App,
     terminal: &mut Tty,
     mut inbox: mpsc::Receiver<Message>,
-    outbox: mpsc::Sender<Message>,
-    cache: Option<Cache>,
+    effects: Effects,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut signals = QuitSignals::new()?;
@@ -60,10 +66,10 @@ pub async fn run(
         let Some(message) = message else { continue };
         let speed = app.tape.speed_cols_per_sec();
         let was_moving = app.tape.is_moving();
-        apply(&mut app, message, cache.as_ref(), &outbox);
+        apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
-            apply(&mut app, message, cache.as_ref(), &outbox);
+            apply(&mut app, message, &effects);
         }
         if app.is_quitting {
             return Ok(());
@@ -75,34 +81,50 @@ pub async fn run(
     }
 }
 
-fn apply(app: &mut App, message: Message, cache: Option<&Cache>, outbox: &mpsc::Sender<Message>) {
+fn apply(app: &mut App, message: Message, effects: &Effects) {
     for command in update(app, message, Timestamp::now()) {
-        run_command(command, cache, outbox);
+        effects.run(command);
     }
 }
 
-/// Cache writes go to a blocking thread so a slow disk never stalls a frame; a failure comes
-/// back as a message like any source's.
-fn run_command(command: Command, cache: Option<&Cache>, outbox: &mpsc::Sender<Message>) {
-    let Some(cache) = cache.cloned() else { return };
-    let outbox = outbox.clone();
-    tokio::task::spawn_blocking(move || {
-        let result = match command {
-            Command::SaveReadState { read } => cache.save_read(&read),
-            Command::SaveQuotes { quotes, saved_at } => cache.save_quotes(&quotes, saved_at),
+impl Effects {
+    /// Cache writes go to a blocking thread so a slow disk never stalls a frame; a failure
+    /// comes back as a message like any source's.
+    fn run(&self, command: Command) {
+        let (cache, outbox) = match command {
+            Command::Refresh => {
+                for poller in &self.refresh {
+                    // Full means a refresh is already pending: one is as good as two.
+                    let _ = poller.try_send(());
+                }
+                return;
+            }
+            Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
+                let Some(cache) = self.cache.clone() else {
+                    return;
+                };
+                (cache, self.outbox.clone())
+            }
         };
-        if let Err(error) = result {
-            tracing::warn!(%error, "cache write failed");
-            let failure = Failure::Io {
-                detail: SafeText::new(&error.to_string()),
+        tokio::task::spawn_blocking(move || {
+            let result = match command {
+                Command::SaveReadState { read } => cache.save_read(&read),
+                Command::SaveQuotes { quotes, saved_at } => cache.save_quotes(&quotes, saved_at),
+                Command::Refresh => Ok(()),
             };
-            let _ = outbox.blocking_send(Message::SourceFailed {
-                source: SourceId::Cache,
-                failure,
-                at: Timestamp::now(),
-            });
-        }
-    });
+            if let Err(error) = result {
+                tracing::warn!(%error, "cache write failed");
+                let failure = Failure::Io {
+                    detail: SafeText::new(&error.to_string()),
+                };
+                let _ = outbox.blocking_send(Message::SourceFailed {
+                    source: SourceId::Cache,
+                    failure,
+                    at: Timestamp::now(),
+                });
+            }
+        });
+    }
 }
 
 /// The tape's clock. Skipping missed ticks means no burst of steps after a suspended laptop.

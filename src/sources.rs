@@ -1,4 +1,167 @@
-//! Background sources: tokio tasks that produce data and send it to the app as messages. They
-//! never touch the terminal or the app state; results arrive by value through the inbox.
+//! Background sources: tokio tasks that fetch data and send it to the app as messages. They
+//! never touch the terminal or the app state; results arrive by value through the inbox. This
+//! module owns what every fetch shares: the one HTTP client, the size cap and [`FetchError`].
 
+pub mod coingecko;
 pub mod demo;
+pub mod poll;
+pub mod schedule;
+pub mod yahoo;
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::message::Failure;
+use crate::sanitize::SafeText;
+
+/// Some hosts refuse library user agents outright (Yahoo did, June 2024).
+const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The whole request, body included: a stalled server must not hold a poll round hostage.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_REDIRECTS: usize = 5;
+
+/// The one client, built at start-up and shared (it pools connections).
+pub fn client() -> reqwest::Result<reqwest::Client> {
+    client_with_timeout(REQUEST_TIMEOUT)
+}
+
+pub fn client_with_timeout(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+        .build()
+}
+
+/// Why a fetch produced nothing usable. The poller branches on it (rate limits wait longer);
+/// the user sees [`FetchError::failure`].
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("timed out")]
+    Timeout,
+    #[error("cannot connect: {0}")]
+    Unreachable(String),
+    #[error("rate-limited (HTTP 429)")]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("refused (HTTP {status})")]
+    Refused { status: u16 },
+    #[error("server error (HTTP {status})")]
+    Server { status: u16 },
+    #[error("response larger than {cap_bytes} bytes")]
+    TooLarge { cap_bytes: usize },
+    /// The provider answered, and does not know this instrument.
+    #[error("{0}")]
+    UnknownSymbol(String),
+    /// The body arrived but is not what the provider's API returns.
+    #[error("{0}")]
+    BadResponse(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    pub fn failure(&self) -> Failure {
+        match self {
+            Self::Timeout => Failure::Timeout,
+            Self::Unreachable(detail) => Failure::Unreachable {
+                detail: SafeText::new(detail),
+            },
+            Self::RateLimited { retry_after } => Failure::RateLimited {
+                retry_after_secs: retry_after.map(|d| d.as_secs()),
+            },
+            Self::Refused { status } => Failure::Refused { status: *status },
+            Self::Server { status } => Failure::Server { status: *status },
+            Self::UnknownSymbol(detail) => Failure::UnknownSymbol {
+                detail: SafeText::new(detail),
+            },
+            Self::TooLarge { .. } | Self::BadResponse(_) | Self::Other(_) => Failure::BadResponse {
+                detail: SafeText::new(&self.to_string()),
+            },
+        }
+    }
+
+    fn from_reqwest(error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::Timeout
+        } else if error.is_connect() {
+            Self::Unreachable(root_cause(error))
+        } else {
+            Self::Other(root_cause(error))
+        }
+    }
+}
+
+/// reqwest's top-level message is generic ("error sending request"); the cause says why.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// A response whose body was read in full (within the cap).
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// GETs `url`, reading at most `cap_bytes` of body. Status codes that mean "back off" or
+/// "go away" become errors here; any other status is returned with its body, because a 404
+/// can carry a useful error and a 200 can be an outage page: the parser decides by the body.
+pub async fn get(
+    client: &reqwest::Client,
+    url: &str,
+    headers: HeaderMap,
+    cap_bytes: usize,
+    now_unix_secs: i64,
+) -> Result<Fetched, FetchError> {
+    let mut response = client
+        .get(url)
+        .headers(headers)
+        .send()
+        .await
+        .map_err(|e| FetchError::from_reqwest(&e))?;
+    let status = response.status();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| schedule::parse_retry_after(value, now_unix_secs));
+        return Err(FetchError::RateLimited { retry_after });
+    }
+    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+        return Err(FetchError::Refused {
+            status: status.as_u16(),
+        });
+    }
+    if response
+        .content_length()
+        .is_some_and(|length| length > cap_bytes as u64)
+    {
+        return Err(FetchError::TooLarge { cap_bytes });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| FetchError::from_reqwest(&e))?
+    {
+        if body.len() + chunk.len() > cap_bytes {
+            return Err(FetchError::TooLarge { cap_bytes });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Fetched {
+        status,
+        headers: response.headers().clone(),
+        body,
+    })
+}

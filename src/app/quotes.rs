@@ -3,14 +3,18 @@
 //! wrap-around and draw only has to colour them.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::{Instrument, Quote};
-use crate::format::number;
-use crate::message::SourceId;
+use crate::format::{number, time};
+use crate::message::{Failure, SourceId, SymbolFailure};
 use crate::sanitize::SafeText;
+
+/// Refreshes a trading quote may miss before it is marked stale.
+const MISSED_REFRESHES: u32 = 3;
 
 /// Between tape entries; its width is part of the tape's loop length.
 pub const SEPARATOR: &str = " │ ";
@@ -60,6 +64,10 @@ impl TapeEntry {
 pub struct QuoteBoard {
     quotes: HashMap<String, Quote>,
     origin: Origin,
+    /// When each symbol last arrived from a live source: what staleness is measured from.
+    received: HashMap<String, Timestamp>,
+    /// Symbols whose last attempt failed, and why; cleared by their next success.
+    failures: HashMap<String, Failure>,
 }
 
 impl QuoteBoard {
@@ -67,6 +75,8 @@ impl QuoteBoard {
         let mut board = Self {
             quotes: HashMap::new(),
             origin,
+            received: HashMap::new(),
+            failures: HashMap::new(),
         };
         board.merge(quotes);
         board
@@ -91,9 +101,34 @@ impl QuoteBoard {
         }
     }
 
-    pub fn merge_live(&mut self, quotes: Vec<Quote>, source: SourceId, fetched_at: Timestamp) {
+    /// Applies one poll round: successes replace values and clear their failures; failures
+    /// are remembered per symbol and leave the last value in place.
+    pub fn apply_round(
+        &mut self,
+        quotes: Vec<Quote>,
+        failed: Vec<SymbolFailure>,
+        source: SourceId,
+        fetched_at: Timestamp,
+    ) {
+        if !quotes.is_empty() {
+            self.origin = Origin::Live { source, fetched_at };
+        }
+        for quote in &quotes {
+            self.received.insert(quote.symbol.clone(), fetched_at);
+            self.failures.remove(&quote.symbol);
+        }
         self.merge(quotes);
-        self.origin = Origin::Live { source, fetched_at };
+        for SymbolFailure { symbol, failure } in failed {
+            self.failures.insert(symbol, failure);
+        }
+    }
+
+    pub fn failure(&self, symbol: &str) -> Option<&Failure> {
+        self.failures.get(symbol)
+    }
+
+    pub fn received(&self, symbol: &str) -> Option<Timestamp> {
+        self.received.get(symbol).copied()
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Quote> {
@@ -101,12 +136,31 @@ impl QuoteBoard {
     }
 
     /// The tape in watchlist order; instruments without a quote yet show a dash.
-    pub fn tape_entries(&self, instruments: &[Instrument]) -> Vec<TapeEntry> {
-        let is_stale = !matches!(self.origin, Origin::Live { .. });
+    pub fn tape_entries(
+        &self,
+        instruments: &[Instrument],
+        freshness: &Freshness,
+    ) -> Vec<TapeEntry> {
         instruments
             .iter()
             .map(|instrument| match self.get(&instrument.symbol) {
-                Some(quote) => entry(instrument, quote, is_stale),
+                Some(quote) => {
+                    let mut entry = entry(instrument, quote, true);
+                    match self.stale_since(instrument, freshness) {
+                        Staleness::Fresh => entry.is_stale = false,
+                        Staleness::NotLive => {}
+                        Staleness::Since(received) => {
+                            let age = time::span(freshness.now.duration_since(received));
+                            let movement = if entry.movement.is_empty() {
+                                format!("stale {age}")
+                            } else {
+                                format!("{} stale {age}", entry.movement)
+                            };
+                            entry.movement = movement;
+                        }
+                    }
+                    entry
+                }
                 None => TapeEntry {
                     name: instrument.name.clone(),
                     price: "—".to_owned(),
@@ -150,6 +204,39 @@ fn entry(instrument: &Instrument, quote: &Quote, is_stale: bool) -> TapeEntry {
     }
 }
 
+/// What decides whether a live number is still current.
+pub struct Freshness<'a> {
+    pub now: Timestamp,
+    /// The configured refresh interval: three missed refreshes make a trading quote stale.
+    pub refresh: Duration,
+    pub is_trading: &'a dyn Fn(&Instrument) -> bool,
+}
+
+enum Staleness {
+    Fresh,
+    /// From the snapshot or cache, or never fetched in this session: dimmed, and the status line
+    /// says where it came from.
+    NotLive,
+    /// Live once, but its source is failing or silent since this time.
+    Since(Timestamp),
+}
+
+impl QuoteBoard {
+    fn stale_since(&self, instrument: &Instrument, freshness: &Freshness) -> Staleness {
+        let Some(received) = self.received(&instrument.symbol) else {
+            return Staleness::NotLive;
+        };
+        let limit = freshness.refresh * MISSED_REFRESHES;
+        let is_overdue = freshness.now.duration_since(received).as_secs_f64() > limit.as_secs_f64()
+            && (freshness.is_trading)(instrument);
+        if self.failure(&instrument.symbol).is_some() || is_overdue {
+            Staleness::Since(received)
+        } else {
+            Staleness::Fresh
+        }
+    }
+}
+
 /// Display columns of one loop of the tape, separators included.
 pub fn loop_width(entries: &[TapeEntry]) -> usize {
     entries
@@ -168,42 +255,56 @@ mod tests {
             symbol: symbol.to_owned(),
             name: SafeText::new(name),
             market: Market::for_symbol(symbol),
+            provider: crate::domain::Provider::Yahoo,
         }
     }
 
     fn quote(symbol: &str, price: f64, previous_close: Option<f64>, decimals: u8) -> Quote {
         Quote {
-            symbol: symbol.to_owned(),
-            price,
             previous_close,
-            decimals,
-            currency: None,
-            time: Timestamp::UNIX_EPOCH,
-            series: Vec::new(),
+            ..Quote::new(symbol, price, decimals, Timestamp::UNIX_EPOCH)
         }
+    }
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(secs).unwrap()
+    }
+
+    fn freshness(now: Timestamp, is_trading: &dyn Fn(&Instrument) -> bool) -> Freshness<'_> {
+        Freshness {
+            now,
+            refresh: Duration::from_secs(15),
+            is_trading,
+        }
+    }
+
+    fn live_board(quotes: Vec<Quote>, fetched_at: Timestamp) -> QuoteBoard {
+        let mut board = QuoteBoard::new(Vec::new(), Origin::Snapshot { taken_at: at(0) });
+        board.apply_round(quotes, Vec::new(), SourceId::Yahoo, fetched_at);
+        board
     }
 
     #[test]
     fn entries_carry_arrow_sign_and_direction() {
-        let board = QuoteBoard::new(
+        let board = live_board(
             vec![
                 quote("^FTSE", 8164.12, Some(8179.68), 2),
                 quote("GBPUSD=X", 1.2648, Some(1.2642), 4),
                 quote("FLAT", 10.0, Some(10.0), 2),
                 quote("NOPREV", 10.0, None, 2),
             ],
-            Origin::Live {
-                source: SourceId::Demo,
-                fetched_at: Timestamp::UNIX_EPOCH,
-            },
+            at(0),
         );
-        let entries = board.tape_entries(&[
-            instrument("^FTSE", "FTSE 100"),
-            instrument("GBPUSD=X", "GBP/USD"),
-            instrument("FLAT", "Flat"),
-            instrument("NOPREV", "No prev"),
-            instrument("MISSING", "Missing"),
-        ]);
+        let entries = board.tape_entries(
+            &[
+                instrument("^FTSE", "FTSE 100"),
+                instrument("GBPUSD=X", "GBP/USD"),
+                instrument("FLAT", "Flat"),
+                instrument("NOPREV", "No prev"),
+                instrument("MISSING", "Missing"),
+            ],
+            &freshness(at(10), &|_| true),
+        );
         let shown: Vec<_> = entries
             .iter()
             .map(|e| (e.price.as_str(), e.movement.as_str(), e.direction))
@@ -234,14 +335,64 @@ mod tests {
                 taken_at: Timestamp::UNIX_EPOCH,
             },
         );
-        assert!(board.tape_entries(&[instrument("A", "A")])[0].is_stale);
-        board.merge_live(
+        let fresh = freshness(at(0), &|_| true);
+        assert!(board.tape_entries(&[instrument("A", "A")], &fresh)[0].is_stale);
+        board.apply_round(
             vec![quote("A", 1.5, Some(1.0), 2)],
+            Vec::new(),
             SourceId::Demo,
             Timestamp::UNIX_EPOCH,
         );
         assert_eq!(board.price("A"), Some(1.5));
         assert_eq!(board.price("B"), Some(2.0));
-        assert!(!board.tape_entries(&[instrument("A", "A")])[0].is_stale);
+        let entries = board.tape_entries(&[instrument("A", "A"), instrument("B", "B")], &fresh);
+        assert!(!entries[0].is_stale);
+        assert!(entries[1].is_stale, "B never came from a live source");
+    }
+
+    #[test]
+    fn trading_quotes_go_stale_after_three_missed_refreshes_closed_ones_do_not() {
+        let board = live_board(vec![quote("^FTSE", 8164.12, Some(8179.68), 2)], at(0));
+        let ftse = [instrument("^FTSE", "FTSE 100")];
+        let trading = |now| {
+            board
+                .tape_entries(&ftse, &freshness(at(now), &|_| true))
+                .remove(0)
+        };
+        assert!(!trading(45).is_stale);
+        let late = trading(46 + 4 * 60);
+        assert!(late.is_stale);
+        assert_eq!(late.movement, "▼-15.56 (-0.19%) stale 4m");
+        let closed = board
+            .tape_entries(&ftse, &freshness(at(3600), &|_| false))
+            .remove(0);
+        assert!(!closed.is_stale);
+    }
+
+    #[test]
+    fn a_failed_symbol_keeps_its_value_marked_stale_until_it_succeeds() {
+        let mut board = live_board(vec![quote("^FTSE", 8164.12, Some(8179.68), 2)], at(0));
+        let ftse = [instrument("^FTSE", "FTSE 100")];
+        let failed = SymbolFailure {
+            symbol: "^FTSE".to_owned(),
+            failure: Failure::Timeout,
+        };
+        board.apply_round(Vec::new(), vec![failed], SourceId::Yahoo, at(15));
+        let entry = board
+            .tape_entries(&ftse, &freshness(at(20), &|_| true))
+            .remove(0);
+        assert_eq!((entry.price.as_str(), entry.is_stale), ("8,164.12", true));
+        assert_eq!(entry.movement, "▼-15.56 (-0.19%) stale 20s");
+        board.apply_round(
+            vec![quote("^FTSE", 8170.0, Some(8179.68), 2)],
+            Vec::new(),
+            SourceId::Yahoo,
+            at(30),
+        );
+        let entry = board
+            .tape_entries(&ftse, &freshness(at(31), &|_| true))
+            .remove(0);
+        assert!(!entry.is_stale);
+        assert_eq!(board.failure("^FTSE"), None);
     }
 }

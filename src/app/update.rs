@@ -53,24 +53,34 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::SlowerTape => app.tape.slower(),
         Message::ToggleHelp => app.is_help_open = !app.is_help_open,
         Message::Quit => app.is_quitting = true,
+        Message::Refresh => commands.push(Command::Refresh),
         Message::Resized(viewport) => {
             app.viewport = viewport;
             scroll_reader(app, Scroll::Down(0));
         }
         Message::TapeStep => {
-            let width = loop_width(&app.quotes.tape_entries(&app.instruments));
+            let width = loop_width(&app.tape_entries());
             app.tape.step(width);
         }
         Message::DeadlineReached => {}
         Message::QuotesArrived {
             source,
             quotes,
+            failed,
             fetched_at,
         } => {
-            app.quotes.merge_live(quotes, source, fetched_at);
-            app.health.mark_fresh(source, fetched_at);
+            // A round where nothing came back is the source failing, not a quiet market.
+            match (quotes.is_empty(), failed.first()) {
+                (true, Some(first)) => {
+                    app.health
+                        .mark_failed(source, first.failure.clone(), fetched_at);
+                }
+                _ => app.health.mark_fresh(source, fetched_at),
+            }
+            let has_quotes = !quotes.is_empty();
+            app.quotes.apply_round(quotes, failed, source, fetched_at);
             // Simulated prices must never be saved where a restart would show them as real.
-            if source != SourceId::Demo {
+            if has_quotes && source != SourceId::Demo {
                 commands.push(Command::SaveQuotes {
                     quotes: app.quotes.all().cloned().collect(),
                     saved_at: fetched_at,
@@ -123,13 +133,8 @@ mod tests {
 
     fn ftse(price: f64) -> Quote {
         Quote {
-            symbol: "^FTSE".to_owned(),
-            price,
             previous_close: Some(8179.68),
-            decimals: 2,
-            currency: None,
-            time: later(1),
-            series: Vec::new(),
+            ..Quote::new("^FTSE", price, 2, later(1))
         }
     }
 
@@ -166,6 +171,7 @@ mod tests {
         let demo = Message::QuotesArrived {
             source: SourceId::Demo,
             quotes: vec![ftse(8200.0)],
+            failed: Vec::new(),
             fetched_at: later(1),
         };
         assert!(update(&mut app, demo, later(1)).is_empty());
@@ -182,6 +188,7 @@ mod tests {
         let cached = Message::QuotesArrived {
             source: SourceId::Cache,
             quotes: vec![ftse(8300.0)],
+            failed: Vec::new(),
             fetched_at: later(2),
         };
         let commands = update(&mut app, cached, later(2));
@@ -193,7 +200,7 @@ mod tests {
     #[test]
     fn the_tape_loops_at_its_width() {
         let mut app = app_from_snapshot(120, 40);
-        let width = loop_width(&app.quotes.tape_entries(&app.instruments));
+        let width = loop_width(&app.tape_entries());
         assert!(width > 300, "{width}");
         for _ in 0..width + 3 {
             update(&mut app, Message::TapeStep, now());

@@ -60,6 +60,7 @@ pub async fn run(mut market: DemoMarket, inbox: mpsc::Sender<Message>) {
         let message = Message::QuotesArrived {
             source: SourceId::Demo,
             quotes: market.tick(now),
+            failed: Vec::new(),
             fetched_at: now,
         };
         if inbox.send(message).await.is_err() {

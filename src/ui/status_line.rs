@@ -21,7 +21,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     // The data state matters most (is this number live?), so the market list yields room first:
     // long words, then short ones, then cut.
     let room = total.saturating_sub(right.width() + 2);
-    let statuses = market::region_statuses(app.instruments.iter().map(|i| i.market), app.now);
+    let statuses = market::region_statuses(app.market_statuses());
     let long = region_spans(&statuses, theme, false);
     let short = region_spans(&statuses, theme, true);
     let left = [long, short.clone()]

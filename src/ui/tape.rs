@@ -16,7 +16,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let entries = app.quotes.tape_entries(&app.instruments);
+    let entries = app.tape_entries();
     let segments = segments(&entries, &app.theme);
     let cells = window(&segments, app.tape.offset_cols(), usize::from(area.width));
     let mut x = area.x;

@@ -17,9 +17,9 @@ struct Dirs {
 
 impl Dirs {
     fn new() -> Self {
-        let root = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().expect("a temporary directory");
         for sub in ["home", "config", "cache"] {
-            fs::create_dir(root.path().join(sub)).unwrap();
+            fs::create_dir(root.path().join(sub)).expect("a subdirectory of the temporary one");
         }
         Self { root }
     }
@@ -30,7 +30,7 @@ impl Dirs {
 
     /// The binary, with no access to the real user's files.
     fn command(&self) -> Command {
-        let mut command = Command::cargo_bin("tickertape").unwrap();
+        let mut command = Command::cargo_bin("tickertape").expect("the tickertape binary");
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -62,7 +62,7 @@ impl Run {
 }
 
 fn run(mut command: Command) -> Run {
-    let output = command.output().unwrap();
+    let output = command.output().expect("tickertape runs");
     Run {
         code: output.status.code(),
         stdout: output.stdout,
@@ -232,17 +232,25 @@ fn init_config_with_an_explicit_path_writes_there() {
 
 #[test]
 fn the_default_config_parses_up_to_its_last_line() {
-    // The default text followed by a duplicate `[ticker]` table: the only error must be at the
-    // appended line, which proves every line of the default text before it was accepted.
+    // The default text followed by a key no table has: the only error must be at the appended
+    // line, which proves every line of the default text before it was accepted.
     let dirs = Dirs::new();
     let path = dirs.path("home").join("c.toml");
     let lines = DEFAULT_CONFIG.lines().count();
-    fs::write(&path, format!("{DEFAULT_CONFIG}\n[ticker]\n")).unwrap();
+    fs::write(&path, format!("{DEFAULT_CONFIG}\nno_such_key = 1\n")).unwrap();
     let mut command = dirs.command();
     command.arg("--config").arg(&path);
     let result = run(command);
     assert_eq!(result.code, Some(2), "{}", result.describe());
-    let wanted = format!("{}:{}:", path.display(), lines + 2);
-    assert!(result.stderr.contains(&wanted), "{}", result.describe());
+    let wanted = format!(
+        "{}:{}:1: unknown field `no_such_key`",
+        path.display(),
+        lines + 2
+    );
+    assert!(
+        result.stderr.contains(&wanted),
+        "stderr should contain {wanted:?}\n{}",
+        result.describe()
+    );
     assert!(result.stdout.is_empty(), "{}", result.describe());
 }

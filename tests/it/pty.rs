@@ -2,9 +2,11 @@
 //! emulator), how it takes keys, resizes and signals, and that it always gives the terminal
 //! back. Every wait has a deadline and fails with the screen as it was.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
@@ -15,20 +17,35 @@ use tempfile::TempDir;
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
-/// Generous: a loaded two-core CI machine runs these tests in parallel with debug builds.
+/// Generous: a loaded two-core CI machine runs these tests in parallel, on debug builds.
 const DEADLINE: Duration = Duration::from_secs(10);
 const EXIT_DEADLINE: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(20);
 /// crossterm tells a lone Esc from the start of an Alt-key or escape sequence by the pause
 /// after it.
 const ESC_SETTLE: Duration = Duration::from_millis(100);
+/// Longer than several tape steps (200 ms each at the default speed).
+const QUIET: Duration = Duration::from_millis(600);
 
 const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
 
-const STATUS_OFFLINE: &str = "28 Jun 2024";
-const FTSE_CLOSE: &str = "8,164.12";
+/// The bundled snapshot's date, on the status line while offline without a cache.
+const SNAPSHOT_DATE: &str = "28 Jun 2024";
+/// The first entry of the default watchlist as the snapshot has it, at the tape's start.
+const FTSE_ENTRY: &str = "FTSE 100 8,164.12";
+const UNREAD: char = '•';
+
+// The 120x40 layout: status line, tape, then the list (40% of the width) beside the reader,
+// both bordered, and the footer on the last row.
+const STATUS_ROW: u16 = 0;
+const TAPE_ROW: u16 = 1;
+const PANES_TOP: u16 = 2;
+const FIRST_ITEM_ROW: u16 = PANES_TOP + 1;
+const LIST_COLS: Range<u16> = 0..48;
+const READER_TEXT_COLS: Range<u16> = 49..119;
+const FOOTER_ROW: u16 = ROWS - 1;
 
 /// Private HOME and XDG directories, kept across restarts within one test.
 struct Dirs {
@@ -37,9 +54,9 @@ struct Dirs {
 
 impl Dirs {
     fn new() -> Self {
-        let root = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().expect("a temporary directory");
         for sub in ["home", "config", "cache"] {
-            fs::create_dir(root.path().join(sub)).unwrap();
+            fs::create_dir(root.path().join(sub)).expect("a subdirectory of the temporary one");
         }
         Self { root }
     }
@@ -58,19 +75,34 @@ impl Dirs {
 }
 
 fn write_file(path: &Path, contents: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
+    let dir = path.parent().expect("a file in a directory");
+    fs::create_dir_all(dir).unwrap_or_else(|err| panic!("{}: {err}", dir.display()));
+    fs::write(path, contents).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
 }
 
 /// Everything the program wrote, raw and as a screen.
 struct Output {
     raw: Vec<u8>,
     parser: vt100::Parser,
+    /// Every distinct text the tape row has shown, in order: the tape moves faster than a
+    /// poll can be sure to see, so tests look back through this instead.
+    tape_history: Vec<String>,
     /// The master side reported end of file (or an error): the child and its tty are gone.
     closed: bool,
 }
 
-/// One run of the program in a pty of its own.
+impl Output {
+    fn record(&mut self, bytes: &[u8]) {
+        self.raw.extend_from_slice(bytes);
+        self.parser.process(bytes);
+        let tape = row_text(self.parser.screen(), TAPE_ROW, 0..u16::MAX);
+        if self.tape_history.last() != Some(&tape) {
+            self.tape_history.push(tape);
+        }
+    }
+}
+
+/// One run of the program, offline, in a pty of its own.
 struct Session {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
@@ -81,8 +113,9 @@ struct Session {
 
 impl Session {
     fn start(dirs: &Dirs) -> Self {
-        let system = native_pty_system();
-        let pair = system.openpty(pty_size(ROWS, COLS)).unwrap();
+        let pair = native_pty_system()
+            .openpty(pty_size(ROWS, COLS))
+            .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_tickertape"));
         command.arg("--offline");
         command.env_clear();
@@ -93,28 +126,29 @@ impl Session {
         command.env("XDG_CACHE_HOME", dirs.path("cache"));
         command.env("TZ", "UTC");
         command.cwd(dirs.path("home"));
-        let child = pair.slave.spawn_command(command).unwrap();
+        let child = (pair.slave.spawn_command(command)).expect("tickertape starts in the pty");
         // Only the child may hold the slave side, or the master never sees end of file.
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
+        let mut reader = (pair.master.try_clone_reader()).expect("a reader for the pty");
+        let writer = pair.master.take_writer().expect("a writer for the pty");
         let output = Arc::new(Mutex::new(Output {
             raw: Vec::new(),
             parser: vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0),
+            tape_history: Vec::new(),
             closed: false,
         }));
         let sink = Arc::clone(&output);
         let reader = thread::spawn(move || {
             let mut buf = [0_u8; 8192];
             loop {
+                // Linux reports EIO once the child's side is closed: the same as end of file.
                 let n = reader.read(&mut buf).unwrap_or(0);
-                let mut out = sink.lock().unwrap();
+                let mut out = sink.lock().expect("the output lock");
                 if n == 0 {
                     out.closed = true;
                     return;
                 }
-                out.raw.extend_from_slice(&buf[..n]);
-                out.parser.process(&buf[..n]);
+                out.record(&buf[..n]);
             }
         });
         Self {
@@ -127,21 +161,20 @@ impl Session {
     }
 
     fn output(&self) -> MutexGuard<'_, Output> {
-        self.output.lock().unwrap()
+        self.output.lock().expect("the output lock")
     }
 
-    fn screen_text(&self) -> String {
-        self.output().parser.screen().contents()
+    fn row(&self, row: u16, cols: Range<u16>) -> String {
+        row_text(self.output().parser.screen(), row, cols)
     }
 
-    /// One screen row, or the columns `cols` of it.
-    fn row(&self, row: u16, cols: std::ops::Range<u16>) -> String {
-        let out = self.output();
-        out.parser
-            .screen()
-            .rows(cols.start, cols.end - cols.start)
-            .nth(usize::from(row))
-            .unwrap_or_default()
+    /// A headline row of the list (0 = the first shown).
+    fn list_item(&self, index: u16) -> String {
+        self.row(FIRST_ITEM_ROW + index, LIST_COLS)
+    }
+
+    fn reader_first_line(&self) -> String {
+        self.row(FIRST_ITEM_ROW, READER_TEXT_COLS).trim().to_owned()
     }
 
     /// Polls the screen until `done` holds; panics with `what` and the screen at the deadline.
@@ -172,9 +205,58 @@ impl Session {
         });
     }
 
+    /// The first frame: the status line with its data state and a full list.
+    fn wait_for_first_frame(&self) {
+        self.wait_until("the first frame", |screen| {
+            row_text(screen, STATUS_ROW, 0..COLS).contains(SNAPSHOT_DATE)
+                && row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
+        });
+    }
+
+    /// Waits until the tape row has shown `text` at some point since the start.
+    fn wait_for_on_tape(&self, text: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        while !self
+            .output()
+            .tape_history
+            .iter()
+            .any(|row| row.contains(text))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the tape never showed {text:?}; it showed {:#?}\n{}",
+                self.output().tape_history,
+                self.describe()
+            );
+            thread::sleep(POLL);
+        }
+    }
+
+    /// Waits until nothing has been written for [`QUIET`].
+    fn wait_for_quiet(&self) {
+        let deadline = Instant::now() + DEADLINE;
+        let mut seen = self.output().raw.len();
+        let mut since = Instant::now();
+        loop {
+            thread::sleep(POLL);
+            let now = self.output().raw.len();
+            if now != seen {
+                (seen, since) = (now, Instant::now());
+            } else if since.elapsed() >= QUIET {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the program kept writing; never quiet for {QUIET:?}\n{}",
+                self.describe()
+            );
+        }
+    }
+
     fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
+        (self.writer.write_all(bytes))
+            .and_then(|()| self.writer.flush())
+            .expect("the program reads its keys");
     }
 
     fn send_esc(&mut self) {
@@ -183,20 +265,16 @@ impl Session {
     }
 
     fn resize(&mut self, rows: u16, cols: u16) {
-        // Emulator first, so the redraw the resize causes lands on a screen of the new size.
+        // The emulator first, so the redraw the resize causes lands on a screen of its size.
         self.output().parser.set_size(nonzero(rows), nonzero(cols));
-        self.master.resize(pty_size(rows, cols)).unwrap();
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().unwrap()
+        (self.master.resize(pty_size(rows, cols))).expect("the pty resizes");
     }
 
     /// Waits for the child to exit and for the last of its output; panics at the deadline.
     fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + EXIT_DEADLINE;
         let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.try_wait().expect("the child's status") {
                 break status;
             }
             assert!(
@@ -215,63 +293,63 @@ impl Session {
             thread::sleep(POLL);
         }
         if let Some(reader) = self.reader.take() {
-            reader.join().unwrap();
+            reader.join().expect("the pty reader thread");
         }
         status
     }
 
-    fn quit(&mut self) -> ExitStatus {
+    /// `q`, then the exit, which must be a success that gave the terminal back.
+    fn quit_cleanly(&mut self) {
         self.send(b"q");
-        self.wait_exit()
+        let status = self.wait_exit();
+        assert!(
+            status.success(),
+            "exit status {status:?} after q\n{}",
+            self.describe()
+        );
+        self.assert_terminal_restored();
     }
 
-    /// The screen, for failure messages.
+    /// The screen and the end of the raw output, for failure messages.
     fn describe(&self) -> String {
         let out = self.output();
-        let (rows, cols) = out.parser.screen().size();
+        let screen = out.parser.screen();
+        let (rows, cols) = screen.size();
         let mut text = format!("--- screen ({cols}x{rows}) ---\n");
-        for row in out.parser.screen().rows(0, cols.get()) {
-            text.push('|');
-            text.push_str(&row);
-            text.push('\n');
+        for row in screen.rows(0, cols.get()) {
+            let _ = writeln!(text, "|{row}");
         }
-        text.push_str(&format!("--- {} bytes of output ---", out.raw.len()));
+        let tail = &out.raw[out.raw.len().saturating_sub(300)..];
+        let _ = write!(
+            text,
+            "--- {} bytes of output, ending ---\n{}",
+            out.raw.len(),
+            tail.escape_ascii()
+        );
         text
     }
 
-    /// Asserts that, after it last entered the alternate screen, the program left it and showed
-    /// the cursor again, and that the emulator agrees.
+    /// After it last entered the alternate screen, the program left it and showed the cursor
+    /// again, and the emulator agrees.
     fn assert_terminal_restored(&self) {
-        let out = self.output();
-        let context = || format!("{}\n{}", self.describe_raw_tail(&out.raw), "");
-        let entered = rfind(&out.raw, ENTER_ALTERNATE_SCREEN)
-            .unwrap_or_else(|| panic!("never entered the alternate screen\n{}", context()));
-        let after = &out.raw[entered..];
-        assert!(
-            find(after, LEAVE_ALTERNATE_SCREEN).is_some(),
-            "did not leave the alternate screen\n{}",
-            context()
-        );
-        assert!(
-            find(after, SHOW_CURSOR).is_some(),
-            "did not show the cursor again\n{}",
-            context()
-        );
-        assert!(
-            !out.parser.screen().alternate_screen(),
-            "the emulator is still on the alternate screen\n{}",
-            context()
-        );
-        assert!(
-            !out.parser.screen().hide_cursor(),
-            "the emulator's cursor is still hidden\n{}",
-            context()
-        );
-    }
-
-    fn describe_raw_tail(&self, raw: &[u8]) -> String {
-        let tail = &raw[raw.len().saturating_sub(400)..];
-        format!("--- last {} bytes ---\n{}", tail.len(), tail.escape_ascii())
+        let (entered, left, shown, alternate, hidden) = {
+            let out = self.output();
+            let entered = rfind(&out.raw, ENTER_ALTERNATE_SCREEN);
+            let after = &out.raw[entered.unwrap_or(0)..];
+            (
+                entered.is_some(),
+                find(after, LEAVE_ALTERNATE_SCREEN).is_some(),
+                find(after, SHOW_CURSOR).is_some(),
+                out.parser.screen().alternate_screen(),
+                out.parser.screen().hide_cursor(),
+            )
+        };
+        let screen = self.describe();
+        assert!(entered, "never entered the alternate screen\n{screen}");
+        assert!(left, "did not leave the alternate screen\n{screen}");
+        assert!(shown, "did not show the cursor again\n{screen}");
+        assert!(!alternate, "still on the alternate screen\n{screen}");
+        assert!(!hidden, "the cursor is still hidden\n{screen}");
     }
 }
 
@@ -285,8 +363,19 @@ impl Drop for Session {
     }
 }
 
+/// Columns `cols` of one row (clipped to the screen), or "" past the last row.
+fn row_text(screen: &vt100::Screen, row: u16, cols: Range<u16>) -> String {
+    let width = screen.size().1.get();
+    let end = cols.end.min(width);
+    let start = cols.start.min(end);
+    screen
+        .rows(start, end - start)
+        .nth(usize::from(row))
+        .unwrap_or_default()
+}
+
 fn nonzero(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).unwrap()
+    NonZeroU16::new(n).expect("a size of at least 1")
 }
 
 fn pty_size(rows: u16, cols: u16) -> PtySize {
@@ -310,31 +399,255 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .rposition(|window| window == needle)
 }
 
+/// Whether the list row is drawn selected (reversed).
+fn is_selected(screen: &vt100::Screen, index: u16) -> bool {
+    screen
+        .cell(FIRST_ITEM_ROW + index, LIST_COLS.start + 1)
+        .is_some_and(vt100::Cell::inverse)
+}
+
+/// The headline's title as the list shows it, without the cut-off ellipsis.
+fn listed_title(item: &str) -> String {
+    // `│28 Jun • tickertap… Title…│`: the title follows the source column.
+    let after_source = item
+        .split_once("… ")
+        .map_or(item, |(_, rest)| rest)
+        .trim_end_matches('│')
+        .trim_end();
+    after_source.trim_end_matches('…').to_owned()
+}
+
 #[test]
-fn explore() {
+fn offline_start_navigate_filter_and_quit() {
     let dirs = Dirs::new();
-    let mut s = Session::start(&dirs);
-    s.wait_for(STATUS_OFFLINE);
-    s.send(b"p");
-    thread::sleep(Duration::from_millis(300));
-    eprintln!("{}", s.describe());
-    s.send(b"j");
-    thread::sleep(Duration::from_millis(300));
-    eprintln!("{}", s.describe());
-    s.send(b"\r/oil");
-    thread::sleep(Duration::from_millis(300));
-    eprintln!("{}", s.describe());
-    s.send_esc();
-    thread::sleep(Duration::from_millis(300));
-    eprintln!("{}", s.describe());
-    let st = s.quit();
-    eprintln!("{st:?}");
-    s.assert_terminal_restored();
-    let _ = s.row(0, 0..10);
-    let _ = s.screen_text();
-    let _ = s.pid();
-    write_file(&dirs.config_file(), "");
-    let _ = dirs.cache_dir();
-    s.wait_for_gone("zzz");
-    let _ = FTSE_CLOSE;
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    let status = session.row(STATUS_ROW, 0..COLS);
+    assert!(
+        status.contains("offline") && status.contains("snapshot"),
+        "status line {status:?} should say the data is an offline snapshot\n{}",
+        session.describe()
+    );
+    // The tape starts at its first entry.
+    session.wait_for_on_tape(FTSE_ENTRY);
+
+    // p pauses the tape: the program goes quiet (it draws only when something changes).
+    session.send(b"p");
+    session.wait_for_quiet();
+    let paused = session.row(TAPE_ROW, 0..COLS);
+    assert!(!paused.trim().is_empty(), "{}", session.describe());
+
+    // j selects the second headline, and the reader follows it.
+    let first_title = session.reader_first_line();
+    let second_item = session.list_item(1);
+    let second_title = listed_title(&second_item);
+    assert!(
+        second_item.contains(UNREAD) && second_title.len() > 10,
+        "unexpected list row {second_item:?}\n{}",
+        session.describe()
+    );
+    assert!(
+        !first_title.is_empty() && !first_title.starts_with(&second_title),
+        "the reader should show the first article, not {first_title:?}\n{}",
+        session.describe()
+    );
+    session.send(b"j");
+    session.wait_until("the second headline in the reader", |screen| {
+        row_text(screen, FIRST_ITEM_ROW, READER_TEXT_COLS).starts_with(&second_title)
+    });
+    session.wait_until("the selection on the second row", |screen| {
+        is_selected(screen, 1) && !is_selected(screen, 0)
+    });
+
+    // Enter marks it read and focuses the reader: the footer offers scrolling.
+    session.send(b"\r");
+    session.wait_until("the second headline marked read", |screen| {
+        !row_text(screen, FIRST_ITEM_ROW + 1, LIST_COLS).contains(UNREAD)
+    });
+    session.wait_until("the reader's key hints", |screen| {
+        row_text(screen, FOOTER_ROW, 0..COLS).contains("j/k scroll")
+    });
+    assert!(
+        session.list_item(0).contains(UNREAD),
+        "only the opened headline is read\n{}",
+        session.describe()
+    );
+
+    // / and typing filter the list as you type.
+    session.send(b"/oil");
+    session.wait_until("the filtered list", |screen| {
+        let contents = screen.contents();
+        contents.contains("Headlines (1 of 16)")
+            && row_text(screen, FOOTER_ROW, 0..COLS).contains("filter: oil")
+    });
+    assert!(
+        session.list_item(0).contains("Oil holds near $85"),
+        "{}",
+        session.describe()
+    );
+
+    // Esc clears the filter.
+    session.send_esc();
+    session.wait_for_gone("filter:");
+    session.wait_for("Headlines (16)");
+
+    // The tape is still where it was paused.
+    assert_eq!(
+        session.row(TAPE_ROW, 0..COLS),
+        paused,
+        "{}",
+        session.describe()
+    );
+
+    session.quit_cleanly();
+}
+
+#[test]
+fn resize_to_tiny_and_back_does_not_crash() {
+    let dirs = Dirs::new();
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+
+    session.resize(1, 1);
+    session.wait_until("the 1x1 screen to be redrawn", |screen| {
+        screen.contents() == "t"
+    });
+    session.resize(3, 10);
+    session.wait_until("\"terminal too small\" at 10x3", |screen| {
+        screen.contents().split_whitespace().collect::<Vec<_>>() == ["terminal", "too", "small"]
+    });
+    session.resize(12, 40);
+    session.wait_until("the panes at 40x12", |screen| {
+        row_text(screen, STATUS_ROW, 0..40).contains(SNAPSHOT_DATE)
+            && screen.contents().contains("Headlines (16)")
+            && row_text(screen, 11, 0..40).contains("j/k move")
+    });
+    session.resize(ROWS, COLS);
+    session.wait_until("the side-by-side panes at 120x40 again", |screen| {
+        let top = row_text(screen, PANES_TOP, 0..COLS);
+        top.contains("Headlines (16)")
+            && top.contains("Article")
+            && row_text(screen, STATUS_ROW, 0..COLS).contains(SNAPSHOT_DATE)
+            && row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
+    });
+
+    session.quit_cleanly();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dirs = Dirs::new();
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+
+    let pid = session.child.process_id().unwrap();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success(), "kill -TERM {pid} failed: {kill}");
+    let status = session.wait_exit();
+    assert!(
+        status.success(),
+        "SIGTERM should quit cleanly, got {status:?}\n{}",
+        session.describe()
+    );
+    session.assert_terminal_restored();
+}
+
+#[test]
+fn hostile_config_name_is_sanitised() {
+    let dirs = Dirs::new();
+    // TOML escapes: ESC ] 0 ; pwned BEL would set the terminal's title, ESC [ 31 m turn it red.
+    write_file(
+        &dirs.config_file(),
+        r#"
+[[quotes.symbols]]
+symbol = "^FTSE"
+name = "FTSE\u001b]0;pwned\u0007\u001b[31m X"
+"#,
+    );
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    // The sanitiser drops ESC and BEL; what is left is harmless text.
+    session.wait_for_on_tape("FTSE]0;pwned[31m X 8,164.12");
+    session.quit_cleanly();
+
+    let out = session.output();
+    assert!(
+        find(&out.raw, b"\x1b]0;pwned").is_none(),
+        "the title-setting sequence reached the terminal"
+    );
+    assert!(
+        find(&out.raw, b"pwned\x07").is_none(),
+        "the BEL reached the terminal"
+    );
+    assert!(
+        find(&out.raw, b"\x1b[31m X").is_none(),
+        "the colour sequence reached the terminal"
+    );
+}
+
+#[test]
+fn corrupt_cache_is_reported_not_fatal() {
+    let dirs = Dirs::new();
+    write_file(&dirs.cache_dir().join("quotes.json"), "{not json");
+    let mut session = Session::start(&dirs);
+    session.wait_until("the cache problem on the status line", |screen| {
+        row_text(screen, STATUS_ROW, 0..COLS).contains("cache: unreadable, ignored (")
+    });
+    let status = session.row(STATUS_ROW, 0..COLS);
+    assert!(
+        status.contains("snapshot") && status.contains(SNAPSHOT_DATE),
+        "the bundled snapshot should be used instead: {status:?}\n{}",
+        session.describe()
+    );
+    session.wait_for_on_tape(FTSE_ENTRY);
+    session.quit_cleanly();
+}
+
+#[test]
+fn read_state_survives_a_restart() {
+    let dirs = Dirs::new();
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    let first = session.list_item(0);
+    let second = session.list_item(1);
+    assert!(
+        first.contains(UNREAD) && second.contains(UNREAD),
+        "everything starts unread\n{}",
+        session.describe()
+    );
+    session.send(b"\r");
+    session.wait_until("the first headline marked read", |screen| {
+        !row_text(screen, FIRST_ITEM_ROW, LIST_COLS).contains(UNREAD)
+    });
+    session.quit_cleanly();
+    drop(session);
+    assert!(
+        dirs.cache_dir().join("state.json").is_file(),
+        "no read state saved in {}",
+        dirs.cache_dir().display()
+    );
+
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    let (first_again, second_again) = (session.list_item(0), session.list_item(1));
+    assert_eq!(
+        listed_title(&first_again),
+        listed_title(&first),
+        "same order after the restart\n{}",
+        session.describe()
+    );
+    assert!(
+        !first_again.contains(UNREAD),
+        "the read headline is unread again after a restart\n{}",
+        session.describe()
+    );
+    assert!(
+        second_again.contains(UNREAD),
+        "the unread headline should stay unread\n{}",
+        session.describe()
+    );
+    session.quit_cleanly();
 }
