@@ -24,6 +24,18 @@ use quotes::{Origin, QuoteBoard};
 use reader::Reader;
 use tape::Tape;
 
+/// Where quotes come from in this run, which decides how the status line words their state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// `--offline`: nothing will ever be fetched.
+    #[default]
+    Offline,
+    /// `--demo`: simulated prices.
+    Demo,
+    /// Pollers are running.
+    Live,
+}
+
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Focus {
@@ -52,6 +64,7 @@ pub struct App {
     /// Chosen once at start (`NO_COLOR`); draw reads it like any other state.
     pub theme: Theme,
     pub is_quitting: bool,
+    pub mode: Mode,
     /// The configured quote refresh, against which live quotes go stale.
     pub quote_refresh: std::time::Duration,
 }
@@ -81,6 +94,7 @@ impl App {
             health: SourceHealth::default(),
             theme: Theme::colour(),
             is_quitting: false,
+            mode: Mode::default(),
             quote_refresh: std::time::Duration::from_secs(15),
         }
     }
@@ -134,9 +148,18 @@ impl App {
     /// When the screen would change by itself: a market opening or closing, or a shown age
     /// ticking over to the next minute. The runtime sleeps until then instead of polling.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        let market_change = market::region_statuses(self.market_statuses())
-            .into_iter()
+        let regions = market::region_statuses(self.market_statuses());
+        let market_change = regions.iter().filter_map(|status| status.next_change).min();
+        // "opens in 2h 10m" ticks over each minute before the open.
+        let countdown_tick = regions
+            .iter()
+            .filter(|status| !status.is_open)
             .filter_map(|status| status.next_change)
+            .map(|opens| {
+                let secs = opens.duration_since(self.now).as_secs().rem_euclid(60);
+                let wait = if secs == 0 { 60 } else { secs };
+                self.now + SignedDuration::from_secs(wait)
+            })
             .min();
         let age_tick = match self.quotes.origin() {
             Origin::Snapshot { .. } => None,
@@ -145,7 +168,10 @@ impl App {
                 fetched_at: since, ..
             } => next_minute_of_age(*since, self.now),
         };
-        [market_change, age_tick].into_iter().flatten().min()
+        [market_change, countdown_tick, age_tick]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 

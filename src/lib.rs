@@ -81,6 +81,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         TimeZone::system(),
     )?;
     app.theme = ui::theme::Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref());
+    app.mode = match (cli.offline, cli.demo) {
+        (true, _) => app::Mode::Offline,
+        (false, true) => app::Mode::Demo,
+        (false, false) => app::Mode::Live,
+    };
 
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()

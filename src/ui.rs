@@ -261,4 +261,68 @@ mod tests {
         let tiny = viewport(Rect::new(0, 0, 1, 1));
         assert!(tiny.list.is_empty() && tiny.reader.is_empty() && tiny.tape.is_empty());
     }
+
+    fn status_text(app: &App, width: u16) -> String {
+        let terminal = screen(app, width, 40);
+        let buf = terminal.backend().buffer();
+        (0..width)
+            .map(|x| buf[(x, 0)].symbol())
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+    }
+
+    #[test]
+    fn the_status_line_says_live_then_stale_and_names_the_failure() {
+        use crate::app::Mode;
+        use crate::domain::Quote;
+        use crate::message::{Failure, SourceId, SymbolFailure};
+        let mut app = app_from_snapshot(160, 40);
+        app.mode = Mode::Live;
+        assert!(
+            status_text(&app, 160).ends_with("connecting · snapshot 28 Jun 2024"),
+            "{}",
+            status_text(&app, 160)
+        );
+        let later = |secs| {
+            now()
+                .checked_add(jiff::SignedDuration::from_secs(secs))
+                .unwrap()
+        };
+        let quote = Quote::new("^FTSE", 8170.0, 2, later(1));
+        let arrived = Message::QuotesArrived {
+            source: SourceId::Yahoo,
+            quotes: vec![quote],
+            failed: Vec::new(),
+            fetched_at: later(1),
+        };
+        update(&mut app, arrived, later(1));
+        assert!(
+            status_text(&app, 160).ends_with("live · updated 16:42:08"),
+            "{}",
+            status_text(&app, 160)
+        );
+        let failed = vec![SymbolFailure {
+            symbol: "^FTSE".to_owned(),
+            failure: Failure::Timeout,
+        }];
+        let timed_out = Message::QuotesArrived {
+            source: SourceId::Yahoo,
+            quotes: Vec::new(),
+            failed,
+            fetched_at: later(16),
+        };
+        update(&mut app, timed_out, later(136));
+        assert!(
+            status_text(&app, 160).ends_with("stale · updated 16:42:08 · yahoo: timed out (2m)"),
+            "{}",
+            status_text(&app, 160)
+        );
+        // With room to spare, closed markets say when they open.
+        assert!(
+            status_text(&app, 200).starts_with("UK markets closed (opens in 2d 15h)"),
+            "{}",
+            status_text(&app, 200)
+        );
+    }
 }

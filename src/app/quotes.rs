@@ -123,6 +123,13 @@ impl QuoteBoard {
         }
     }
 
+    /// Symbols whose last attempt failed, in a stable order.
+    pub fn failures(&self) -> impl Iterator<Item = (&str, &Failure)> {
+        let mut failures: Vec<_> = self.failures.iter().map(|(s, f)| (s.as_str(), f)).collect();
+        failures.sort_by_key(|(symbol, _)| *symbol);
+        failures.into_iter()
+    }
+
     pub fn failure(&self, symbol: &str) -> Option<&Failure> {
         self.failures.get(symbol)
     }

@@ -42,7 +42,8 @@ pub fn span(duration: SignedDuration) -> String {
         60..3600 => format!("{}m", secs / 60),
         3600..86_400 if secs % 3600 / 60 == 0 => format!("{}h", secs / 3600),
         3600..86_400 => format!("{}h {}m", secs / 3600, secs % 3600 / 60),
-        _ => format!("{}d", secs / 86_400),
+        _ if secs % 86_400 / 3600 == 0 => format!("{}d", secs / 86_400),
+        _ => format!("{}d {}h", secs / 86_400, secs % 86_400 / 3600),
     }
 }
 
@@ -112,6 +113,10 @@ mod tests {
         );
         assert_eq!(span(SignedDuration::from_secs(3 * 3600)), "3h");
         assert_eq!(span(SignedDuration::from_secs(3 * 86_400 + 5)), "3d");
+        assert_eq!(
+            span(SignedDuration::from_secs(2 * 86_400 + 15 * 3600 + 59)),
+            "2d 15h"
+        );
         assert_eq!(span(SignedDuration::from_secs(-30)), "0s");
         assert_eq!(age(SignedDuration::from_secs(59)), "<1m");
         assert_eq!(age(SignedDuration::from_secs(61)), "1m");

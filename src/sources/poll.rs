@@ -122,7 +122,7 @@ impl QuotePoller {
             .buffer_unordered(MAX_IN_FLIGHT)
             .collect()
             .await;
-        self.settle(results, Instant::now(), wall)
+        self.settle(results, now, wall)
     }
 
     fn jobs(&self, now: Instant) -> Vec<Job> {

@@ -7,12 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::App;
 use crate::app::quotes::Origin;
+use crate::app::{App, Mode};
 use crate::format::time;
-use crate::market::{self, Region};
+use crate::market::{self, Region, RegionStatus};
 use crate::message::SourceId;
-use crate::ui::theme::Theme;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
@@ -22,13 +21,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     // long words, then short ones, then cut.
     let room = total.saturating_sub(right.width() + 2);
     let statuses = market::region_statuses(app.market_statuses());
-    let long = region_spans(&statuses, theme, false);
-    let short = region_spans(&statuses, theme, true);
-    let left = [long, short.clone()]
-        .into_iter()
+    // Most telling first: countdowns in full words, then shorter, then without countdowns.
+    let forms = [(false, true), (true, true), (false, false), (true, false)];
+    let lines: Vec<Line> = forms
+        .iter()
+        .map(|(is_short, has_countdown)| region_spans(&statuses, app, *is_short, *has_countdown))
+        .collect();
+    let left = lines
+        .iter()
         .find(|line| line.width() <= room)
+        .cloned()
         .unwrap_or_else(|| {
-            let text: String = short.spans.iter().map(|s| s.content.as_ref()).collect();
+            let text: String = lines[3].spans.iter().map(|s| s.content.as_ref()).collect();
             Line::styled(super::fit(&text, room).into_owned(), theme.closed)
         });
     left.render(area, buf);
@@ -47,8 +51,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Line::styled(shown.into_owned(), style).render(right_area, buf);
 }
 
-/// `UK markets open · US markets closed`, or when `is_short` `UK open · US closed`.
-fn region_spans(statuses: &[market::RegionStatus], theme: &Theme, is_short: bool) -> Line<'static> {
+/// `UK markets closed (opens in 2h 10m) · US markets open`, in shorter words when `is_short`.
+fn region_spans(
+    statuses: &[RegionStatus],
+    app: &App,
+    is_short: bool,
+    has_countdown: bool,
+) -> Line<'static> {
+    let theme = &app.theme;
     let mut spans = Vec::new();
     for status in statuses {
         if !spans.is_empty() {
@@ -59,44 +69,68 @@ fn region_spans(statuses: &[market::RegionStatus], theme: &Theme, is_short: bool
         } else {
             ("closed", theme.closed)
         };
-        let text = match (is_short, status.region) {
+        let mut text = match (is_short, status.region) {
             (true, Region::Europe) => format!("EU {word}"),
             (true, region) => format!("{} {word}", region.label()),
             (false, region) => format!("{} markets {word}", region.label()),
         };
+        if let (true, false, Some(opens)) = (has_countdown, status.is_open, status.next_change) {
+            let wait = time::span(opens.duration_since(app.now));
+            text = if is_short {
+                format!("{text} (opens {wait})")
+            } else {
+                format!("{text} (opens in {wait})")
+            };
+        }
         spans.push(Span::styled(text, style));
     }
     Line::from(spans)
 }
 
+/// Where the numbers come from and how current they are, then what is failing. A number that
+/// is not from a working live source never reads as live.
 fn data_state(app: &App) -> String {
-    let mut parts = vec![match app.quotes.origin() {
-        Origin::Snapshot { taken_at } => {
-            format!("offline · snapshot {}", time::date(*taken_at, &app.tz))
+    let mut failing: Vec<String> = app
+        .health
+        .failures()
+        .map(|(source, since, failure)| {
+            let lasted = time::span(app.now.duration_since(since));
+            format!("{}: {} ({lasted})", source.label(), failure.summary())
+        })
+        .collect();
+    // A whole source failing says it all; otherwise name the odd symbol out.
+    if failing.is_empty() {
+        let mut symbols = app.quotes.failures();
+        if let Some((symbol, failure)) = symbols.next() {
+            failing.push(format!("{symbol}: {}", failure.summary()));
         }
-        Origin::Cache { saved_at } => format!(
-            "offline · cached {} ago",
-            time::age(app.now.duration_since(*saved_at))
-        ),
+        let more = symbols.count();
+        if more > 0 {
+            failing.push(format!("{more} more failing"));
+        }
+    }
+    let state = match (app.mode, app.health.failures().next().is_some()) {
+        (Mode::Offline, _) => "offline",
+        (Mode::Demo, _) => "demo",
+        (Mode::Live, true) => "stale",
+        (Mode::Live, false) if matches!(app.quotes.origin(), Origin::Live { .. }) => "live",
+        (Mode::Live, false) => "connecting",
+    };
+    let origin = match app.quotes.origin() {
+        Origin::Snapshot { taken_at } => format!("snapshot {}", time::date(*taken_at, &app.tz)),
+        Origin::Cache { saved_at } => {
+            format!(
+                "cached {} ago",
+                time::age(app.now.duration_since(*saved_at))
+            )
+        }
         Origin::Live {
             source: SourceId::Demo,
             fetched_at,
-        } => format!(
-            "demo · simulated · updated {}",
-            time::clock(*fetched_at, &app.tz)
-        ),
-        Origin::Live { source, fetched_at } => {
-            format!(
-                "{} · updated {}",
-                source.label(),
-                time::clock(*fetched_at, &app.tz)
-            )
-        }
-    }];
-    parts.extend(
-        app.health
-            .failures()
-            .map(|(source, _since, failure)| format!("{}: {}", source.label(), failure.summary())),
-    );
+        } => format!("simulated · updated {}", time::clock(*fetched_at, &app.tz)),
+        Origin::Live { fetched_at, .. } => format!("updated {}", time::clock(*fetched_at, &app.tz)),
+    };
+    let mut parts = vec![state.to_owned(), origin];
+    parts.extend(failing);
     parts.join(" · ")
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""A local stand-in for the quote and news providers, for trying tickertape and for measuring it.
+
+Serves Yahoo-shaped chart responses (`/v8/finance/chart/<symbol>`) for every symbol in the
+bundled snapshot, with prices walking a little on each request, and a small RSS feed at
+`/feed.xml`. Stdlib only. Nothing here reaches the internet.
+
+    python3 scripts/serve.py --port 8700            # then: tickertape --config cfg.toml
+    python3 scripts/serve.py --print-config 8700    # a config pointing tickertape at it
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SNAPSHOT = json.load(open(os.path.join(ROOT, "assets", "snapshot.json"), encoding="utf-8"))
+BASE = {q["symbol"]: q for q in SNAPSHOT["quotes"]}
+STATE = {s: q["price"] for s, q in BASE.items()}
+RNG = random.Random(7)
+
+
+def chart(symbol):
+    quote = BASE.get(symbol)
+    if quote is None:
+        return 404, {"chart": {"result": None, "error": {"code": "Not Found",
+                     "description": "No data found, symbol may be delisted"}}}
+    price = STATE[symbol] * (1 + RNG.uniform(-0.0005, 0.0005))
+    STATE[symbol] = price
+    now = int(time.time())
+    day = now - now % 86400
+    closes = [round(price * (1 + RNG.uniform(-0.002, 0.002)), quote["decimals"]) for _ in range(24)]
+    closes[5] = None
+    meta = {
+        "currency": quote["currency"], "symbol": symbol, "exchangeName": "LOC",
+        "fullExchangeName": "Local test exchange", "instrumentType": "INDEX",
+        "regularMarketTime": now, "gmtoffset": 0, "timezone": "UTC",
+        "exchangeTimezoneName": "UTC", "regularMarketPrice": round(price, quote["decimals"]),
+        "regularMarketDayHigh": max(c for c in closes if c), "regularMarketDayLow": min(c for c in closes if c),
+        "chartPreviousClose": quote["previous_close"], "priceHint": quote["decimals"],
+        "currentTradingPeriod": {
+            "pre": {"timezone": "UTC", "start": day, "end": day, "gmtoffset": 0},
+            "regular": {"timezone": "UTC", "start": day, "end": day + 86400, "gmtoffset": 0},
+            "post": {"timezone": "UTC", "start": day + 86400, "end": day + 86400, "gmtoffset": 0},
+        },
+    }
+    stamps = [now - 300 * (len(closes) - i) for i in range(len(closes))]
+    body = {"chart": {"result": [{"meta": meta, "timestamp": stamps,
+            "indicators": {"quote": [{"close": closes}]}}], "error": None}}
+    return 200, body
+
+
+def feed():
+    now = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
+    items = "".join(
+        f"<item><title>Local headline {i}</title><link>http://127.0.0.1/a/{i}</link>"
+        f"<guid>local-{i}</guid><pubDate>{now}</pubDate><description>Summary {i}.</description></item>"
+        for i in range(20))
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
+            f"<link>http://127.0.0.1/</link><description>Local feed</description>{items}</channel></rss>")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        path = urllib.parse.urlparse(self.path).path
+        if path.startswith("/v8/finance/chart/"):
+            status, body = chart(urllib.parse.unquote(path.rsplit("/", 1)[1]))
+            self.reply(status, "application/json", json.dumps(body).encode())
+        elif path == "/feed.xml":
+            self.reply(200, "application/rss+xml", feed().encode())
+        else:
+            self.reply(404, "text/plain", b"not found")
+
+    def reply(self, status, kind, data):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def config(port):
+    return f'[quotes]\nbase_url = "http://127.0.0.1:{port}"\ncoingecko_url = "http://127.0.0.1:{port}"\n'
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8700)
+    parser.add_argument("--print-config", type=int, metavar="PORT")
+    args = parser.parse_args()
+    if args.print_config:
+        sys.stdout.write(config(args.print_config))
+        return
+    ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
