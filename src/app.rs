@@ -42,6 +42,8 @@ pub enum Focus {
     #[default]
     List,
     Reader,
+    /// Choosing an instrument on the tape, which holds still meanwhile.
+    Tape,
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +61,10 @@ pub struct App {
     pub articles: HashMap<String, Article>,
     pub reader: Reader,
     pub focus: Focus,
+    /// The instrument chosen on the tape (index into `instruments`).
+    pub tape_cursor: usize,
+    /// The detail panel for the chosen instrument is showing.
+    pub is_detail_open: bool,
     pub is_help_open: bool,
     pub health: health::SourceHealth,
     /// Chosen once at start (`NO_COLOR`); draw reads it like any other state.
@@ -90,6 +96,8 @@ impl App {
             articles,
             reader: Reader::default(),
             focus: Focus::default(),
+            tape_cursor: 0,
+            is_detail_open: false,
             is_help_open: false,
             health: SourceHealth::default(),
             theme: Theme::colour(),
@@ -111,6 +119,11 @@ impl App {
             published: headline.published,
             blocks: headline.summary.clone(),
         }))
+    }
+
+    /// The tape moves unless paused or held still to choose from.
+    pub fn is_tape_moving(&self) -> bool {
+        self.tape.is_moving() && self.focus != Focus::Tape
     }
 
     /// The tape as it should read now, staleness included.

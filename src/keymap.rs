@@ -17,6 +17,8 @@ pub enum Context {
     List,
     /// The reader has the focus.
     Reader,
+    /// The tape is held still to choose an instrument.
+    Tape,
     /// Typing a filter; other printable keys are typed into it.
     Filter,
 }
@@ -27,6 +29,7 @@ impl Context {
             Self::Anywhere => "anywhere",
             Self::List => "headlines",
             Self::Reader => "reader",
+            Self::Tape => "tape",
             Self::Filter => "filter",
         }
     }
@@ -67,7 +70,7 @@ pub struct Binding {
     message: Message,
 }
 
-use Context::{Anywhere, Filter, List, Reader};
+use Context::{Anywhere, Filter, List, Reader, Tape};
 
 pub static BINDINGS: &[Binding] = &[
     Binding {
@@ -143,6 +146,54 @@ pub static BINDINGS: &[Binding] = &[
         message: Message::ScrollReader(Scroll::Bottom),
     },
     Binding {
+        context: Tape,
+        keys: &[key('h'), code(KeyCode::Left)],
+        label: "h / ←",
+        description: "previous instrument",
+        hint: Some(("←/→", "choose")),
+        message: Message::SelectInstrument(Step::Up),
+    },
+    Binding {
+        context: Tape,
+        keys: &[key('l'), code(KeyCode::Right)],
+        label: "l / →",
+        description: "next instrument",
+        hint: None,
+        message: Message::SelectInstrument(Step::Down),
+    },
+    Binding {
+        context: Tape,
+        keys: &[key('g'), code(KeyCode::Home)],
+        label: "g / Home",
+        description: "first instrument",
+        hint: None,
+        message: Message::SelectInstrument(Step::First),
+    },
+    Binding {
+        context: Tape,
+        keys: &[key('G'), code(KeyCode::End)],
+        label: "G / End",
+        description: "last instrument",
+        hint: None,
+        message: Message::SelectInstrument(Step::Last),
+    },
+    Binding {
+        context: Tape,
+        keys: &[code(KeyCode::Enter)],
+        label: "Enter",
+        description: "show or hide the instrument's detail and chart",
+        hint: Some(("Enter", "detail")),
+        message: Message::ToggleDetail,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('t')],
+        label: "t",
+        description: "hold the tape to choose an instrument, or let it go",
+        hint: Some(("t", "tape")),
+        message: Message::ToggleTapeFocus,
+    },
+    Binding {
         context: Anywhere,
         keys: &[key(' '), code(KeyCode::PageDown)],
         label: "Space / PgDn",
@@ -178,7 +229,7 @@ pub static BINDINGS: &[Binding] = &[
         context: Anywhere,
         keys: &[code(KeyCode::Esc)],
         label: "Esc",
-        description: "clear the filter, close help",
+        description: "close help or detail, leave tape, clear filter",
         hint: None,
         message: Message::Cancel,
     },
@@ -284,10 +335,12 @@ pub static BINDINGS: &[Binding] = &[
 fn active_contexts(app: &App) -> &'static [Context] {
     if app.headlines.is_editing_filter() {
         &[Filter]
-    } else if app.focus == Focus::Reader {
-        &[Reader, Anywhere]
     } else {
-        &[List, Anywhere]
+        match app.focus {
+            Focus::List => &[List, Anywhere],
+            Focus::Reader => &[Reader, Anywhere],
+            Focus::Tape => &[Tape, Anywhere],
+        }
     }
 }
 
@@ -447,7 +500,7 @@ mod tests {
         };
         assert_eq!(
             words(&app),
-            "j/k move · Enter read · Tab focus · / filter · p pause · ? help · q quit"
+            "j/k move · Enter read · t tape · Tab focus · / filter · p pause · ? help · q quit"
         );
         app.headlines.start_filter();
         assert_eq!(words(&app), "Enter keep · Esc clear");

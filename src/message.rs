@@ -18,12 +18,18 @@ pub enum Message {
     /// Read the selected headline: mark it read and give the reader the focus.
     OpenSelected,
     ToggleFocus,
+    /// Hold the tape still to choose an instrument on it (`t`), or let it go.
+    ToggleTapeFocus,
+    /// Choose the previous (`Up`) or next (`Down`) instrument on the held tape.
+    SelectInstrument(Step),
+    /// Show or hide the detail panel of the chosen instrument.
+    ToggleDetail,
     StartFilter,
     FilterInput(char),
     FilterBackspace,
     /// Keep the filter and go back to moving through the (filtered) list.
     AcceptFilter,
-    /// Drop the filter (or, with the help open, close it).
+    /// Back out one level: close help, close the detail panel, leave the tape, drop the filter.
     Cancel,
     TogglePause,
     FasterTape,

@@ -56,7 +56,7 @@ pub async fn run(
                 None => Some(Message::Quit),
             },
             Some(message) = inbox.recv() => Some(message),
-            _ = tape_timer.tick(), if app.tape.is_moving() => Some(Message::TapeStep),
+            _ = tape_timer.tick(), if app.is_tape_moving() => Some(Message::TapeStep),
             () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                 Some(Message::DeadlineReached)
             }
@@ -65,7 +65,7 @@ pub async fn run(
         // An unbound key or an ignored event changed nothing: nothing to draw.
         let Some(message) = message else { continue };
         let speed = app.tape.speed_cols_per_sec();
-        let was_moving = app.tape.is_moving();
+        let was_moving = app.is_tape_moving();
         apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
@@ -74,7 +74,7 @@ pub async fn run(
         if app.is_quitting {
             return Ok(());
         }
-        if app.tape.speed_cols_per_sec() != speed || (app.tape.is_moving() && !was_moving) {
+        if app.tape.speed_cols_per_sec() != speed || (app.is_tape_moving() && !was_moving) {
             tape_timer = self::tape_timer(&app);
         }
         terminal.draw(|frame| ui::draw(&app, frame))?;

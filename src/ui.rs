@@ -2,6 +2,7 @@
 //! update also uses, so scroll limits and what is drawn always agree. Nothing here mutates
 //! state, reads the clock or does I/O.
 
+pub mod detail;
 pub mod footer;
 pub mod headlines;
 pub mod help;
@@ -67,7 +68,11 @@ pub fn draw(app: &App, frame: &mut Frame) {
     status_line::render(app, viewport.status, buf);
     tape::render(app, viewport.tape, buf);
     headlines::render(app, viewport.list, buf);
-    reader::render(app, &viewport, buf);
+    if app.is_detail_open {
+        detail::render(app, viewport.reader, buf);
+    } else {
+        reader::render(app, &viewport, buf);
+    }
     footer::render(app, viewport.footer, buf);
     if app.is_help_open {
         help::render(&app.theme, viewport.area, buf);
@@ -324,5 +329,55 @@ mod tests {
             "{}",
             status_text(&app, 200)
         );
+    }
+
+    #[test]
+    fn the_detail_panel_shows_the_chosen_instrument_and_its_chart() {
+        use crate::domain::Quote;
+        use crate::message::SourceId;
+        let mut app = app_from_snapshot(120, 40);
+        let series = vec![
+            Some(8150.0),
+            Some(8160.0),
+            None,
+            Some(8155.0),
+            Some(8170.0),
+            Some(8164.12),
+        ];
+        let quote = Quote {
+            previous_close: Some(8179.68),
+            currency: Some(crate::sanitize::SafeText::new("GBp")),
+            day_low: Some(8150.0),
+            day_high: Some(8170.0),
+            series,
+            ..Quote::new("^FTSE", 8164.12, 2, now())
+        };
+        let arrived = Message::QuotesArrived {
+            source: SourceId::Yahoo,
+            quotes: vec![quote],
+            failed: Vec::new(),
+            fetched_at: now(),
+        };
+        update(&mut app, arrived, now());
+        update(&mut app, Message::ToggleTapeFocus, now());
+        assert_eq!(app.tape_cursor, 0);
+        update(&mut app, Message::ToggleDetail, now());
+        let terminal = screen(&app, 120, 40);
+        let text = format!("{}", terminal.backend());
+        for expected in [
+            "FTSE 100 · ^FTSE",
+            "8,164.12",
+            "-15.56 (-0.19%)",
+            "8,150.00 – 8,170.00",
+            "GBp (pence)",
+            "london · closed",
+        ] {
+            assert!(text.contains(expected), "detail lacks {expected:?}");
+        }
+        insta::assert_snapshot!("detail_120x40", terminal.backend());
+        update(&mut app, Message::Cancel, now());
+        assert!(!app.is_detail_open);
+        update(&mut app, Message::Cancel, now());
+        assert_eq!(app.focus, crate::app::Focus::List);
     }
 }

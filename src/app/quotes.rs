@@ -244,6 +244,11 @@ impl QuoteBoard {
     }
 }
 
+/// The column where entry `index` starts within one loop of the tape.
+pub fn entry_start(entries: &[TapeEntry], index: usize) -> usize {
+    loop_width(&entries[..index.min(entries.len())])
+}
+
 /// Display columns of one loop of the tape, separators included.
 pub fn loop_width(entries: &[TapeEntry]) -> usize {
     entries

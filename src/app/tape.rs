@@ -56,6 +56,11 @@ impl Tape {
         }
     }
 
+    /// Puts column `offset_cols` of the loop at the left edge (to show a chosen entry).
+    pub fn show(&mut self, offset_cols: usize) {
+        self.offset_cols = offset_cols;
+    }
+
     pub fn toggle_pause(&mut self) {
         self.is_paused = !self.is_paused;
     }

@@ -3,10 +3,11 @@
 
 use jiff::Timestamp;
 
-use super::quotes::loop_width;
+use super::quotes::{entry_start, loop_width};
 use super::reader::layout;
 use super::{App, Focus};
-use crate::message::{Command, Message, Scroll, SourceId};
+use crate::domain::Quote;
+use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
 
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     app.now = now;
@@ -29,10 +30,14 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             }
         }
         Message::ToggleFocus => {
+            app.is_detail_open = false;
             app.focus = match app.focus {
                 Focus::List => Focus::Reader,
-                Focus::Reader => Focus::List,
+                Focus::Reader | Focus::Tape => Focus::List,
             };
+        }
+        Message::ToggleTapeFocus | Message::SelectInstrument(_) | Message::ToggleDetail => {
+            on_tape(app, &msg);
         }
         Message::StartFilter => {
             app.focus = Focus::List;
@@ -44,6 +49,10 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::Cancel => {
             if app.is_help_open {
                 app.is_help_open = false;
+            } else if app.is_detail_open {
+                app.is_detail_open = false;
+            } else if app.focus == Focus::Tape {
+                leave_tape(app);
             } else {
                 app.headlines.clear_filter();
             }
@@ -68,25 +77,7 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             quotes,
             failed,
             fetched_at,
-        } => {
-            // A round where nothing came back is the source failing, not a quiet market.
-            match (quotes.is_empty(), failed.first()) {
-                (true, Some(first)) => {
-                    app.health
-                        .mark_failed(source, first.failure.clone(), fetched_at);
-                }
-                _ => app.health.mark_fresh(source, fetched_at),
-            }
-            let has_quotes = !quotes.is_empty();
-            app.quotes.apply_round(quotes, failed, source, fetched_at);
-            // Simulated prices must never be saved where a restart would show them as real.
-            if has_quotes && source != SourceId::Demo {
-                commands.push(Command::SaveQuotes {
-                    quotes: app.quotes.all().cloned().collect(),
-                    saved_at: fetched_at,
-                });
-            }
-        }
+        } => commands.extend(quotes_arrived(app, source, quotes, failed, fetched_at)),
         Message::HeadlinesArrived {
             source,
             headlines,
@@ -108,6 +99,72 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     commands
 }
 
+/// A round of quotes: failures first, so a symbol that failed and then succeeded in the same
+/// message cannot happen, then values, then what to persist.
+fn quotes_arrived(
+    app: &mut App,
+    source: SourceId,
+    quotes: Vec<Quote>,
+    failed: Vec<SymbolFailure>,
+    fetched_at: Timestamp,
+) -> Option<Command> {
+    // A round where nothing came back is the source failing, not a quiet market.
+    match (quotes.is_empty(), failed.first()) {
+        (true, Some(first)) => {
+            app.health
+                .mark_failed(source, first.failure.clone(), fetched_at);
+        }
+        _ => app.health.mark_fresh(source, fetched_at),
+    }
+    let has_quotes = !quotes.is_empty();
+    app.quotes.apply_round(quotes, failed, source, fetched_at);
+    // Simulated prices must never be saved where a restart would show them as real.
+    (has_quotes && source != SourceId::Demo).then(|| Command::SaveQuotes {
+        quotes: app.quotes.all().cloned().collect(),
+        saved_at: fetched_at,
+    })
+}
+
+/// Holding the tape, choosing on it, and the detail panel of the choice.
+fn on_tape(app: &mut App, msg: &Message) {
+    match msg {
+        Message::ToggleTapeFocus if app.focus == Focus::Tape => leave_tape(app),
+        Message::ToggleTapeFocus => hold_tape(app),
+        Message::SelectInstrument(step) if app.focus == Focus::Tape => {
+            let last = app.instruments.len().saturating_sub(1);
+            app.tape_cursor = match step {
+                Step::Up => app.tape_cursor.checked_sub(1).unwrap_or(last),
+                Step::Down if app.tape_cursor >= last => 0,
+                Step::Down => app.tape_cursor + 1,
+                Step::First => 0,
+                Step::Last => last,
+            };
+            let entries = app.tape_entries();
+            app.tape.show(entry_start(&entries, app.tape_cursor));
+        }
+        Message::ToggleDetail => {
+            app.is_detail_open = app.focus == Focus::Tape && !app.is_detail_open;
+        }
+        _ => {}
+    }
+}
+
+/// Holds the tape with the first entry that starts in view chosen and moved to the left edge.
+fn hold_tape(app: &mut App) {
+    let entries = app.tape_entries();
+    let offset = app.tape.offset_cols();
+    app.tape_cursor = (0..entries.len())
+        .find(|&index| entry_start(&entries, index) >= offset)
+        .unwrap_or(0);
+    app.tape.show(entry_start(&entries, app.tape_cursor));
+    app.focus = Focus::Tape;
+}
+
+fn leave_tape(app: &mut App) {
+    app.focus = Focus::List;
+    app.is_detail_open = false;
+}
+
 fn scroll_reader(app: &mut App, scroll: Scroll) {
     let area = app.viewport.reader_text();
     let total = app.selected_article().map_or(0, |article| {
@@ -122,7 +179,7 @@ mod tests {
     use crate::app::quotes::Origin;
     use crate::domain::Quote;
     use crate::fixtures::{app_from_snapshot, now};
-    use crate::message::{Failure, Step};
+    use crate::message::Failure;
     use crate::sanitize::SafeText;
 
     fn later(secs: i64) -> Timestamp {

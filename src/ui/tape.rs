@@ -8,8 +8,8 @@ use ratatui::style::Style;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::App;
 use crate::app::quotes::{Direction, SEPARATOR, TapeEntry};
+use crate::app::{App, Focus};
 use crate::ui::theme::Theme;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -17,7 +17,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let entries = app.tape_entries();
-    let segments = segments(&entries, &app.theme);
+    let chosen = (app.focus == Focus::Tape).then_some(app.tape_cursor);
+    let segments = segments(&entries, &app.theme, chosen);
     let cells = window(&segments, app.tape.offset_cols(), usize::from(area.width));
     let mut x = area.x;
     for (grapheme, style) in cells {
@@ -31,14 +32,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// One loop of the tape as styled text runs.
-fn segments(entries: &[TapeEntry], theme: &Theme) -> Vec<(String, Style)> {
+/// One loop of the tape as styled text runs; the `chosen` entry is highlighted.
+fn segments(entries: &[TapeEntry], theme: &Theme, chosen: Option<usize>) -> Vec<(String, Style)> {
     let mut out = Vec::with_capacity(entries.len() * 6);
-    for entry in entries {
-        let stale = if entry.is_stale {
-            theme.stale
+    for (index, entry) in entries.iter().enumerate() {
+        let base = if chosen == Some(index) {
+            theme.selected
         } else {
             Style::new()
+        };
+        let stale = if entry.is_stale {
+            base.patch(theme.stale)
+        } else {
+            base
         };
         let movement = match entry.direction {
             Direction::Up => theme.rise,
@@ -46,9 +52,9 @@ fn segments(entries: &[TapeEntry], theme: &Theme) -> Vec<(String, Style)> {
             Direction::Unchanged | Direction::Unknown => theme.flat,
         };
         out.push((entry.name.to_string(), theme.name.patch(stale)));
-        out.push((" ".to_owned(), Style::new()));
+        out.push((" ".to_owned(), base));
         out.push((entry.price.clone(), stale));
-        out.push((" ".to_owned(), Style::new()));
+        out.push((" ".to_owned(), base));
         out.push((entry.movement.clone(), movement.patch(stale)));
         out.push((SEPARATOR.to_owned(), theme.separator));
     }

@@ -3,4 +3,6 @@
 //! user's real config and cache are never read or written, and nothing uses the network.
 
 mod cli;
+mod once;
 mod pty;
+mod sources;

@@ -1,0 +1,360 @@
+//! `tickertape --once`, the binary from the outside, fetching from a wiremock server on
+//! 127.0.0.1: the table and the JSON it prints, the cache it leaves behind, and how it falls back
+//! to that cache when the server is down or stalls.
+//!
+//! The server runs on its own thread, so the blocking process runs beside the test's runtime in
+//! `spawn_blocking`.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use jiff::Timestamp;
+use serde_json::Value;
+use tempfile::TempDir;
+use tickertape::format::time::span;
+use wiremock::matchers::{any, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::sources::{
+    BITCOIN_IN_POUNDS, COINGECKO_PATH, FTSE_PATH, GBPUSD_PATH, chart, hits, json,
+};
+
+/// Times the fixtures stamp on their quotes (`regularMarketTime`, `last_updated_at`).
+const FTSE_TIME: i64 = 1_719_560_832;
+const GBPUSD_TIME: i64 = 1_719_531_600;
+const BITCOIN_TIME: i64 = 1_719_576_043;
+
+/// Private HOME and XDG directories, kept across the runs of one test so the cache one run
+/// writes is there for the next.
+struct Dirs {
+    root: TempDir,
+}
+
+impl Dirs {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        for sub in ["home", "config", "cache"] {
+            fs::create_dir(root.path().join(sub)).unwrap();
+        }
+        Self { root }
+    }
+
+    fn path(&self, sub: &str) -> PathBuf {
+        self.root.path().join(sub)
+    }
+
+    /// A config that asks `server` for everything: two Yahoo symbols and one CoinGecko coin.
+    fn config_for(&self, server: &MockServer) -> PathBuf {
+        let uri = server.uri();
+        let text = format!(
+            r#"[quotes]
+base_url = "{uri}"
+coingecko_url = "{uri}"
+
+[[quotes.symbols]]
+symbol = "^FTSE"
+name = "FTSE 100"
+
+[[quotes.symbols]]
+symbol = "GBPUSD=X"
+name = "GBP/USD"
+
+[[quotes.symbols]]
+symbol = "BTC-GBP"
+name = "Bitcoin GBP"
+provider = "coingecko"
+id = "bitcoin"
+vs = "gbp"
+"#
+        );
+        let port = server.address().port();
+        let file = self.path("home").join(format!("config-{port}.toml"));
+        fs::write(&file, text).unwrap();
+        file
+    }
+
+    /// `tickertape --config CONFIG ARGS...`, with no access to the real user's files.
+    fn command(&self, config: &PathBuf, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("tickertape").unwrap();
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_CACHE_HOME", self.path("cache"))
+            .env("TZ", "UTC")
+            .current_dir(self.path("home"))
+            .timeout(Duration::from_secs(30))
+            .arg("--config")
+            .arg(config)
+            .args(args);
+        command
+    }
+
+    fn has_cache(&self) -> bool {
+        self.path("cache")
+            .join("tickertape")
+            .read_dir()
+            .is_ok_and(|mut entries| entries.next().is_some())
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    took: Duration,
+    /// `now` as the process saw it lies between these two.
+    started_at: Timestamp,
+    ended_at: Timestamp,
+}
+
+impl Run {
+    fn describe(&self) -> String {
+        format!(
+            "exit code {:?} after {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.took, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs the process on a blocking thread, leaving the test's runtime free.
+async fn run(mut command: Command) -> Run {
+    tokio::task::spawn_blocking(move || {
+        let started_at = Timestamp::now();
+        let started = std::time::Instant::now();
+        let output = command.output().expect("tickertape runs");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).expect("UTF-8 on stdout"),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            took: started.elapsed(),
+            started_at,
+            ended_at: Timestamp::now(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// A server with the fixtures for the config's three instruments.
+async fn good_server() -> MockServer {
+    let server = MockServer::start().await;
+    chart(FTSE_PATH)
+        .respond_with(json(crate::sources::FTSE))
+        .mount(&server)
+        .await;
+    chart(GBPUSD_PATH)
+        .respond_with(json(crate::sources::GBPUSD))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COINGECKO_PATH))
+        .and(query_param("ids", "bitcoin"))
+        .and(query_param("vs_currencies", "gbp"))
+        .respond_with(json(BITCOIN_IN_POUNDS))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A server that answers every request with `response`.
+async fn server_answering(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The table `--once` must print for the fixtures, with `suffix` after each age ("" or
+/// " stale"). The age column is computed from the run's clock, so it is right whether the
+/// process read the clock at its start or its end.
+fn expected_tables(run: &Run, suffix: &str) -> [String; 2] {
+    [run.started_at, run.ended_at].map(|now| {
+        let age = |time: i64| span(now.duration_since(Timestamp::from_second(time).unwrap()));
+        format!(
+            "NAME             PRICE     CHANGE (PCT%)  AGE\n\
+             FTSE 100      8,171.35    -8.33 (-0.10%)  {}{suffix}\n\
+             GBP/USD         1.2643  -0.0009 (-0.07%)  {}{suffix}\n\
+             Bitcoin GBP  47,916.38  +586.19 (+1.24%)  {}{suffix}\n",
+            age(FTSE_TIME),
+            age(GBPUSD_TIME),
+            age(BITCOIN_TIME),
+        )
+    })
+}
+
+fn assert_table(run: &Run, suffix: &str) {
+    let expected = expected_tables(run, suffix);
+    assert!(
+        expected.contains(&run.stdout),
+        "expected\n{}\n{}",
+        expected[1],
+        run.describe()
+    );
+}
+
+#[tokio::test]
+async fn once_prints_an_aligned_table_of_fresh_prices() {
+    let server = good_server().await;
+    let dirs = Dirs::new();
+    let config = dirs.config_for(&server);
+    let fresh = run(dirs.command(&config, &["--once"])).await;
+    assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
+    assert_table(&fresh, "");
+    assert!(!fresh.stdout.contains("stale"), "{}", fresh.describe());
+    assert_eq!(hits(&server, FTSE_PATH).await, 1);
+    assert_eq!(hits(&server, GBPUSD_PATH).await, 1);
+    assert_eq!(hits(&server, COINGECKO_PATH).await, 1);
+    assert!(dirs.has_cache(), "--once should save what it fetched");
+}
+
+#[tokio::test]
+async fn once_json_is_an_array_of_fresh_rows() {
+    let server = good_server().await;
+    let dirs = Dirs::new();
+    let config = dirs.config_for(&server);
+    let result = run(dirs.command(&config, &["--once", "--json"])).await;
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    let rows: Vec<Value> = serde_json::from_str(&result.stdout)
+        .unwrap_or_else(|error| panic!("not a JSON array ({error})\n{}", result.describe()));
+    let expected = [
+        (
+            "^FTSE",
+            "FTSE 100",
+            8171.35,
+            8179.68,
+            "GBP",
+            "2024-06-28T07:47:12Z",
+        ),
+        (
+            "GBPUSD=X",
+            "GBP/USD",
+            1.2643,
+            1.2652,
+            "USD",
+            "2024-06-27T23:40:00Z",
+        ),
+        (
+            "BTC-GBP",
+            "Bitcoin GBP",
+            47_916.38,
+            47_330.187_482_831_185,
+            "GBP",
+            "2024-06-28T12:00:43Z",
+        ),
+    ];
+    assert_eq!(rows.len(), expected.len(), "{}", result.describe());
+    for (row, (symbol, name, price, previous, currency, time)) in rows.iter().zip(expected) {
+        let object = row.as_object().unwrap();
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "change",
+                "change_pct",
+                "currency",
+                "name",
+                "price",
+                "stale",
+                "symbol",
+                "time"
+            ]
+        );
+        assert_eq!(row["symbol"], symbol);
+        assert_eq!(row["name"], name);
+        assert_eq!(row["price"].as_f64(), Some(price), "{row}");
+        let change = row["change"].as_f64().unwrap();
+        assert!((change - (price - previous)).abs() < 1e-9, "{row}");
+        let pct = row["change_pct"].as_f64().unwrap();
+        assert!(
+            (pct - (price - previous) / previous * 100.0).abs() < 1e-9,
+            "{row}"
+        );
+        assert_eq!(row["currency"], currency);
+        assert_eq!(row["time"], time);
+        assert_eq!(row["stale"], false);
+    }
+}
+
+#[tokio::test]
+async fn once_falls_back_to_the_cache_when_the_server_is_down_or_stalls() {
+    let dirs = Dirs::new();
+    let good = good_server().await;
+    let fresh = run(dirs.command(&dirs.config_for(&good), &["--once"])).await;
+    assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
+    assert_table(&fresh, "");
+
+    let down = server_answering(ResponseTemplate::new(500)).await;
+    let result = run(dirs.command(&dirs.config_for(&down), &["--once"])).await;
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    assert_table(&result, " stale");
+    assert_eq!(
+        (
+            hits(&down, FTSE_PATH).await,
+            hits(&down, GBPUSD_PATH).await,
+            hits(&down, COINGECKO_PATH).await
+        ),
+        (1, 1, 1),
+        "the dead server should still have been asked, once per request"
+    );
+
+    let stalled =
+        server_answering(json(crate::sources::FTSE).set_delay(Duration::from_secs(5))).await;
+    let command = dirs.command(&dirs.config_for(&stalled), &["--once", "--timeout", "1"]);
+    let result = run(command).await;
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    assert!(
+        result.took < Duration::from_secs(3),
+        "{}",
+        result.describe()
+    );
+    assert_table(&result, " stale");
+    assert_eq!(
+        stalled.received_requests().await.unwrap().len(),
+        3,
+        "the stalled server should have been asked before giving up on it"
+    );
+
+    let offline = run(dirs.command(&dirs.config_for(&good), &["--once", "--offline"])).await;
+    assert_eq!(offline.code, Some(0), "{}", offline.describe());
+    assert_table(&offline, " stale");
+    assert_eq!(
+        good.received_requests().await.unwrap().len(),
+        3,
+        "--offline fetched"
+    );
+}
+
+#[tokio::test]
+async fn once_with_no_cache_and_a_dead_server_prints_nothing_and_fails() {
+    let down = server_answering(ResponseTemplate::new(500)).await;
+    let dirs = Dirs::new();
+    let result = run(dirs.command(&dirs.config_for(&down), &["--once"])).await;
+    assert_eq!(result.code, Some(1), "{}", result.describe());
+    assert!(result.stdout.is_empty(), "{}", result.describe());
+    assert!(result.stderr.contains("no quotes"), "{}", result.describe());
+    assert_eq!(down.received_requests().await.unwrap().len(), 3);
+    assert!(!dirs.has_cache(), "nothing fetched, nothing to save");
+}
+
+#[tokio::test]
+async fn once_offline_with_no_cache_fails_without_a_request() {
+    let server = good_server().await;
+    let dirs = Dirs::new();
+    let config = dirs.config_for(&server);
+    let result = run(dirs.command(&config, &["--offline", "--once"])).await;
+    assert_eq!(result.code, Some(1), "{}", result.describe());
+    assert!(result.stdout.is_empty(), "{}", result.describe());
+    assert!(result.stderr.contains("no quotes"), "{}", result.describe());
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests.is_empty(),
+        "--offline made requests: {requests:#?}"
+    );
+}

@@ -1,0 +1,644 @@
+//! The quote poller against a real HTTP server on 127.0.0.1 (wiremock), serving the shapes Yahoo
+//! and CoinGecko really send: what one round asks for, what it makes of each kind of answer, how
+//! it paces the next rounds, and what the screen shows when the round reaches the app.
+//!
+//! Time is never slept through: each round gets an explicit `now`, as the poller's task would
+//! pass it, so "60 s later" costs nothing.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use tickertape::app::Mode;
+use tickertape::config::Config;
+use tickertape::domain::{Instrument, Provider, Quote};
+use tickertape::market::Market;
+use tickertape::message::{Failure, Message, SourceId, SymbolFailure};
+use tickertape::sanitize::SafeText;
+use tickertape::sources::poll::{Endpoints, QuotePoller};
+use tokio::time::Instant;
+use wiremock::matchers::{any, method, path, query_param};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+
+pub const FTSE: &[u8] = include_bytes!("../fixtures/yahoo/chart_ftse.json");
+pub const GBPUSD: &[u8] = include_bytes!("../fixtures/yahoo/chart_gbpusd.json");
+pub const BTC_GBP: &[u8] = include_bytes!("../fixtures/yahoo/chart_btc_gbp.json");
+const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
+const TRUNCATED: &[u8] = include_bytes!("../fixtures/yahoo/chart_truncated.json");
+const OUTAGE_PAGE: &[u8] = include_bytes!("../fixtures/yahoo/outage.html");
+pub const BITCOIN_IN_POUNDS: &[u8] = include_bytes!("../fixtures/coingecko/price_bitcoin_gbp.json");
+
+/// The paths Yahoo's symbols must arrive at: `^` and `=` percent-encoded.
+pub const FTSE_PATH: &str = "/v8/finance/chart/%5EFTSE";
+pub const GBPUSD_PATH: &str = "/v8/finance/chart/GBPUSD%3DX";
+pub const BTC_GBP_PATH: &str = "/v8/finance/chart/BTC-GBP";
+pub const COINGECKO_PATH: &str = "/api/v3/simple/price";
+
+const REFRESH: Duration = Duration::from_secs(15);
+
+/// Friday 28 Jun 2024, 11:00 in London: London, FX and crypto all trading.
+fn friday_morning() -> Timestamp {
+    "2024-06-28T10:00:00Z".parse().unwrap()
+}
+
+/// Saturday 29 Jun 2024, noon: London shut, crypto trading.
+fn saturday_noon() -> Timestamp {
+    "2024-06-29T12:00:00Z".parse().unwrap()
+}
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+fn at(unix_secs: i64) -> Timestamp {
+    Timestamp::from_second(unix_secs).unwrap()
+}
+
+fn yahoo(symbol: &str, name: &str) -> Instrument {
+    Instrument {
+        symbol: symbol.to_owned(),
+        name: SafeText::new(name),
+        market: Market::for_symbol(symbol),
+        provider: Provider::Yahoo,
+    }
+}
+
+fn the_three() -> Vec<Instrument> {
+    vec![
+        yahoo("^FTSE", "FTSE 100"),
+        yahoo("GBPUSD=X", "GBP/USD"),
+        yahoo("BTC-GBP", "Bitcoin GBP"),
+    ]
+}
+
+/// A GET of one symbol's chart, exactly as the poller must ask for it.
+pub fn chart(encoded_path: &str) -> MockBuilder {
+    Mock::given(method("GET"))
+        .and(path(encoded_path))
+        .and(query_param("range", "1d"))
+        .and(query_param("interval", "5m"))
+}
+
+pub fn json(body: &[u8]) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json")
+}
+
+fn html(status: u16, body: &[u8]) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_vec(), "text/html; charset=utf-8")
+}
+
+/// Serves the three Yahoo fixtures at their encoded paths.
+pub async fn serve_charts(server: &MockServer) {
+    for (encoded, body) in [
+        (FTSE_PATH, FTSE),
+        (GBPUSD_PATH, GBPUSD),
+        (BTC_GBP_PATH, BTC_GBP),
+    ] {
+        chart(encoded).respond_with(json(body)).mount(server).await;
+    }
+}
+
+fn poller_with(
+    client: reqwest::Client,
+    yahoo_hosts: Vec<String>,
+    coingecko: String,
+    instruments: Vec<Instrument>,
+    now: Instant,
+) -> QuotePoller {
+    let endpoints = Endpoints {
+        yahoo: yahoo_hosts,
+        coingecko,
+    };
+    QuotePoller::new(client, endpoints, instruments, REFRESH, now)
+}
+
+/// A poller whose every provider is `server`, with the production client.
+fn poller(server: &MockServer, instruments: Vec<Instrument>, now: Instant) -> QuotePoller {
+    let client = tickertape::sources::client().unwrap();
+    poller_with(client, vec![server.uri()], server.uri(), instruments, now)
+}
+
+/// The one `QuotesArrived` a round must produce, unpacked.
+struct Round {
+    source: SourceId,
+    quotes: BTreeMap<String, Quote>,
+    failed: BTreeMap<String, Failure>,
+    fetched_at: Timestamp,
+}
+
+fn single(messages: Vec<Message>) -> Round {
+    let [message] = <[Message; 1]>::try_from(messages)
+        .unwrap_or_else(|messages| panic!("expected one message, got {messages:#?}"));
+    let Message::QuotesArrived {
+        source,
+        quotes,
+        failed,
+        fetched_at,
+    } = message
+    else {
+        panic!("expected QuotesArrived, got {message:#?}");
+    };
+    let count = (quotes.len(), failed.len());
+    let round = Round {
+        source,
+        quotes: quotes.into_iter().map(|q| (q.symbol.clone(), q)).collect(),
+        failed: failed
+            .into_iter()
+            .map(|SymbolFailure { symbol, failure }| (symbol, failure))
+            .collect(),
+        fetched_at,
+    };
+    assert_eq!(
+        (round.quotes.len(), round.failed.len()),
+        count,
+        "a symbol appears twice in one round"
+    );
+    round
+}
+
+/// Requests `server` has received for `wanted_path`, whatever the query.
+pub async fn hits(server: &MockServer, wanted_path: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|request| request.url.path() == wanted_path)
+        .count()
+}
+
+async fn total_hits(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+fn symbols<T>(map: &BTreeMap<String, T>) -> Vec<&str> {
+    map.keys().map(String::as_str).collect()
+}
+
+fn bad_response(detail: &str) -> Failure {
+    Failure::BadResponse {
+        detail: SafeText::new(detail),
+    }
+}
+
+/// One round of the three fixtures on a trading Friday: the message, and the server (kept alive
+/// so its request log can be read).
+async fn normal_round() -> (Message, MockServer) {
+    let server = MockServer::start().await;
+    serve_charts(&server).await;
+    let now = Instant::now();
+    let mut poller = poller(&server, the_three(), now);
+    let mut messages = poller.round(now, friday_morning()).await;
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    (messages.remove(0), server)
+}
+
+#[tokio::test]
+async fn a_normal_round_asks_once_per_symbol_at_encoded_paths_and_keeps_gaps() {
+    let (message, server) = normal_round().await;
+    let round = single(vec![message]);
+    assert_eq!(round.source, SourceId::Yahoo);
+    assert_eq!(round.fetched_at, friday_morning());
+    assert!(round.failed.is_empty(), "{:#?}", round.failed);
+    assert_eq!(symbols(&round.quotes), ["BTC-GBP", "GBPUSD=X", "^FTSE"]);
+
+    let ftse = &round.quotes["^FTSE"];
+    assert_eq!(ftse.price, 8171.35);
+    assert_eq!(ftse.previous_close, Some(8179.68));
+    assert_eq!(ftse.decimals, 2);
+    assert_eq!(ftse.currency, Some(SafeText::new("GBP")));
+    assert_eq!(ftse.time, at(1_719_560_832));
+    assert_eq!(ftse.series.len(), 10);
+    assert_eq!(ftse.series[0], Some(8176.21));
+    assert_eq!(ftse.series[3], None, "a null close is a gap, never a zero");
+    assert_eq!(ftse.series[9], None);
+
+    let cable = &round.quotes["GBPUSD=X"];
+    assert_eq!(cable.price, 1.2643);
+    // With range=1d chartPreviousClose is the one to use, not previousClose (1.2648).
+    assert_eq!(cable.previous_close, Some(1.2652));
+    assert_eq!(cable.decimals, 4);
+    assert_eq!(cable.series[2], None);
+    assert_eq!(cable.series[7], Some(1.26433));
+
+    let bitcoin = &round.quotes["BTC-GBP"];
+    assert_eq!(bitcoin.price, 47_912.55);
+    assert_eq!(bitcoin.previous_close, Some(47_395.12));
+    assert_eq!(bitcoin.time, at(1_719_568_740));
+    assert_eq!(bitcoin.series[5], None);
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3, "one request per symbol per refresh");
+    let mut paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, [FTSE_PATH, BTC_GBP_PATH, GBPUSD_PATH]);
+    for request in &requests {
+        let agent = request.headers.get("user-agent").unwrap().to_str().unwrap();
+        assert!(
+            agent.starts_with("Mozilla/5.0 "),
+            "library user agent {agent:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_symbol_fails_alone() {
+    let server = MockServer::start().await;
+    chart(FTSE_PATH)
+        .respond_with(json(FTSE))
+        .mount(&server)
+        .await;
+    chart(GBPUSD_PATH)
+        .respond_with(json(GBPUSD))
+        .mount(&server)
+        .await;
+    chart("/v8/finance/chart/NOPE%5EX")
+        .respond_with(ResponseTemplate::new(404).set_body_raw(UNKNOWN_SYMBOL, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let instruments = vec![
+        yahoo("^FTSE", "FTSE 100"),
+        yahoo("NOPE^X", "Nope"),
+        yahoo("GBPUSD=X", "GBP/USD"),
+    ];
+    let now = Instant::now();
+    let round = single(
+        poller(&server, instruments, now)
+            .round(now, friday_morning())
+            .await,
+    );
+    assert_eq!(round.source, SourceId::Yahoo);
+    assert_eq!(symbols(&round.quotes), ["GBPUSD=X", "^FTSE"]);
+    assert_eq!(round.quotes["^FTSE"].price, 8171.35);
+    assert_eq!(round.quotes["GBPUSD=X"].price, 1.2643);
+    let unknown = Failure::UnknownSymbol {
+        detail: SafeText::new("No data found, symbol may be delisted"),
+    };
+    assert_eq!(
+        round.failed,
+        BTreeMap::from([("NOPE^X".to_owned(), unknown)])
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limited_symbol_waits_as_long_as_retry_after_says() {
+    let server = MockServer::start().await;
+    chart(FTSE_PATH)
+        .respond_with(json(FTSE))
+        .mount(&server)
+        .await;
+    chart(GBPUSD_PATH)
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "120"))
+        .mount(&server)
+        .await;
+    let instruments = vec![yahoo("^FTSE", "FTSE 100"), yahoo("GBPUSD=X", "GBP/USD")];
+    let t0 = Instant::now();
+    let wall = friday_morning();
+    let mut poller = poller(&server, instruments, t0);
+
+    let first = single(poller.round(t0, wall).await);
+    assert_eq!(symbols(&first.quotes), ["^FTSE"]);
+    let limited = Failure::RateLimited {
+        retry_after_secs: Some(120),
+    };
+    assert_eq!(
+        first.failed,
+        BTreeMap::from([("GBPUSD=X".to_owned(), limited)])
+    );
+
+    // (seconds after the first round, FTSE requests so far, GBPUSD requests so far)
+    let expected = [(20, 2, 1), (60, 3, 1), (140, 4, 2)];
+    for (after, ftse, cable) in expected {
+        poller.round(t0 + secs(after), wall + secs(after)).await;
+        assert_eq!(
+            (
+                hits(&server, FTSE_PATH).await,
+                hits(&server, GBPUSD_PATH).await
+            ),
+            (ftse, cable),
+            "requests (FTSE, GBPUSD) after the round at +{after}s: FTSE at its 15 s refresh, \
+             GBPUSD only once Retry-After (120 s, +10% jitter at most) has passed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn server_errors_web_pages_and_truncated_json_are_told_apart() {
+    let server = MockServer::start().await;
+    chart(FTSE_PATH)
+        .respond_with(html(
+            500,
+            b"<html><body><h1>500 Internal Server Error</h1></body></html>",
+        ))
+        .mount(&server)
+        .await;
+    chart(GBPUSD_PATH)
+        .respond_with(html(200, OUTAGE_PAGE))
+        .mount(&server)
+        .await;
+    chart(BTC_GBP_PATH)
+        .respond_with(json(TRUNCATED))
+        .mount(&server)
+        .await;
+    let now = Instant::now();
+    let round = single(
+        poller(&server, the_three(), now)
+            .round(now, friday_morning())
+            .await,
+    );
+    assert!(round.quotes.is_empty(), "{:#?}", round.quotes);
+    assert_eq!(
+        round.failed,
+        BTreeMap::from([
+            ("^FTSE".to_owned(), Failure::Server { status: 500 }),
+            (
+                "GBPUSD=X".to_owned(),
+                bad_response("answered with a web page, not data")
+            ),
+            (
+                "BTC-GBP".to_owned(),
+                bad_response("unexpected response: truncated or malformed JSON")
+            ),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_server_times_out_without_holding_the_round() {
+    let server = MockServer::start().await;
+    chart(FTSE_PATH)
+        .respond_with(json(FTSE).set_delay(secs(3)))
+        .mount(&server)
+        .await;
+    let client = tickertape::sources::client_with_timeout(Duration::from_millis(500)).unwrap();
+    let now = Instant::now();
+    let mut poller = poller_with(
+        client,
+        vec![server.uri()],
+        server.uri(),
+        vec![yahoo("^FTSE", "FTSE 100")],
+        now,
+    );
+    let started = std::time::Instant::now();
+    let round = single(poller.round(now, friday_morning()).await);
+    let elapsed = started.elapsed();
+    assert!(elapsed < secs(2), "the round took {elapsed:?}");
+    assert!(round.quotes.is_empty());
+    assert_eq!(
+        round.failed,
+        BTreeMap::from([("^FTSE".to_owned(), Failure::Timeout)])
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused() {
+    let server = MockServer::start().await;
+    let mut huge = br#"{"chart":{"result":["#.to_vec();
+    huge.resize(3 * 1024 * 1024, b' ');
+    chart(FTSE_PATH)
+        .respond_with(json(&huge))
+        .mount(&server)
+        .await;
+    let now = Instant::now();
+    let instruments = vec![yahoo("^FTSE", "FTSE 100")];
+    let round = single(
+        poller(&server, instruments, now)
+            .round(now, friday_morning())
+            .await,
+    );
+    assert!(round.quotes.is_empty());
+    assert_eq!(
+        round.failed,
+        BTreeMap::from([(
+            "^FTSE".to_owned(),
+            bad_response("response larger than 2097152 bytes")
+        )])
+    );
+}
+
+#[tokio::test]
+async fn a_dead_host_is_set_aside_after_three_failures_for_the_next_one() {
+    let dead = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&dead)
+        .await;
+    let good = MockServer::start().await;
+    serve_charts(&good).await;
+    let client = tickertape::sources::client().unwrap();
+    let t0 = Instant::now();
+    let mut poller = poller_with(
+        client,
+        vec![dead.uri(), good.uri()],
+        good.uri(),
+        vec![yahoo("^FTSE", "FTSE 100")],
+        t0,
+    );
+    // Each round runs when the poller says the symbol is next due, as its task would: the
+    // failure backoff (7.5-15 s, 15-30 s, 30-60 s) keeps the fourth round well inside the
+    // five-minute bench that follows the third failure.
+    let mut now = t0;
+    let mut rounds = Vec::new();
+    for _ in 0..6 {
+        let wall = friday_morning() + (now - t0);
+        let round = single(poller.round(now, wall).await);
+        let done = !round.quotes.is_empty();
+        rounds.push(round);
+        if done {
+            break;
+        }
+        now = poller.next_due().unwrap();
+        assert!(now > t0, "a failed symbol must not be due at once");
+    }
+    assert_eq!(rounds.len(), 4, "quotes should arrive on the fourth round");
+    for round in &rounds[..3] {
+        assert!(round.quotes.is_empty());
+        assert_eq!(
+            round.failed,
+            BTreeMap::from([("^FTSE".to_owned(), Failure::Server { status: 503 })])
+        );
+    }
+    assert_eq!(rounds[3].quotes["^FTSE"].price, 8171.35);
+    assert!(rounds[3].failed.is_empty());
+    assert_eq!(total_hits(&dead).await, 3, "the dead host, until benched");
+    assert_eq!(hits(&good, FTSE_PATH).await, 1);
+}
+
+#[tokio::test]
+async fn closed_markets_are_polled_less() {
+    let server = MockServer::start().await;
+    serve_charts(&server).await;
+    let instruments = vec![yahoo("^FTSE", "FTSE 100"), yahoo("BTC-GBP", "Bitcoin GBP")];
+    let t0 = Instant::now();
+    let wall = saturday_noon();
+    let mut poller = poller(&server, instruments, t0);
+
+    let first = single(poller.round(t0, wall).await);
+    assert_eq!(symbols(&first.quotes), ["BTC-GBP", "^FTSE"]);
+    assert_eq!(
+        (
+            hits(&server, FTSE_PATH).await,
+            hits(&server, BTC_GBP_PATH).await
+        ),
+        (1, 1)
+    );
+
+    let second = single(poller.round(t0 + secs(20), wall + secs(20)).await);
+    assert_eq!(symbols(&second.quotes), ["BTC-GBP"]);
+    assert_eq!(
+        (
+            hits(&server, FTSE_PATH).await,
+            hits(&server, BTC_GBP_PATH).await
+        ),
+        (1, 2),
+        "London is shut on Saturday: no second request within its 10-minute cadence"
+    );
+}
+
+#[tokio::test]
+async fn coingecko_prices_arrive_and_are_not_asked_for_more_than_once_a_minute() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(COINGECKO_PATH))
+        .and(query_param("ids", "bitcoin"))
+        .and(query_param("vs_currencies", "gbp"))
+        .respond_with(json(BITCOIN_IN_POUNDS))
+        .mount(&server)
+        .await;
+    let bitcoin = Instrument {
+        symbol: "BTC-GBP".to_owned(),
+        name: SafeText::new("Bitcoin GBP"),
+        market: Market::for_symbol("BTC-GBP"),
+        provider: Provider::CoinGecko {
+            id: "bitcoin".to_owned(),
+            vs: "gbp".to_owned(),
+        },
+    };
+    let t0 = Instant::now();
+    let wall = friday_morning();
+    let mut poller = poller(&server, vec![bitcoin], t0);
+
+    let round = single(poller.round(t0, wall).await);
+    assert_eq!(round.source, SourceId::CoinGecko);
+    assert!(round.failed.is_empty(), "{:#?}", round.failed);
+    assert_eq!(symbols(&round.quotes), ["BTC-GBP"]);
+    let quote = &round.quotes["BTC-GBP"];
+    assert_eq!(quote.price, 47_916.38);
+    assert_eq!(quote.currency, Some(SafeText::new("GBP")));
+    assert_eq!(quote.time, at(1_719_576_043));
+    assert_eq!(hits(&server, COINGECKO_PATH).await, 1);
+
+    let early = poller.round(t0 + secs(20), wall + secs(20)).await;
+    assert!(early.is_empty(), "{early:#?}");
+    assert_eq!(
+        hits(&server, COINGECKO_PATH).await,
+        1,
+        "asked again at +20 s"
+    );
+
+    let later = single(poller.round(t0 + secs(70), wall + secs(70)).await);
+    assert_eq!(symbols(&later.quotes), ["BTC-GBP"]);
+    assert_eq!(
+        hits(&server, COINGECKO_PATH).await,
+        2,
+        "not asked again at +70 s"
+    );
+    assert_eq!(
+        total_hits(&server).await,
+        2,
+        "Yahoo must not be asked for it"
+    );
+}
+
+/// Every row of the screen as text.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+fn screen(app: &tickertape::app::App) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| tickertape::ui::draw(app, frame))
+        .unwrap();
+    rows(&terminal)
+}
+
+#[tokio::test]
+async fn a_round_reaches_the_screen_and_a_failed_one_keeps_the_last_prices() {
+    use tickertape::app::update::update;
+
+    let wall = friday_morning();
+    let london = TimeZone::get("Europe/London").unwrap();
+    let mut app = tickertape::initial_app(&Config::default(), None, wall, london).unwrap();
+    // As `run` sets it when the pollers run.
+    app.mode = Mode::Live;
+    let viewport = tickertape::ui::viewport(Rect::new(0, 0, 120, 40));
+    update(&mut app, Message::Resized(viewport), wall);
+    let before = screen(&app);
+    assert!(
+        before[0]
+            .trim_end()
+            .ends_with(" connecting · snapshot 28 Jun 2024"),
+        "{before:#?}"
+    );
+    assert!(before[1].starts_with("FTSE 100 8,164.12 "), "{before:#?}");
+
+    let (message, _server) = normal_round().await;
+    update(&mut app, message, wall);
+    let live = screen(&app);
+    assert!(
+        live[1].starts_with("FTSE 100 8,171.35 ▼-8.33 (-0.10%) │ "),
+        "tape row: {:?}",
+        live[1]
+    );
+    assert!(
+        live[0].trim_end().ends_with(" live · updated 11:00:00"),
+        "status line: {:?}",
+        live[0]
+    );
+    assert!(!live[0].contains("snapshot"), "status line: {:?}", live[0]);
+
+    // The next round: every symbol times out against a stalled server.
+    let stalled = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json(FTSE).set_delay(secs(3)))
+        .mount(&stalled)
+        .await;
+    let client = tickertape::sources::client_with_timeout(Duration::from_millis(500)).unwrap();
+    let now = Instant::now();
+    let mut poller = poller_with(client, vec![stalled.uri()], stalled.uri(), the_three(), now);
+    let later = wall + secs(30);
+    let messages = poller.round(now, later).await;
+    let failed = single(messages.clone());
+    assert!(failed.quotes.is_empty());
+    assert_eq!(symbols(&failed.failed), ["BTC-GBP", "GBPUSD=X", "^FTSE"]);
+    assert!(failed.failed.values().all(|f| *f == Failure::Timeout));
+    for message in messages {
+        update(&mut app, message, later);
+    }
+    let stale = screen(&app);
+    assert!(
+        stale[1].starts_with("FTSE 100 8,171.35 ▼-8.33 (-0.10%) stale 30s │ "),
+        "tape row: {:?}",
+        stale[1]
+    );
+    assert!(
+        stale[0]
+            .trim_end()
+            .ends_with(" stale · updated 11:00:00 · yahoo: timed out (0s)"),
+        "status line: {:?}",
+        stale[0]
+    );
+}
