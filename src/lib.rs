@@ -135,55 +135,34 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
 }
 
 /// `--once`: one round of fetching (unless `--offline`), bounded by `--timeout`; symbols it
-/// could not price fall back to the cache, marked stale.
+/// could not price in time fall back to the cache, marked stale. Fresh quotes are merged into
+/// the cache, never replace it, so one failing symbol keeps its last good value.
 fn run_once(cli: &Cli, config: &Config, cache: Option<&Cache>) -> anyhow::Result<Outcome> {
     let timeout = std::time::Duration::from_secs(cli.timeout);
-    let mut fresh: Vec<domain::Quote> = Vec::new();
-    if !cli.offline {
-        let client =
-            sources::client_with_timeout(timeout).context("cannot build the HTTP client")?;
-        let endpoints = sources::poll::Endpoints {
-            yahoo: config.quotes.base_urls.clone(),
-            coingecko: config.quotes.coingecko_url.clone(),
-        };
-        let tokio = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
-        let messages = tokio.block_on(async {
-            let now = tokio::time::Instant::now();
-            let mut poller = sources::poll::QuotePoller::new(
-                client,
-                endpoints,
-                config.quotes.instruments.clone(),
-                config.quotes.refresh,
-                now,
-            );
-            tokio::time::timeout(timeout, poller.round(now, Timestamp::now()))
-                .await
-                .unwrap_or_default()
-        });
-        for message in messages {
-            if let message::Message::QuotesArrived { quotes, failed, .. } = message {
-                fresh.extend(quotes);
-                for failure in failed {
-                    tracing::warn!(symbol = %failure.symbol, failure = %failure.failure.summary(), "--once: no fresh quote");
-                }
-            }
-        }
-        if let (Some(cache), false) = (cache, fresh.is_empty())
-            && let Err(error) = cache.save_quotes(&fresh, Timestamp::now())
-        {
-            tracing::warn!(%error, "cannot save quotes");
-        }
-    }
-    let cached = match cache.map(Cache::load_quotes).transpose() {
+    let fresh = if cli.offline {
+        Vec::new()
+    } else {
+        fetch_once(config, timeout)?
+    };
+    let mut cached = match cache.map(Cache::load_quotes).transpose() {
         Ok(cached) => cached.flatten().map(|c| c.quotes).unwrap_or_default(),
         Err(error) => {
             tracing::warn!(%error, "ignoring the cache");
             Vec::new()
         }
     };
+    if let (Some(cache), false) = (cache, fresh.is_empty()) {
+        let mut merged: Vec<domain::Quote> = cached
+            .iter()
+            .filter(|c| !fresh.iter().any(|f| f.symbol == c.symbol))
+            .cloned()
+            .collect();
+        merged.extend(fresh.iter().cloned());
+        if let Err(error) = cache.save_quotes(&merged, Timestamp::now()) {
+            tracing::warn!(%error, "cannot save quotes");
+        }
+    }
+    cached.retain(|c| !fresh.iter().any(|f| f.symbol == c.symbol));
     let rows: Vec<output::Row> = config
         .quotes
         .instruments
@@ -217,6 +196,43 @@ fn run_once(cli: &Cli, config: &Config, cache: Option<&Cache>) -> anyhow::Result
     };
     output::print(&text).context("cannot write to stdout")?;
     Ok(Outcome::Printed)
+}
+
+/// One round for every instrument; whatever has not answered by `timeout` is left out.
+fn fetch_once(config: &Config, timeout: std::time::Duration) -> anyhow::Result<Vec<domain::Quote>> {
+    let client = sources::client_with_timeout(timeout).context("cannot build the HTTP client")?;
+    let endpoints = sources::poll::Endpoints {
+        yahoo: config.quotes.base_urls.clone(),
+        coingecko: config.quotes.coingecko_url.clone(),
+    };
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let messages = tokio.block_on(async {
+        let now = tokio::time::Instant::now();
+        let instruments = config.quotes.instruments.clone();
+        let mut poller = sources::poll::QuotePoller::new(
+            client,
+            endpoints,
+            instruments,
+            config.quotes.refresh,
+            now,
+        );
+        poller
+            .round_until(now, Timestamp::now(), Some(now + timeout))
+            .await
+    });
+    let mut fresh = Vec::new();
+    for message in messages {
+        if let message::Message::QuotesArrived { quotes, failed, .. } = message {
+            fresh.extend(quotes);
+            for failure in failed {
+                tracing::warn!(symbol = %failure.symbol, failure = %failure.failure.summary(), "--once: no fresh quote");
+            }
+        }
+    }
+    Ok(fresh)
 }
 
 /// The state the first frame shows: cached quotes if there are any, else the bundled

@@ -10,11 +10,37 @@ pub mod yahoo;
 
 use std::time::Duration;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::message::Failure;
+use jiff::Timestamp;
+
+use crate::domain::{Instrument, Quote};
+use crate::message::{Failure, SourceId};
 use crate::sanitize::SafeText;
+
+/// One quote API. The poller owns scheduling, retries, hosts and HTTP; an API only says how
+/// to ask for a batch of instruments and how to read the answer, so a provider is one impl.
+pub trait QuoteApi: Send + Sync {
+    fn source(&self) -> SourceId;
+    /// Whether this API prices the instrument (its configured provider).
+    fn serves(&self, instrument: &Instrument) -> bool;
+    /// The fastest it is worth asking: some APIs only update once a minute.
+    fn min_interval(&self) -> Duration {
+        Duration::ZERO
+    }
+    /// Splits due instruments (by index) into requests.
+    fn batches(&self, due: &[&Instrument]) -> Vec<Vec<usize>>;
+    fn url(&self, host: &str, batch: &[&Instrument]) -> String;
+    /// Reads one answer, deciding by the body; instruments it has no price for are absent.
+    fn parse(
+        &self,
+        fetched: &Fetched,
+        batch: &[&Instrument],
+        at: Timestamp,
+    ) -> Result<Vec<Quote>, FetchError>;
+}
 
 /// Some hosts refuse library user agents outright (Yahoo did, June 2024).
 const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
@@ -102,6 +128,54 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+/// A provider's error text goes onto a one-line status bar; a page of it helps no one.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+/// Provider text reaches the status line through `Display`, so it is sanitised here, at the
+/// boundary, and kept to a line's length.
+fn clean_message(raw: &str) -> String {
+    let safe = SafeText::new(raw);
+    let trimmed = safe.as_str().trim();
+    if trimmed.chars().count() <= MAX_MESSAGE_CHARS {
+        trimmed.to_owned()
+    } else {
+        let mut short: String = trimmed.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+        short.push('…');
+        short
+    }
+}
+
+/// Everything but RFC 3986's unreserved characters: `^` and `=` appear in real symbols
+/// (`^FTSE`, `GBPUSD=X`), and a coin id must never add a query parameter of its own.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn encode_component(raw: &str) -> String {
+    utf8_percent_encode(raw, COMPONENT).to_string()
+}
+
+/// Why a body that should be JSON is not.
+enum BodyError {
+    /// A web page (outage, consent, CDN error): the provider talking to browsers.
+    NotJson,
+    /// Starts like JSON but does not parse: a cut-off transfer or a changed format.
+    Malformed,
+}
+
+fn json_value(body: &[u8]) -> Result<serde_json::Value, BodyError> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let Some(start) = body.iter().position(|byte| !byte.is_ascii_whitespace()) else {
+        return Err(BodyError::NotJson);
+    };
+    serde_json::from_slice(body).map_err(|_| match body.get(start) {
+        Some(b'{' | b'[') => BodyError::Malformed,
+        _ => BodyError::NotJson,
+    })
 }
 
 /// A response whose body was read in full (within the cap).

@@ -21,12 +21,13 @@
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
-use crate::domain::Quote;
-use crate::sanitize::SafeText;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
-/// A provider's error text goes onto a one-line status bar and into logs; a page of it helps no
-/// one.
-const MAX_MESSAGE_CHARS: usize = 200;
+use super::{FetchError, Fetched, QuoteApi};
+use crate::domain::{Instrument, Provider, Quote};
+use crate::message::SourceId;
+use crate::sanitize::SafeText;
 
 /// The price request for every id that shares the quote currency `vs`: one request instead of
 /// one per coin, which matters under the small key-less rate limit.
@@ -34,12 +35,12 @@ const MAX_MESSAGE_CHARS: usize = 200;
 /// Each id and `vs` is percent-encoded as a query value; the commas between ids stay literal, as
 /// the API expects. `vs` is lower-cased because the API's currency codes are.
 pub fn prices_url(base: &str, ids: &[&str], vs: &str) -> String {
-    let ids: Vec<String> = ids.iter().map(|id| encode_unreserved(id)).collect();
+    let ids: Vec<String> = ids.iter().map(|id| super::encode_component(id)).collect();
     format!(
         "{}/api/v3/simple/price?ids={}&vs_currencies={}&include_24hr_change=true&include_last_updated_at=true",
         base.trim_end_matches('/'),
         ids.join(","),
-        encode_unreserved(&vs.to_ascii_lowercase()),
+        super::encode_component(&vs.to_ascii_lowercase()),
     )
 }
 
@@ -78,7 +79,11 @@ pub fn parse_prices(
     vs: &str,
     fetched_at: Timestamp,
 ) -> Result<Vec<Quote>, PriceError> {
-    let Value::Object(body) = parse_json(body)? else {
+    let Value::Object(body) = super::json_value(body).map_err(|error| match error {
+        super::BodyError::NotJson => PriceError::NotJson,
+        super::BodyError::Malformed => unexpected("truncated or malformed JSON"),
+    })?
+    else {
         return Err(unexpected("not a JSON object"));
     };
     if let Some(message) = provider_message(&body) {
@@ -149,62 +154,85 @@ fn provider_message(body: &Map<String, Value>) -> Option<String> {
     if let Some(status) = body.get("status").and_then(Value::as_object) {
         let message = status.get("error_message").and_then(Value::as_str);
         let code = status.get("error_code");
-        if let Some(message) = message.map(clean_message).filter(|m| !m.is_empty()) {
+        if let Some(message) = message.map(super::clean_message).filter(|m| !m.is_empty()) {
             return Some(message);
         }
         if let Some(code) = code {
-            return Some(clean_message(&format!("CoinGecko error {code}")));
+            return Some(super::clean_message(&format!("CoinGecko error {code}")));
         }
     }
     match body.get("error") {
-        Some(Value::String(message)) => Some(clean_message(message)),
+        Some(Value::String(message)) => Some(super::clean_message(message)),
         _ => None,
     }
 }
 
-/// Provider text reaches the status line through `Display`, so it is sanitised here, at the
-/// boundary, and kept to a line's length.
-fn clean_message(raw: &str) -> String {
-    let safe = SafeText::new(raw);
-    let trimmed = safe.as_str().trim();
-    if trimmed.chars().count() <= MAX_MESSAGE_CHARS {
-        trimmed.to_owned()
-    } else {
-        let mut short: String = trimmed.chars().take(MAX_MESSAGE_CHARS - 1).collect();
-        short.push('…');
-        short
+/// CoinGecko as a [`QuoteApi`]: every coin priced in one currency in a single request.
+pub struct CoinGecko;
+
+/// CoinGecko's free prices move about once a minute; asking faster only spends its rate limit.
+/// The margin keeps the poller's ±10 % jitter from ever asking sooner than a minute.
+const MIN_INTERVAL: Duration = Duration::from_secs(67);
+
+impl QuoteApi for CoinGecko {
+    fn source(&self) -> SourceId {
+        SourceId::CoinGecko
     }
-}
 
-/// Tells a web page (CDN error, captcha) from broken JSON: the first is the provider talking to
-/// browsers, the second a cut-off transfer or a changed format.
-fn parse_json(body: &[u8]) -> Result<Value, PriceError> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let start = body.iter().position(|byte| !byte.is_ascii_whitespace());
-    let Some(start) = start else {
-        return Err(PriceError::NotJson);
-    };
-    serde_json::from_slice(body).map_err(|_| match body.get(start) {
-        Some(b'{' | b'[') => unexpected("truncated or malformed JSON"),
-        _ => PriceError::NotJson,
-    })
-}
+    fn serves(&self, instrument: &Instrument) -> bool {
+        matches!(instrument.provider, Provider::CoinGecko { .. })
+    }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters, so an id can never add a
-/// query parameter of its own.
-fn encode_unreserved(raw: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
+    fn min_interval(&self) -> Duration {
+        MIN_INTERVAL
+    }
+
+    fn batches(&self, due: &[&Instrument]) -> Vec<Vec<usize>> {
+        let mut by_currency: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (index, instrument) in due.iter().enumerate() {
+            if let Provider::CoinGecko { vs, .. } = &instrument.provider {
+                by_currency.entry(vs).or_default().push(index);
+            }
         }
+        by_currency.into_values().collect()
     }
-    out
+
+    fn url(&self, host: &str, batch: &[&Instrument]) -> String {
+        let coins = coins(batch);
+        let ids: Vec<&str> = coins.iter().map(|(id, _, _)| *id).collect();
+        let vs = coins.first().map_or("", |(_, _, vs)| *vs);
+        prices_url(host, &ids, vs)
+    }
+
+    fn parse(
+        &self,
+        fetched: &Fetched,
+        batch: &[&Instrument],
+        at: Timestamp,
+    ) -> Result<Vec<Quote>, FetchError> {
+        let coins = coins(batch);
+        let ids: Vec<(&str, &str)> = coins.iter().map(|(id, symbol, _)| (*id, *symbol)).collect();
+        let vs = coins.first().map_or("", |(_, _, vs)| *vs);
+        parse_prices(&fetched.body, &ids, vs, at).map_err(|error| match error {
+            _ if fetched.status.is_server_error() => FetchError::Server {
+                status: fetched.status.as_u16(),
+            },
+            other => FetchError::BadResponse(format!("CoinGecko: {other}")),
+        })
+    }
+}
+
+/// `(coin id, symbol, currency)` of each CoinGecko instrument in a batch.
+fn coins<'a>(batch: &[&'a Instrument]) -> Vec<(&'a str, &'a str, &'a str)> {
+    batch
+        .iter()
+        .filter_map(|instrument| match &instrument.provider {
+            Provider::CoinGecko { id, vs } => {
+                Some((id.as_str(), instrument.symbol.as_str(), vs.as_str()))
+            }
+            Provider::Yahoo => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! The quote poller: one task that keeps every instrument's price current. Each instrument has
-//! its own due time and backoff (a rate-limited or failing symbol waits longer; a closed
-//! market is asked rarely), due instruments are fetched together with at most
-//! [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message per provider.
+//! The quote poller: one task that keeps every instrument's price current, whatever
+//! [`QuoteApi`] serves it. Each instrument has its own due time and backoff (a rate-limited or
+//! failing symbol waits longer; a closed market is asked rarely), due instruments are fetched
+//! together with at most [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message
+//! per provider.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,14 +10,15 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::stream;
 use jiff::Timestamp;
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::coingecko::CoinGecko;
 use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy};
-use super::{FetchError, coingecko, get, yahoo};
-use crate::domain::{Instrument, Provider, Quote, TradingSession};
+use super::yahoo::Yahoo;
+use super::{FetchError, QuoteApi, get};
+use crate::domain::{Instrument, Quote, TradingSession};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
 
@@ -24,11 +26,10 @@ use crate::message::{Message, SourceId, SymbolFailure};
 pub const MAX_IN_FLIGHT: usize = 4;
 /// A chart response for one symbol is a few kB; anything near this is not a chart.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-/// CoinGecko's free prices move about once a minute; asking faster only burns its rate limit.
-const COINGECKO_MIN_INTERVAL: Duration = Duration::from_mins(1);
-/// Failures in a row before a Yahoo host is set aside, and for how long.
+/// Failures in a row before a host is set aside, and for how long: as long as the longest
+/// rate-limit wait, so a benched host is not retried in the middle of a 429 storm.
 const HOST_FAILURE_THRESHOLD: u32 = 3;
-const HOST_BENCH: Duration = Duration::from_mins(5);
+const HOST_BENCH: Duration = Duration::from_mins(15);
 
 /// Where quotes come from, as configured.
 pub struct Endpoints {
@@ -36,33 +37,42 @@ pub struct Endpoints {
     pub coingecko: String,
 }
 
+/// A provider with the hosts it may be asked at and its polling policy.
+struct Api {
+    provider: Box<dyn QuoteApi>,
+    hosts: Hosts,
+    policy: Policy,
+}
+
 struct Slot {
     instrument: Instrument,
+    api: usize,
     backoff: Backoff,
     due: Instant,
     /// The last trading windows the provider reported, which beat the built-in hours.
     session: Option<TradingSession>,
 }
 
-/// One request of a round: a Yahoo symbol, or every CoinGecko coin priced in one currency.
-enum Job {
-    Yahoo { slot: usize, host: String },
-    CoinGecko { slots: Vec<usize>, vs: String },
+/// One request of a round: some instruments of one API, at one host.
+struct Job {
+    api: usize,
+    slots: Vec<usize>,
+    host: String,
 }
 
-/// What one request produced, by slot.
+/// What one request produced.
 struct JobResult {
+    api: usize,
+    host: String,
     quotes: Vec<(usize, Quote)>,
     failed: Vec<(usize, FetchError)>,
-    host: Option<(String, bool)>,
+    /// Whether the host answered like the API (an unknown symbol is still a good answer).
+    is_host_ok: bool,
 }
 
 pub struct QuotePoller {
     client: reqwest::Client,
-    hosts: Hosts,
-    coingecko_url: String,
-    policy: Policy,
-    coingecko_policy: Policy,
+    apis: Vec<Api>,
     slots: Vec<Slot>,
     epoch: Instant,
 }
@@ -77,21 +87,33 @@ impl QuotePoller {
         refresh: Duration,
         now: Instant,
     ) -> Self {
+        let api = |provider: Box<dyn QuoteApi>, hosts: Vec<String>| Api {
+            policy: Policy::from_interval(refresh.max(provider.min_interval())),
+            provider,
+            hosts: Hosts::new(hosts, HOST_FAILURE_THRESHOLD, HOST_BENCH),
+        };
+        let apis = vec![
+            api(Box::new(Yahoo), endpoints.yahoo),
+            api(Box::new(CoinGecko), vec![endpoints.coingecko]),
+        ];
         let slots = instruments
             .into_iter()
-            .map(|instrument| Slot {
-                instrument,
-                backoff: Backoff::default(),
-                due: now,
-                session: None,
+            .filter_map(|instrument| {
+                let api = apis
+                    .iter()
+                    .position(|api| api.provider.serves(&instrument))?;
+                Some(Slot {
+                    instrument,
+                    api,
+                    backoff: Backoff::default(),
+                    due: now,
+                    session: None,
+                })
             })
             .collect();
         Self {
             client,
-            hosts: Hosts::new(endpoints.yahoo, HOST_FAILURE_THRESHOLD, HOST_BENCH),
-            coingecko_url: endpoints.coingecko,
-            policy: Policy::from_interval(refresh),
-            coingecko_policy: Policy::from_interval(refresh.max(COINGECKO_MIN_INTERVAL)),
+            apis,
             slots,
             epoch: now,
         }
@@ -108,62 +130,84 @@ impl QuotePoller {
         }
     }
 
-    /// Fetches every due instrument and returns one message per provider asked.
+    /// Fetches every instrument due at `now`; the next dues are reckoned from `now`.
     pub async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
+        self.round_until(now, wall, None).await
+    }
+
+    /// [`Self::round`], but requests still running at `deadline` are dropped and their
+    /// instruments keep their old values; what arrived in time is kept.
+    pub async fn round_until(
+        &mut self,
+        now: Instant,
+        wall: Timestamp,
+        deadline: Option<Instant>,
+    ) -> Vec<Message> {
         let jobs = self.jobs(now);
-        if jobs.is_empty() {
-            return Vec::new();
-        }
         let client = &self.client;
-        let coingecko_url = &self.coingecko_url;
-        let slots = &self.slots;
-        let results: Vec<JobResult> = stream::iter(jobs)
-            .map(|job| fetch(client, coingecko_url, slots, job, wall))
-            .buffer_unordered(MAX_IN_FLIGHT)
-            .collect()
-            .await;
+        let (apis, slots) = (&self.apis, &self.slots);
+        let mut pending = stream::iter(jobs)
+            .map(|job| fetch(client, apis, slots, job, wall))
+            .buffer_unordered(MAX_IN_FLIGHT);
+        let mut results = Vec::new();
+        loop {
+            let next = match deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline, pending.next())
+                    .await
+                    .ok()
+                    .flatten(),
+                None => pending.next().await,
+            };
+            match next {
+                Some(result) => results.push(result),
+                None => break,
+            }
+        }
+        drop(pending);
         self.settle(results, now, wall)
     }
 
     fn jobs(&self, now: Instant) -> Vec<Job> {
+        let since_epoch = now.saturating_duration_since(self.epoch);
         let mut jobs = Vec::new();
-        let mut coins: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        let host = self.hosts.pick(now - self.epoch).to_owned();
-        for (index, slot) in self
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| slot.due <= now)
-        {
-            match &slot.instrument.provider {
-                Provider::Yahoo => jobs.push(Job::Yahoo {
-                    slot: index,
-                    host: host.clone(),
-                }),
-                Provider::CoinGecko { vs, .. } => coins.entry(vs).or_default().push(index),
-            }
+        for (index, api) in self.apis.iter().enumerate() {
+            let due: Vec<usize> = (0..self.slots.len())
+                .filter(|&slot| self.slots[slot].api == index && self.slots[slot].due <= now)
+                .collect();
+            let instruments: Vec<&Instrument> = due
+                .iter()
+                .map(|&slot| &self.slots[slot].instrument)
+                .collect();
+            let host = api.hosts.pick(since_epoch).to_owned();
+            jobs.extend(
+                api.provider
+                    .batches(&instruments)
+                    .into_iter()
+                    .map(|batch| Job {
+                        api: index,
+                        slots: batch.into_iter().map(|i| due[i]).collect(),
+                        host: host.clone(),
+                    }),
+            );
         }
-        jobs.extend(coins.into_iter().map(|(vs, slots)| Job::CoinGecko {
-            slots,
-            vs: vs.to_owned(),
-        }));
         jobs
     }
 
     /// Reschedules each slot from its outcome and turns the round into messages.
     fn settle(&mut self, results: Vec<JobResult>, now: Instant, wall: Timestamp) -> Vec<Message> {
+        let since_epoch = now.saturating_duration_since(self.epoch);
         let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
         for result in results {
-            if let Some((host, ok)) = &result.host {
-                self.hosts.record(host, *ok, now - self.epoch);
-            }
+            let api = &mut self.apis[result.api];
+            api.hosts
+                .record(&result.host, result.is_host_ok, since_epoch);
+            let (policy, source) = (api.policy, api.provider.source());
+            let round = rounds.entry(source).or_default();
             for (index, quote) in result.quotes {
                 let slot = &mut self.slots[index];
                 if quote.session.is_some() {
                     slot.session = quote.session;
                 }
-                let (policy, source) = self.policy_for(index);
-                let slot = &mut self.slots[index];
                 let delay = slot.backoff.next_delay(
                     Outcome::Success,
                     activity(slot, wall),
@@ -171,10 +215,9 @@ impl QuotePoller {
                     fastrand::f64(),
                 );
                 slot.due = now + delay;
-                rounds.entry(source).or_default().0.push(quote);
+                round.0.push(quote);
             }
             for (index, error) in result.failed {
-                let (policy, source) = self.policy_for(index);
                 let slot = &mut self.slots[index];
                 let outcome = match &error {
                     FetchError::RateLimited { retry_after } => Outcome::RateLimited {
@@ -190,7 +233,7 @@ impl QuotePoller {
                 );
                 slot.due = now + delay;
                 tracing::warn!(symbol = %slot.instrument.symbol, %error, retry_in = ?delay, "quote fetch failed");
-                rounds.entry(source).or_default().1.push(SymbolFailure {
+                round.1.push(SymbolFailure {
                     symbol: slot.instrument.symbol.clone(),
                     failure: error.failure(),
                 });
@@ -206,13 +249,6 @@ impl QuotePoller {
             })
             .collect()
     }
-
-    fn policy_for(&self, index: usize) -> (Policy, SourceId) {
-        match self.slots[index].instrument.provider {
-            Provider::Yahoo => (self.policy, SourceId::Yahoo),
-            Provider::CoinGecko { .. } => (self.coingecko_policy, SourceId::CoinGecko),
-        }
-    }
 }
 
 fn activity(slot: &Slot, now: Timestamp) -> Activity {
@@ -225,122 +261,55 @@ fn activity(slot: &Slot, now: Timestamp) -> Activity {
 
 async fn fetch(
     client: &reqwest::Client,
-    coingecko_url: &str,
+    apis: &[Api],
     slots: &[Slot],
     job: Job,
     wall: Timestamp,
 ) -> JobResult {
-    match job {
-        Job::Yahoo { slot, host } => {
-            let symbol = &slots[slot].instrument.symbol;
-            let url = yahoo::chart_url(&host, symbol);
-            let result = get(
-                client,
-                &url,
-                HeaderMap::new(),
-                MAX_BODY_BYTES,
-                wall.as_second(),
-            )
-            .await
-            .and_then(|fetched| {
-                yahoo::parse_chart(&fetched.body, symbol, wall)
-                    .map_err(|error| chart_error(error, fetched.status))
-            });
-            // A host is judged by whether it answers like Yahoo, not by one unknown symbol.
-            let host_ok = match &result {
-                Ok(_) => true,
-                Err(FetchError::BadResponse(_)) => slots[slot].backoff.failures() == 0,
-                Err(_) => false,
-            };
-            let (quotes, failed) = match result {
-                Ok(quote) => (vec![(slot, quote)], Vec::new()),
-                Err(error) => (Vec::new(), vec![(slot, error)]),
-            };
-            JobResult {
-                quotes,
-                failed,
-                host: Some((host, host_ok)),
-            }
-        }
-        Job::CoinGecko { slots: indexes, vs } => {
-            let ids: Vec<(&str, &str)> = indexes
-                .iter()
-                .filter_map(|&i| match &slots[i].instrument.provider {
-                    Provider::CoinGecko { id, .. } => {
-                        Some((id.as_str(), slots[i].instrument.symbol.as_str()))
-                    }
-                    Provider::Yahoo => None,
-                })
-                .collect();
-            let id_list: Vec<&str> = ids.iter().map(|(id, _)| *id).collect();
-            let url = coingecko::prices_url(coingecko_url, &id_list, &vs);
-            let result = get(
-                client,
-                &url,
-                HeaderMap::new(),
-                MAX_BODY_BYTES,
-                wall.as_second(),
-            )
-            .await
-            .and_then(|fetched| {
-                coingecko::parse_prices(&fetched.body, &ids, &vs, wall).map_err(|error| match error
-                {
-                    _ if fetched.status.is_server_error() => FetchError::Server {
-                        status: fetched.status.as_u16(),
-                    },
-                    other => FetchError::BadResponse(format!("CoinGecko: {other}")),
-                })
-            });
-            match result {
-                Ok(quotes) => {
-                    let mut found = Vec::new();
-                    let mut missing = Vec::new();
-                    for &index in &indexes {
-                        let symbol = &slots[index].instrument.symbol;
-                        match quotes.iter().find(|q| &q.symbol == symbol) {
-                            Some(quote) => found.push((index, quote.clone())),
-                            None => missing.push((
-                                index,
-                                FetchError::UnknownSymbol(format!(
-                                    "CoinGecko has no price for {symbol}"
-                                )),
-                            )),
-                        }
-                    }
-                    JobResult {
-                        quotes: found,
-                        failed: missing,
-                        host: None,
-                    }
-                }
-                Err(error) => {
-                    let failed = indexes.iter().map(|&i| (i, error.clone())).collect();
-                    JobResult {
-                        quotes: Vec::new(),
-                        failed,
-                        host: None,
-                    }
+    let api = &apis[job.api].provider;
+    let batch: Vec<&Instrument> = job
+        .slots
+        .iter()
+        .map(|&slot| &slots[slot].instrument)
+        .collect();
+    let url = api.url(&job.host, &batch);
+    let result = get(
+        client,
+        &url,
+        HeaderMap::new(),
+        MAX_BODY_BYTES,
+        wall.as_second(),
+    )
+    .await
+    .and_then(|fetched| api.parse(&fetched, &batch, wall));
+    let mut quotes = Vec::new();
+    let mut failed = Vec::new();
+    let is_host_ok = match result {
+        Ok(mut answer) => {
+            for &slot in &job.slots {
+                let symbol = &slots[slot].instrument.symbol;
+                match answer.iter().position(|quote| &quote.symbol == symbol) {
+                    Some(found) => quotes.push((slot, answer.swap_remove(found))),
+                    None => failed.push((
+                        slot,
+                        FetchError::UnknownSymbol(format!("no price for {symbol}")),
+                    )),
                 }
             }
+            true
         }
-    }
-}
-
-/// The body decides; the status only adds detail. An error body is Yahoo saying "no such
-/// symbol" (often with a 404); an unparseable 5xx is the server's trouble.
-fn chart_error(error: yahoo::ChartError, status: StatusCode) -> FetchError {
-    match error {
-        yahoo::ChartError::Provider { code, description } if code == "Not Found" => {
-            FetchError::UnknownSymbol(description)
+        Err(error) => {
+            let is_host_ok = matches!(error, FetchError::UnknownSymbol(_));
+            failed.extend(job.slots.iter().map(|&slot| (slot, error.clone())));
+            is_host_ok
         }
-        yahoo::ChartError::Provider { description, .. } => {
-            FetchError::BadResponse(format!("Yahoo says: {description}"))
-        }
-        _ if status.is_server_error() => FetchError::Server {
-            status: status.as_u16(),
-        },
-        other if status.is_success() => FetchError::BadResponse(other.to_string()),
-        other => FetchError::BadResponse(format!("{other} (HTTP {})", status.as_u16())),
+    };
+    JobResult {
+        api: job.api,
+        host: job.host,
+        quotes,
+        failed,
+        is_host_ok,
     }
 }
 

@@ -22,16 +22,17 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::domain::{Quote, TradingSession, Window};
+use reqwest::StatusCode;
+
+use super::{FetchError, Fetched, QuoteApi};
+use crate::domain::{Instrument, Provider, Quote, TradingSession, Window};
+use crate::message::SourceId;
 use crate::sanitize::SafeText;
 
 /// Used when `priceHint` is missing: two places suit indices and most shares.
 const DEFAULT_DECIMALS: u8 = 2;
 /// More places than any price Yahoo quotes; a larger hint is a broken answer, not precision.
 const MAX_DECIMALS: i64 = 8;
-/// A provider's error text goes onto a one-line status bar and into logs; a page of it helps no
-/// one.
-const MAX_MESSAGE_CHARS: usize = 200;
 
 /// The chart request for one symbol.
 ///
@@ -42,7 +43,7 @@ pub fn chart_url(base: &str, symbol: &str) -> String {
     format!(
         "{}/v8/finance/chart/{}?range=1d&interval=5m",
         base.trim_end_matches('/'),
-        encode_unreserved(symbol)
+        super::encode_component(symbol)
     )
 }
 
@@ -74,7 +75,10 @@ fn unexpected(detail: &str) -> ChartError {
 /// When the answer has both a result and an error, the result wins: data on screen beats an
 /// error message about it.
 pub fn parse_chart(body: &[u8], symbol: &str, fetched_at: Timestamp) -> Result<Quote, ChartError> {
-    let value = parse_json(body)?;
+    let value = super::json_value(body).map_err(|error| match error {
+        super::BodyError::NotJson => ChartError::NotJson,
+        super::BodyError::Malformed => unexpected("truncated or malformed JSON"),
+    })?;
     if !value.is_object() {
         return Err(unexpected("not a JSON object"));
     }
@@ -212,9 +216,14 @@ fn clean_text(raw: &str) -> Option<SafeText> {
 }
 
 fn provider_error(error: &Value) -> ChartError {
-    let field = |key: &str| error.get(key).and_then(Value::as_str).map(clean_message);
+    let field = |key: &str| {
+        error
+            .get(key)
+            .and_then(Value::as_str)
+            .map(super::clean_message)
+    };
     let (code, description) = match error {
-        Value::String(description) => (String::new(), Some(clean_message(description))),
+        Value::String(description) => (String::new(), Some(super::clean_message(description))),
         _ => (field("code").unwrap_or_default(), field("description")),
     };
     let description = description
@@ -227,50 +236,6 @@ fn provider_error(error: &Value) -> ChartError {
             }
         });
     ChartError::Provider { code, description }
-}
-
-/// Provider text reaches the status line through `Display`, so it is sanitised here, at the
-/// boundary, and kept to a line's length.
-fn clean_message(raw: &str) -> String {
-    let safe = SafeText::new(raw);
-    let trimmed = safe.as_str().trim();
-    if trimmed.chars().count() <= MAX_MESSAGE_CHARS {
-        trimmed.to_owned()
-    } else {
-        let mut short: String = trimmed.chars().take(MAX_MESSAGE_CHARS - 1).collect();
-        short.push('…');
-        short
-    }
-}
-
-/// Tells a web page (outage, consent, rate-limit text) from broken JSON: the first is the
-/// provider talking to browsers, the second a cut-off transfer or a changed format.
-fn parse_json(body: &[u8]) -> Result<Value, ChartError> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let start = body.iter().position(|byte| !byte.is_ascii_whitespace());
-    let Some(start) = start else {
-        return Err(ChartError::NotJson);
-    };
-    serde_json::from_slice(body).map_err(|_| match body.get(start) {
-        Some(b'{' | b'[') => unexpected("truncated or malformed JSON"),
-        _ => ChartError::NotJson,
-    })
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn encode_unreserved(raw: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
-        }
-    }
-    out
 }
 
 /// A field that arrives with a type other than the one expected counts as absent: Yahoo has
@@ -378,6 +343,62 @@ struct Period {
     start: Option<i64>,
     #[serde(default, deserialize_with = "lenient")]
     end: Option<i64>,
+}
+
+/// Yahoo's chart API as a [`QuoteApi`]: one request per symbol, every kind of instrument.
+pub struct Yahoo;
+
+impl QuoteApi for Yahoo {
+    fn source(&self) -> SourceId {
+        SourceId::Yahoo
+    }
+
+    fn serves(&self, instrument: &Instrument) -> bool {
+        instrument.provider == Provider::Yahoo
+    }
+
+    fn batches(&self, due: &[&Instrument]) -> Vec<Vec<usize>> {
+        (0..due.len()).map(|index| vec![index]).collect()
+    }
+
+    fn url(&self, host: &str, batch: &[&Instrument]) -> String {
+        batch.first().map_or_else(String::new, |instrument| {
+            chart_url(host, &instrument.symbol)
+        })
+    }
+
+    fn parse(
+        &self,
+        fetched: &Fetched,
+        batch: &[&Instrument],
+        at: Timestamp,
+    ) -> Result<Vec<Quote>, FetchError> {
+        let Some(instrument) = batch.first() else {
+            return Ok(Vec::new());
+        };
+        parse_chart(&fetched.body, &instrument.symbol, at)
+            .map(|quote| vec![quote])
+            .map_err(|error| fetch_error(error, fetched.status))
+    }
+}
+
+/// The body decides; the status only adds detail. "Not Found" is Yahoo saying "no such
+/// symbol" (often with a 404); other error bodies ("Invalid Crumb") are the API changing; an
+/// unparseable 5xx is the server's own trouble.
+fn fetch_error(error: ChartError, status: StatusCode) -> FetchError {
+    match error {
+        ChartError::Provider { code, description } if code == "Not Found" => {
+            FetchError::UnknownSymbol(description)
+        }
+        ChartError::Provider { description, .. } => {
+            FetchError::BadResponse(format!("Yahoo says: {description}"))
+        }
+        _ if status.is_server_error() => FetchError::Server {
+            status: status.as_u16(),
+        },
+        other if status.is_success() => FetchError::BadResponse(other.to_string()),
+        other => FetchError::BadResponse(format!("{other} (HTTP {})", status.as_u16())),
+    }
 }
 
 #[cfg(test)]

@@ -21,39 +21,15 @@ use crate::sources::{
     BITCOIN_IN_POUNDS, COINGECKO_PATH, FTSE_PATH, GBPUSD_PATH, chart, hits, json,
 };
 
+const VODAFONE: &[u8] = include_bytes!("../fixtures/yahoo/chart_pence.json");
+const AIM: &[u8] = include_bytes!("../fixtures/yahoo/chart_quiet_day.json");
+
 /// Times the fixtures stamp on their quotes (`regularMarketTime`, `last_updated_at`).
 const FTSE_TIME: i64 = 1_719_560_832;
 const GBPUSD_TIME: i64 = 1_719_531_600;
 const BITCOIN_TIME: i64 = 1_719_576_043;
 
-/// Private HOME and XDG directories, kept across the runs of one test so the cache one run
-/// writes is there for the next.
-struct Dirs {
-    root: TempDir,
-}
-
-impl Dirs {
-    fn new() -> Self {
-        let root = tempfile::tempdir().unwrap();
-        for sub in ["home", "config", "cache"] {
-            fs::create_dir(root.path().join(sub)).unwrap();
-        }
-        Self { root }
-    }
-
-    fn path(&self, sub: &str) -> PathBuf {
-        self.root.path().join(sub)
-    }
-
-    /// A config that asks `server` for everything: two Yahoo symbols and one CoinGecko coin.
-    fn config_for(&self, server: &MockServer) -> PathBuf {
-        let uri = server.uri();
-        let text = format!(
-            r#"[quotes]
-base_url = "{uri}"
-coingecko_url = "{uri}"
-
-[[quotes.symbols]]
+const THREE_SYMBOLS: &str = r#"[[quotes.symbols]]
 symbol = "^FTSE"
 name = "FTSE 100"
 
@@ -67,17 +43,46 @@ name = "Bitcoin GBP"
 provider = "coingecko"
 id = "bitcoin"
 vs = "gbp"
-"#
-        );
+"#;
+
+/// Private HOME and XDG directories, kept across the runs of one test so the cache one run
+/// writes is there for the next.
+struct Dirs {
+    root: TempDir,
+}
+
+impl Dirs {
+    fn new() -> Self {
+        let root = tempfile::tempdir().expect("a temporary directory");
+        for sub in ["home", "config", "cache"] {
+            fs::create_dir(root.path().join(sub)).expect("a subdirectory of the temporary one");
+        }
+        Self { root }
+    }
+
+    fn path(&self, sub: &str) -> PathBuf {
+        self.root.path().join(sub)
+    }
+
+    /// A config that asks `server` for everything: two Yahoo symbols and one CoinGecko coin.
+    fn config_for(&self, server: &MockServer) -> PathBuf {
+        self.config_with(server, THREE_SYMBOLS)
+    }
+
+    /// A config that asks `server` for everything, with these `[[quotes.symbols]]`.
+    fn config_with(&self, server: &MockServer, symbols: &str) -> PathBuf {
+        let uri = server.uri();
+        let text =
+            format!("[quotes]\nbase_url = \"{uri}\"\ncoingecko_url = \"{uri}\"\n\n{symbols}");
         let port = server.address().port();
         let file = self.path("home").join(format!("config-{port}.toml"));
-        fs::write(&file, text).unwrap();
+        fs::write(&file, text).expect("the config file written");
         file
     }
 
     /// `tickertape --config CONFIG ARGS...`, with no access to the real user's files.
     fn command(&self, config: &PathBuf, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("tickertape").unwrap();
+        let mut command = Command::cargo_bin("tickertape").expect("the tickertape binary");
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -136,7 +141,7 @@ async fn run(mut command: Command) -> Run {
         }
     })
     .await
-    .unwrap()
+    .expect("the blocking thread finishes")
 }
 
 /// A server with the fixtures for the config's three instruments.
@@ -175,7 +180,9 @@ async fn server_answering(response: ResponseTemplate) -> MockServer {
 /// process read the clock at its start or its end.
 fn expected_tables(run: &Run, suffix: &str) -> [String; 2] {
     [run.started_at, run.ended_at].map(|now| {
-        let age = |time: i64| span(now.duration_since(Timestamp::from_second(time).unwrap()));
+        let age = |time: i64| {
+            span(now.duration_since(Timestamp::from_second(time).expect("a time in range")))
+        };
         format!(
             "NAME             PRICE     CHANGE (PCT%)  AGE\n\
              FTSE 100      8,171.35    -8.33 (-0.10%)  {}{suffix}\n\
@@ -356,5 +363,111 @@ async fn once_offline_with_no_cache_fails_without_a_request() {
     assert!(
         requests.is_empty(),
         "--offline made requests: {requests:#?}"
+    );
+}
+
+/// `(symbol, stale)` of each row of `--once --json` output.
+fn staleness(run: &Run) -> Vec<(String, bool)> {
+    let rows: Vec<Value> = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("not a JSON array ({error})\n{}", run.describe()));
+    rows.iter()
+        .map(|row| {
+            let symbol = row["symbol"].as_str().expect("a symbol").to_owned();
+            let stale = row["stale"].as_bool().expect("a stale flag");
+            (symbol, stale)
+        })
+        .collect()
+}
+
+fn rows(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
+    pairs
+        .iter()
+        .map(|(s, stale)| ((*s).to_owned(), *stale))
+        .collect()
+}
+
+/// A run that prices some symbols must not lose the others' cached quotes: they show stale,
+/// and stay in the cache for later runs.
+#[tokio::test]
+async fn once_with_one_failing_symbol_shows_its_cached_quote_as_stale() {
+    let dirs = Dirs::new();
+    let good = good_server().await;
+    let fresh = run(dirs.command(&dirs.config_for(&good), &["--once"])).await;
+    assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
+
+    let server = MockServer::start().await;
+    chart(FTSE_PATH)
+        .respond_with(json(crate::sources::FTSE))
+        .mount(&server)
+        .await;
+    chart(GBPUSD_PATH)
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COINGECKO_PATH))
+        .respond_with(json(BITCOIN_IN_POUNDS))
+        .mount(&server)
+        .await;
+    let config = dirs.config_for(&server);
+    let result = run(dirs.command(&config, &["--once", "--json"])).await;
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    assert_eq!(
+        staleness(&result),
+        rows(&[("^FTSE", false), ("GBPUSD=X", true), ("BTC-GBP", false)]),
+        "GBP/USD failed, so its cached quote should be shown, marked stale\n{}",
+        result.describe()
+    );
+}
+
+/// `--timeout` ends the wait, not the answers: quotes that arrived in time are printed even
+/// when another symbol's request is still stalled.
+#[tokio::test]
+async fn once_timeout_keeps_the_quotes_that_arrived_in_time() {
+    let server = MockServer::start().await;
+    let quick = Duration::from_millis(200);
+    for (encoded, body) in [
+        (FTSE_PATH, crate::sources::FTSE),
+        (GBPUSD_PATH, crate::sources::GBPUSD),
+        (crate::sources::BTC_GBP_PATH, crate::sources::BTC_GBP),
+        ("/v8/finance/chart/VOD.L", VODAFONE),
+    ] {
+        chart(encoded)
+            .respond_with(json(body).set_delay(quick))
+            .mount(&server)
+            .await;
+    }
+    chart("/v8/finance/chart/%5EFTAI")
+        .respond_with(json(AIM).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let symbols = [
+        ("^FTSE", "FTSE 100"),
+        ("GBPUSD=X", "GBP/USD"),
+        ("BTC-GBP", "Bitcoin GBP"),
+        ("VOD.L", "Vodafone"),
+        ("^FTAI", "AIM"),
+    ]
+    .map(|(symbol, name)| format!("[[quotes.symbols]]\nsymbol = \"{symbol}\"\nname = \"{name}\"\n"))
+    .join("\n");
+    let dirs = Dirs::new();
+    let config = dirs.config_with(&server, &symbols);
+    let result = run(dirs.command(&config, &["--once", "--json", "--timeout", "1"])).await;
+    assert!(
+        result.took < Duration::from_secs(3),
+        "{}",
+        result.describe()
+    );
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    assert_eq!(
+        staleness(&result),
+        rows(&[
+            ("^FTSE", false),
+            ("GBPUSD=X", false),
+            ("BTC-GBP", false),
+            ("VOD.L", false)
+        ]),
+        "{}",
+        result.describe()
     );
 }

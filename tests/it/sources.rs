@@ -5,6 +5,11 @@
 //! Time is never slept through: each round gets an explicit `now`, as the poller's task would
 //! pass it, so "60 s later" costs nothing.
 
+#![expect(
+    clippy::float_cmp,
+    reason = "a price parsed from a fixture must be exactly the number written there"
+)]
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -42,12 +47,12 @@ const REFRESH: Duration = Duration::from_secs(15);
 
 /// Friday 28 Jun 2024, 11:00 in London: London, FX and crypto all trading.
 fn friday_morning() -> Timestamp {
-    "2024-06-28T10:00:00Z".parse().unwrap()
+    "2024-06-28T10:00:00Z".parse().expect("a valid time")
 }
 
 /// Saturday 29 Jun 2024, noon: London shut, crypto trading.
 fn saturday_noon() -> Timestamp {
-    "2024-06-29T12:00:00Z".parse().unwrap()
+    "2024-06-29T12:00:00Z".parse().expect("a valid time")
 }
 
 fn secs(s: u64) -> Duration {
@@ -55,7 +60,7 @@ fn secs(s: u64) -> Duration {
 }
 
 fn at(unix_secs: i64) -> Timestamp {
-    Timestamp::from_second(unix_secs).unwrap()
+    Timestamp::from_second(unix_secs).expect("a time in range")
 }
 
 fn yahoo(symbol: &str, name: &str) -> Instrument {
@@ -118,7 +123,7 @@ fn poller_with(
 
 /// A poller whose every provider is `server`, with the production client.
 fn poller(server: &MockServer, instruments: Vec<Instrument>, now: Instant) -> QuotePoller {
-    let client = tickertape::sources::client().unwrap();
+    let client = tickertape::sources::client().expect("the HTTP client");
     poller_with(client, vec![server.uri()], server.uri(), instruments, now)
 }
 
@@ -165,14 +170,18 @@ pub async fn hits(server: &MockServer, wanted_path: &str) -> usize {
     server
         .received_requests()
         .await
-        .unwrap()
+        .expect("request recording is on")
         .iter()
         .filter(|request| request.url.path() == wanted_path)
         .count()
 }
 
 async fn total_hits(server: &MockServer) -> usize {
-    server.received_requests().await.unwrap().len()
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+        .len()
 }
 
 fn symbols<T>(map: &BTreeMap<String, T>) -> Vec<&str> {
@@ -311,8 +320,9 @@ async fn a_rate_limited_symbol_waits_as_long_as_retry_after_says() {
         BTreeMap::from([("GBPUSD=X".to_owned(), limited)])
     );
 
-    // (seconds after the first round, FTSE requests so far, GBPUSD requests so far)
-    let expected = [(20, 2, 1), (60, 3, 1), (140, 4, 2)];
+    // (seconds after the first round, FTSE requests so far, GBPUSD requests so far). FTSE's
+    // next due is counted from each round's `now`: fetched at +60, not due again at +65.
+    let expected = [(20, 2, 1), (60, 3, 1), (65, 3, 1), (140, 4, 2)];
     for (after, ftse, cable) in expected {
         poller.round(t0 + secs(after), wall + secs(after)).await;
         assert_eq!(
