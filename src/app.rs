@@ -117,7 +117,9 @@ impl App {
             title: headline.title.clone(),
             source: headline.source.clone(),
             published: headline.published,
+            byline: None,
             blocks: headline.summary.clone(),
+            links: Vec::new(),
         }))
     }
 

@@ -56,7 +56,9 @@ pub fn sample_news() -> Result<(Vec<Headline>, HashMap<String, Article>), toml::
                 title: title.clone(),
                 source: source.clone(),
                 published: Some(sample.published),
+                byline: None,
                 blocks: blocks_from_markup(&sample.body),
+                links: Vec::new(),
             },
         );
         headlines.push(Headline {

@@ -126,7 +126,13 @@ pub struct Article {
     pub title: SafeText,
     pub source: SafeText,
     pub published: Option<Timestamp>,
+    /// Who wrote it, when the page says.
+    #[serde(default)]
+    pub byline: Option<SafeText>,
     pub blocks: Vec<Block>,
+    /// Link targets, numbered from 1 in the order the text cites them as `[n]`.
+    #[serde(default)]
+    pub links: Vec<SafeText>,
 }
 
 /// One block of article text; the reader styles each kind differently.

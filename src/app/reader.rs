@@ -133,7 +133,9 @@ mod tests {
             title: SafeText::new("Title"),
             source: SafeText::new("tickertape sample"),
             published: Some("2024-06-28T15:40:00Z".parse().unwrap()),
+            byline: None,
             blocks,
+            links: Vec::new(),
         }
     }
 
