@@ -16,7 +16,8 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 use crate::domain::{Article, Instrument};
 use crate::market;
-use crate::message::Viewport;
+use crate::message::{SourceId, Viewport};
+use crate::sanitize::SafeText;
 use crate::ui::theme::Theme;
 use headlines::HeadlineList;
 use health::SourceHealth;
@@ -71,6 +72,16 @@ pub struct App {
     pub theme: Theme,
     pub is_quitting: bool,
     pub mode: Mode,
+    /// Headlines kept at most (`news.max_items`).
+    pub max_headlines: usize,
+    /// Configured feed names, by `SourceId::Feed` index.
+    pub feed_names: Vec<SafeText>,
+    /// Why the selected headline's page could not be read, by headline id.
+    pub article_failures: HashMap<String, SafeText>,
+    /// Headlines whose page is being fetched.
+    pub articles_loading: std::collections::HashSet<String>,
+    /// A one-line message for the user, cleared by the next key.
+    pub notice: Option<SafeText>,
     /// The configured quote refresh, against which live quotes go stale.
     pub quote_refresh: std::time::Duration,
 }
@@ -103,6 +114,11 @@ impl App {
             theme: Theme::colour(),
             is_quitting: false,
             mode: Mode::default(),
+            max_headlines: 500,
+            feed_names: Vec::new(),
+            article_failures: HashMap::new(),
+            articles_loading: std::collections::HashSet::new(),
+            notice: None,
             quote_refresh: std::time::Duration::from_secs(15),
         }
     }
@@ -121,6 +137,21 @@ impl App {
             blocks: headline.summary.clone(),
             links: Vec::new(),
         }))
+    }
+
+    /// How the status line names a source.
+    pub fn source_label(&self, source: SourceId) -> &str {
+        match source {
+            SourceId::Cache => "cache",
+            SourceId::Demo => "demo",
+            SourceId::Yahoo => "yahoo",
+            SourceId::CoinGecko => "coingecko",
+            SourceId::Articles => "articles",
+            SourceId::Feed(index) => self
+                .feed_names
+                .get(usize::from(index))
+                .map_or("feed", SafeText::as_str),
+        }
     }
 
     /// The tape moves unless paused or held still to choose from.

@@ -58,6 +58,7 @@ pub struct QuotesConfig {
 pub struct NewsConfig {
     pub refresh: Duration,
     pub max_items: usize,
+    pub article_cache_bytes: u64,
     /// May be empty: the user turned news off.
     pub feeds: Vec<Feed>,
 }
@@ -322,14 +323,30 @@ impl Source<'_> {
             };
             let provider = self.provider(&raw, span.clone())?;
             first_seen.insert(symbol.clone(), span);
+            let aliases = self.aliases(raw.aliases.as_deref().unwrap_or_default())?;
             instruments.push(Instrument {
                 symbol: raw.symbol.into_inner(),
                 name,
                 market,
                 provider,
+                aliases,
             });
         }
         Ok(instruments)
+    }
+
+    /// Aliases are matched against headlines, so an empty one would match everything.
+    fn aliases(&self, raw: &[Spanned<String>]) -> Result<Vec<String>, ConfigError> {
+        raw.iter()
+            .map(|alias| {
+                let text = alias.get_ref().trim();
+                if text.is_empty() {
+                    Err(self.invalid(alias.span(), "aliases must not be empty"))
+                } else {
+                    Ok(text.to_owned())
+                }
+            })
+            .collect()
     }
 
     /// `provider = "coingecko"` needs `id` and `vs`; both are meaningless for Yahoo.
@@ -409,6 +426,7 @@ struct Layer {
     instruments: Option<Vec<Instrument>>,
     news_refresh: Option<Duration>,
     max_items: Option<usize>,
+    article_cache_mb: Option<u64>,
     feeds: Option<Vec<Feed>>,
     speed: Option<u8>,
 }
@@ -446,6 +464,9 @@ impl Layer {
             max_items: (news.max_items.as_ref())
                 .map(|value| src.bounded(value, "news.max_items", 1, 5000))
                 .transpose()?,
+            article_cache_mb: (news.article_cache_mb.as_ref())
+                .map(|value| src.bounded(value, "news.article_cache_mb", 1, 10_000))
+                .transpose()?,
             feeds: (news.feeds.as_ref())
                 .map(|feeds| feeds.iter().map(|feed| feed_from(src, feed)).collect())
                 .transpose()?,
@@ -463,6 +484,7 @@ impl Layer {
             instruments: self.instruments.or(base.instruments),
             news_refresh: self.news_refresh.or(base.news_refresh),
             max_items: self.max_items.or(base.max_items),
+            article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
             feeds: self.feeds.or(base.feeds),
             speed: self.speed.or(base.speed),
         }
@@ -479,6 +501,7 @@ impl Layer {
             news: NewsConfig {
                 refresh: self.news_refresh?,
                 max_items: self.max_items?,
+                article_cache_bytes: self.article_cache_mb? * 1024 * 1024,
                 feeds: self.feeds?,
             },
             ticker: TickerConfig {
@@ -545,6 +568,7 @@ struct RawSymbol {
     name: Spanned<String>,
     market: Option<Spanned<String>>,
     provider: Option<Spanned<String>>,
+    aliases: Option<Vec<Spanned<String>>>,
     id: Option<Spanned<String>>,
     vs: Option<Spanned<String>>,
 }
@@ -554,6 +578,7 @@ struct RawSymbol {
 struct RawNews {
     refresh_secs: Option<Spanned<WholeNumber>>,
     max_items: Option<Spanned<WholeNumber>>,
+    article_cache_mb: Option<Spanned<WholeNumber>>,
     feeds: Option<Vec<RawFeed>>,
 }
 
@@ -630,6 +655,7 @@ impl<'de> Deserialize<'de> for WholeNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::instrument;
 
     const PATH: &str = "/etc/c.toml";
 
@@ -645,15 +671,6 @@ mod tests {
         move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
-    fn instrument(symbol: &str, name: &str) -> Instrument {
-        Instrument {
-            symbol: symbol.to_owned(),
-            name: SafeText::new(name),
-            market: Market::for_symbol(symbol),
-            provider: Provider::Yahoo,
-        }
-    }
-
     fn feed(name: &str, url: &str) -> Feed {
         Feed {
             name: SafeText::new(name),
@@ -662,22 +679,30 @@ mod tests {
     }
 
     fn documented_defaults() -> Config {
-        let symbols = [
-            ("^FTSE", "FTSE 100"),
-            ("^FTMC", "FTSE 250"),
-            ("^FTAI", "AIM"),
-            ("GBPEUR=X", "GBP/EUR"),
-            ("GBPUSD=X", "GBP/USD"),
-            ("BTC-GBP", "Bitcoin GBP"),
-            ("^CMC200", "CMC Crypto 200"),
-            ("^GSPC", "S&P 500"),
-            ("^DJI", "DOW"),
-            ("CL=F", "Crude Oil"),
-            ("GC=F", "Gold Futures"),
-            ("^N225", "Nikkei 225"),
-            ("^HSI", "Hang Seng"),
-            ("^GDAXI", "DAX"),
-            ("^FCHI", "CAC 40"),
+        let symbols: [(&str, &str, &[&str]); 15] = [
+            ("^FTSE", "FTSE 100", &["FTSE", "Footsie"]),
+            ("^FTMC", "FTSE 250", &["FTSE 250", "mid-cap", "mid-caps"]),
+            ("^FTAI", "AIM", &["AIM"]),
+            ("GBPEUR=X", "GBP/EUR", &["sterling", "pound", "euro"]),
+            ("GBPUSD=X", "GBP/USD", &["sterling", "pound", "cable"]),
+            ("BTC-GBP", "Bitcoin GBP", &["bitcoin", "BTC"]),
+            (
+                "^CMC200",
+                "CMC Crypto 200",
+                &["crypto", "cryptocurrency", "cryptocurrencies"],
+            ),
+            ("^GSPC", "S&P 500", &["S&P", "Wall Street"]),
+            ("^DJI", "DOW", &["Dow"]),
+            (
+                "CL=F",
+                "Crude Oil",
+                &["oil", "crude", "Brent", "WTI", "OPEC"],
+            ),
+            ("GC=F", "Gold Futures", &["gold"]),
+            ("^N225", "Nikkei 225", &["Nikkei", "日経"]),
+            ("^HSI", "Hang Seng", &["Hang Seng", "恒指", "恒生"]),
+            ("^GDAXI", "DAX", &["DAX"]),
+            ("^FCHI", "CAC 40", &["CAC"]),
         ];
         Config {
             quotes: QuotesConfig {
@@ -687,11 +712,18 @@ mod tests {
                 ],
                 coingecko_url: "https://api.coingecko.com".to_owned(),
                 refresh: Duration::from_secs(15),
-                instruments: symbols.iter().map(|(s, n)| instrument(s, n)).collect(),
+                instruments: symbols
+                    .iter()
+                    .map(|(s, n, aliases)| Instrument {
+                        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+                        ..instrument(s, n)
+                    })
+                    .collect(),
             },
             news: NewsConfig {
                 refresh: Duration::from_mins(5),
                 max_items: 500,
+                article_cache_bytes: 50 * 1024 * 1024,
                 feeds: vec![
                     feed(
                         "BBC Business",
@@ -791,6 +823,7 @@ mod tests {
                 name: SafeText::new("Vodafone [31m"),
                 market: Market::London,
                 provider: Provider::Yahoo,
+                aliases: Vec::new(),
             },
             instrument("^GSPC", "S&P"),
         ];
@@ -816,7 +849,7 @@ mod tests {
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
-            "/etc/c.toml:4:1: unknown field `exchange`, expected one of `symbol`, `name`, `market`, `provider`, `id`, `vs`"
+            "/etc/c.toml:4:1: unknown field `exchange`, expected one of `symbol`, `name`, `market`, `provider`, `aliases`, `id`, `vs`"
         );
         assert_eq!(
             error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nlink = 1\n"),

@@ -16,6 +16,8 @@ pub struct Instrument {
     pub name: SafeText,
     pub market: Market,
     pub provider: Provider,
+    /// Words that mark a headline as being about this instrument.
+    pub aliases: Vec<String>,
 }
 
 /// Who is asked for an instrument's price.

@@ -7,7 +7,10 @@ use ratatui::layout::Rect;
 use crate::app::App;
 use crate::app::update::update;
 use crate::config::Config;
+use crate::domain::{Instrument, Provider};
+use crate::market::Market;
 use crate::message::Message;
+use crate::sanitize::SafeText;
 use crate::ui;
 
 /// Friday 28 Jun 2024, 16:42:07 in London: UK and Europe open, US open, Asia closed.
@@ -25,4 +28,15 @@ pub fn app_from_snapshot(width: u16, height: u16) -> App {
     let viewport = ui::viewport(Rect::new(0, 0, width, height));
     update(&mut app, Message::Resized(viewport), now());
     app
+}
+
+/// A Yahoo instrument whose market follows from its symbol, as the config would make it.
+pub fn instrument(symbol: &str, name: &str) -> Instrument {
+    Instrument {
+        symbol: symbol.to_owned(),
+        name: SafeText::new(name),
+        market: Market::for_symbol(symbol),
+        provider: Provider::Yahoo,
+        aliases: Vec::new(),
+    }
 }

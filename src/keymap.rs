@@ -186,6 +186,22 @@ pub static BINDINGS: &[Binding] = &[
         message: Message::ToggleDetail,
     },
     Binding {
+        context: Tape,
+        keys: &[key('f')],
+        label: "f",
+        description: "list only headlines about the instrument",
+        hint: Some(("f", "its news")),
+        message: Message::FilterByInstrument,
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('o')],
+        label: "o",
+        description: "open the headline's page in your browser",
+        hint: Some(("o", "open")),
+        message: Message::OpenInBrowser,
+    },
+    Binding {
         context: Anywhere,
         keys: &[key('t')],
         label: "t",
@@ -237,7 +253,7 @@ pub static BINDINGS: &[Binding] = &[
         context: Anywhere,
         keys: &[key('r')],
         label: "r",
-        description: "refresh quotes now",
+        description: "refresh quotes and news now",
         hint: None,
         message: Message::Refresh,
     },
@@ -500,7 +516,7 @@ mod tests {
         };
         assert_eq!(
             words(&app),
-            "j/k move · Enter read · t tape · Tab focus · / filter · p pause · ? help · q quit"
+            "j/k move · Enter read · o open · t tape · Tab focus · / filter · p pause · ? help · q quit"
         );
         app.headlines.start_filter();
         assert_eq!(words(&app), "Enter keep · Esc clear");

@@ -124,6 +124,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             cache,
             outbox,
             refresh,
+            articles: None,
         };
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
         runtime::run(app, &mut terminal, inbox, effects).await?;

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use ratatui::layout::Rect;
 
-use crate::domain::{Headline, Quote};
+use crate::domain::{Article, Headline, Quote};
 use crate::sanitize::SafeText;
 
 /// Something that happened. Keys are translated into these by the keymap, sources send them
@@ -59,6 +59,22 @@ pub enum Message {
         failure: Failure,
         at: Timestamp,
     },
+    /// The readable text of a headline's page (from the network or the article cache).
+    ArticleArrived {
+        id: String,
+        article: Article,
+    },
+    /// The page could not be turned into text; the reader keeps the summary and says why.
+    ArticleFailed {
+        id: String,
+        failure: Failure,
+    },
+    /// Open the selected headline's page in a browser (`o`).
+    OpenInBrowser,
+    /// One line for the user that needs no action, e.g. the URL when no browser could start.
+    Notice(SafeText),
+    /// With the tape held: list only headlines about the chosen instrument (`f`).
+    FilterByInstrument,
 }
 
 /// One instrument a round could not price; the others in the round still count.
@@ -95,17 +111,10 @@ pub enum SourceId {
     Demo,
     Yahoo,
     CoinGecko,
-}
-
-impl SourceId {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Cache => "cache",
-            Self::Demo => "demo",
-            Self::Yahoo => "yahoo",
-            Self::CoinGecko => "coingecko",
-        }
-    }
+    /// A news feed, by its position in the configured list.
+    Feed(u16),
+    /// Article pages fetched for the reader.
+    Articles,
 }
 
 /// Why a source has nothing new, in terms a user can act on.
@@ -185,9 +194,23 @@ pub struct Viewport {
     pub footer: Rect,
 }
 
+/// What the article worker needs to fetch and label a page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleRequest {
+    pub id: String,
+    pub url: String,
+    pub source: SafeText,
+    pub title: SafeText,
+    pub published: Option<Timestamp>,
+}
+
 /// An effect update asks for; the runtime carries it out, so update stays pure.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Fetch the readable text of this page for the reader; a newer request replaces it.
+    FetchArticle(ArticleRequest),
+    /// Hand a link to the user's browser, never waiting for it.
+    OpenUrl(String),
     /// Wake the pollers now (`r`).
     Refresh,
     /// Remember what has been read across restarts.

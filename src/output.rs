@@ -121,17 +121,7 @@ pub fn print(text: &str) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::market::Market;
-    use crate::sanitize::SafeText;
-
-    fn instrument(symbol: &str, name: &str) -> Instrument {
-        Instrument {
-            symbol: symbol.to_owned(),
-            name: SafeText::new(name),
-            market: Market::for_symbol(symbol),
-            provider: crate::domain::Provider::Yahoo,
-        }
-    }
+    use crate::fixtures::instrument;
 
     fn at(secs: i64) -> Timestamp {
         Timestamp::from_second(1_719_590_000 + secs).unwrap()

@@ -8,14 +8,14 @@ use crossterm::event::{Event, EventStream, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::layout::{Position, Rect};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use crate::app::App;
 use crate::app::update::update;
 use crate::cache::Cache;
 use crate::keymap;
-use crate::message::{Command, Failure, Message, Scroll, SourceId, Step};
+use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId, Step};
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
@@ -28,6 +28,8 @@ pub struct Effects {
     pub cache: Option<Cache>,
     pub outbox: mpsc::Sender<Message>,
     pub refresh: Vec<mpsc::Sender<()>>,
+    /// The article worker's one-slot mailbox: a newer request replaces an unstarted one.
+    pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
 }
 
 pub async fn run(
@@ -99,6 +101,16 @@ impl Effects {
                 }
                 return;
             }
+            Command::FetchArticle(request) => {
+                if let Some(articles) = &self.articles {
+                    articles.send_replace(Some(request));
+                }
+                return;
+            }
+            Command::OpenUrl(url) => {
+                open_in_browser(&url, &self.outbox);
+                return;
+            }
             Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
                 let Some(cache) = self.cache.clone() else {
                     return;
@@ -110,7 +122,7 @@ impl Effects {
             let result = match command {
                 Command::SaveReadState { read } => cache.save_read(&read),
                 Command::SaveQuotes { quotes, saved_at } => cache.save_quotes(&quotes, saved_at),
-                Command::Refresh => Ok(()),
+                Command::Refresh | Command::FetchArticle(_) | Command::OpenUrl(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");
@@ -124,6 +136,33 @@ impl Effects {
                 });
             }
         });
+    }
+}
+
+/// Starts `$BROWSER` (else the platform opener) detached, with its output away from our
+/// screen; if none starts, the URL is shown so it can be copied.
+fn open_in_browser(url: &str, outbox: &mpsc::Sender<Message>) {
+    let browser = std::env::var_os("BROWSER").filter(|b| !b.is_empty());
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let program = browser.unwrap_or_else(|| opener.into());
+    let spawned = std::process::Command::new(&program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        // Reaped on a blocking thread so no zombie is left and the UI never waits.
+        Ok(mut child) => drop(tokio::task::spawn_blocking(move || child.wait())),
+        Err(error) => {
+            tracing::info!(%error, program = ?program, "no browser");
+            let notice = SafeText::new(&format!("no browser could start; the link is {url}"));
+            let _ = outbox.try_send(Message::Notice(notice));
+        }
     }
 }
 

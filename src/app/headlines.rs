@@ -5,6 +5,45 @@ use std::collections::HashSet;
 
 use crate::domain::Headline;
 use crate::message::Step;
+use crate::sanitize::SafeText;
+
+/// An instrument as a filter: its name and the words that mark a headline as about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topic {
+    pub label: SafeText,
+    pub terms: Vec<String>,
+}
+
+/// Whether `text` mentions any of `terms` as a whole word, ignoring case. Words are runs of
+/// letters and digits, so "oil" matches "Oil slips" but not "turmoil"; terms in scripts
+/// without spaces (CJK) match anywhere.
+pub fn mentions(text: &str, terms: &[String]) -> bool {
+    first_mention(text, terms).is_some()
+}
+
+/// Where the earliest mention starts and how long it is (the longest there), so "FTSE 250
+/// ends…" is about the FTSE 250 rather than the FTSE 100 whose alias "FTSE" also matches.
+pub fn first_mention(text: &str, terms: &[String]) -> Option<(usize, usize)> {
+    let text = text.to_lowercase();
+    terms
+        .iter()
+        .filter(|term| !term.is_empty())
+        .filter_map(|term| {
+            let term = term.to_lowercase();
+            // CJK scripts (from U+2E80) write words without spaces between them.
+            let has_word_boundaries = term.chars().all(|c| u32::from(c) < 0x2E80);
+            text.match_indices(&term)
+                .find(|(at, _)| {
+                    let before = text[..*at].chars().next_back();
+                    let after = text[at + term.len()..].chars().next();
+                    !has_word_boundaries
+                        || (!before.is_some_and(char::is_alphanumeric)
+                            && !after.is_some_and(char::is_alphanumeric))
+                })
+                .map(|(at, _)| (at, term.len()))
+        })
+        .min_by_key(|(at, len)| (*at, std::cmp::Reverse(*len)))
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadlineList {
@@ -14,6 +53,8 @@ pub struct HeadlineList {
     selected: Option<String>,
     filter: String,
     is_editing_filter: bool,
+    /// Only headlines about one instrument, chosen on the tape.
+    topic: Option<Topic>,
     /// First visible row of the filtered list; kept here so scrolling is stable between frames.
     offset: usize,
 }
@@ -24,12 +65,13 @@ impl HeadlineList {
             read,
             ..Self::default()
         };
-        list.merge(items);
+        list.merge(items, usize::MAX);
         list
     }
 
-    /// Adds new stories and replaces known ones by id, keeping the selection where it was.
-    pub fn merge(&mut self, incoming: Vec<Headline>) {
+    /// Adds new stories and replaces known ones by id, keeping the selection where it was;
+    /// beyond `max_items` the oldest go (never the selected one).
+    pub fn merge(&mut self, incoming: Vec<Headline>, max_items: usize) {
         for headline in incoming {
             match self.items.iter_mut().find(|h| h.id == headline.id) {
                 Some(known) => *known = headline,
@@ -43,9 +85,34 @@ impl HeadlineList {
                 .cmp(&a.published.is_some())
                 .then(b.published.cmp(&a.published))
         });
+        if self.items.len() > max_items {
+            let selected = self.selected.clone();
+            let mut kept = 0;
+            self.items.retain(|h| {
+                kept += 1;
+                kept <= max_items || selected.as_deref() == Some(h.id.as_str())
+            });
+        }
         if self.selected.is_none() {
             self.selected = self.visible().first().map(|h| h.id.clone());
         }
+    }
+
+    /// Drops every story from `source` (the samples, once real news arrives).
+    pub fn remove_source(&mut self, source: &str) {
+        self.items.retain(|h| h.source.as_str() != source);
+        if self.selected().is_none() {
+            self.selected = self.visible().first().map(|h| h.id.clone());
+        }
+    }
+
+    pub fn topic(&self) -> Option<&Topic> {
+        self.topic.as_ref()
+    }
+
+    pub fn set_topic(&mut self, topic: Topic) {
+        self.topic = Some(topic);
+        self.reselect_visible();
     }
 
     /// Stories passing the filter, in display order.
@@ -57,6 +124,11 @@ impl HeadlineList {
                 needle.is_empty()
                     || h.title.as_str().to_lowercase().contains(&needle)
                     || h.source.as_str().to_lowercase().contains(&needle)
+            })
+            .filter(|h| {
+                self.topic
+                    .as_ref()
+                    .is_none_or(|topic| mentions(h.title.as_str(), &topic.terms))
             })
             .collect()
     }
@@ -147,9 +219,10 @@ impl HeadlineList {
 
     /// Returns whether there was anything to clear.
     pub fn clear_filter(&mut self) -> bool {
-        let had_filter = self.is_editing_filter || !self.filter.is_empty();
+        let had_filter = self.is_editing_filter || !self.filter.is_empty() || self.topic.is_some();
         self.is_editing_filter = false;
         self.filter.clear();
+        self.topic = None;
         self.reselect_visible();
         had_filter
     }
@@ -183,7 +256,6 @@ impl HeadlineList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sanitize::SafeText;
     use jiff::Timestamp;
 
     fn headline(id: &str, title: &str, minute: Option<i64>) -> Headline {
@@ -223,13 +295,48 @@ mod tests {
         );
         list.move_selection(Step::Down);
         assert_eq!(list.selected().unwrap().id, "a");
-        list.merge(vec![
-            headline("c", "C", Some(3)),
-            headline("a", "A updated", Some(1)),
-        ]);
+        list.merge(
+            vec![
+                headline("c", "C", Some(3)),
+                headline("a", "A updated", Some(1)),
+            ],
+            500,
+        );
         assert_eq!(list.selected().unwrap().id, "a");
         assert_eq!(list.selected().unwrap().title.as_str(), "A updated");
         assert_eq!(ids(&list), ["c", "b", "a"]);
+        // Over the cap the oldest go, but never the one being read.
+        list.merge(vec![headline("d", "D", Some(4))], 2);
+        assert_eq!(ids(&list), ["d", "c", "a"]);
+    }
+
+    #[test]
+    fn mentions_match_whole_words_in_any_case_and_cjk_anywhere() {
+        let terms = |t: &[&str]| t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(mentions("Oil slips as OPEC+ meets", &terms(&["oil"])));
+        assert!(!mentions("Turmoil in gilts", &terms(&["oil"])));
+        assert!(mentions("Brent crude at $86", &terms(&["brent"])));
+        assert!(mentions("S&P 500 closes lower", &terms(&["S&P"])));
+        assert!(mentions("恒指收报17718点", &terms(&["恒指"])));
+        assert!(!mentions("anything", &terms(&[""])));
+    }
+
+    #[test]
+    fn a_topic_filters_by_its_terms_and_clears_with_the_filter() {
+        let mut list = HeadlineList::new(
+            vec![
+                headline("oil", "Oil slips", Some(2)),
+                headline("ftse", "FTSE falls", Some(1)),
+            ],
+            HashSet::new(),
+        );
+        list.set_topic(Topic {
+            label: SafeText::new("Crude Oil"),
+            terms: vec!["oil".to_owned(), "Brent".to_owned()],
+        });
+        assert_eq!(ids(&list), ["oil"]);
+        assert!(list.clear_filter());
+        assert_eq!(ids(&list), ["oil", "ftse"]);
     }
 
     #[test]

@@ -260,16 +260,7 @@ pub fn loop_width(entries: &[TapeEntry]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::market::Market;
-
-    fn instrument(symbol: &str, name: &str) -> Instrument {
-        Instrument {
-            symbol: symbol.to_owned(),
-            name: SafeText::new(name),
-            market: Market::for_symbol(symbol),
-            provider: crate::domain::Provider::Yahoo,
-        }
-    }
+    use crate::fixtures::instrument;
 
     fn quote(symbol: &str, price: f64, previous_close: Option<f64>, decimals: u8) -> Quote {
         Quote {

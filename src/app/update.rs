@@ -3,14 +3,20 @@
 
 use jiff::Timestamp;
 
+use super::headlines::Topic;
 use super::quotes::{entry_start, loop_width};
 use super::reader::layout;
 use super::{App, Focus};
+use crate::bundled::SAMPLE_SOURCE;
 use crate::domain::Quote;
-use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
+use crate::message::{ArticleRequest, Command, Message, Scroll, SourceId, Step, SymbolFailure};
+use crate::sanitize::SafeText;
 
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     app.now = now;
+    if is_from_user(&msg) {
+        app.notice = None;
+    }
     let selected_before = app.headlines.selected().map(|h| h.id.clone());
     let mut commands = Vec::new();
     match msg {
@@ -78,25 +84,93 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             failed,
             fetched_at,
         } => commands.extend(quotes_arrived(app, source, quotes, failed, fetched_at)),
-        Message::HeadlinesArrived {
-            source,
-            headlines,
-            fetched_at,
-        } => {
-            app.headlines.merge(headlines);
-            app.health.mark_fresh(source, fetched_at);
-        }
         Message::SourceFailed {
             source,
             failure,
             at,
         } => app.health.mark_failed(source, failure, at),
+        msg @ (Message::HeadlinesArrived { .. }
+        | Message::ArticleArrived { .. }
+        | Message::ArticleFailed { .. }
+        | Message::OpenInBrowser
+        | Message::Notice(_)
+        | Message::FilterByInstrument) => commands.extend(on_news(app, msg)),
     }
     if app.headlines.selected().map(|h| h.id.as_str()) != selected_before.as_deref() {
         app.reader.reset();
+        commands.extend(fetch_selected_article(app));
     }
     app.headlines.scroll_into_view(app.viewport.list_rows());
     commands
+}
+
+/// Headlines and articles arriving, and what the user does with them beyond moving.
+fn on_news(app: &mut App, msg: Message) -> Option<Command> {
+    match msg {
+        Message::HeadlinesArrived {
+            source,
+            headlines,
+            fetched_at,
+        } => {
+            // Real news replaces the samples; they were only there so a first start has text.
+            if headlines.iter().any(|h| h.source.as_str() != SAMPLE_SOURCE) {
+                app.headlines.remove_source(SAMPLE_SOURCE);
+            }
+            app.headlines.merge(headlines, app.max_headlines);
+            app.health.mark_fresh(source, fetched_at);
+        }
+        Message::ArticleArrived { id, article } => {
+            app.articles_loading.remove(&id);
+            app.article_failures.remove(&id);
+            app.articles.insert(id, article);
+            scroll_reader(app, Scroll::Down(0));
+        }
+        Message::ArticleFailed { id, failure } => {
+            app.articles_loading.remove(&id);
+            app.article_failures
+                .insert(id, SafeText::new(&failure.summary()));
+        }
+        Message::OpenInBrowser => match app.headlines.selected().and_then(|h| h.link.clone()) {
+            Some(link) => return Some(Command::OpenUrl(link)),
+            None => app.notice = Some(SafeText::new("this headline has no link to open")),
+        },
+        Message::Notice(text) => app.notice = Some(text),
+        Message::FilterByInstrument => {
+            if let (Focus::Tape, Some(instrument)) =
+                (app.focus, app.instruments.get(app.tape_cursor))
+            {
+                let mut terms = instrument.aliases.clone();
+                terms.push(instrument.name.to_string());
+                app.headlines.set_topic(Topic {
+                    label: instrument.name.clone(),
+                    terms,
+                });
+                leave_tape(app);
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+/// Asks for the selected headline's page unless we have it, are getting it, or know it fails.
+/// The worker waits for the selection to settle, so moving quickly costs no requests.
+fn fetch_selected_article(app: &mut App) -> Option<Command> {
+    let headline = app.headlines.selected()?;
+    let url = headline.link.clone()?;
+    let id = headline.id.clone();
+    if app.articles.contains_key(&id) || app.article_failures.contains_key(&id) {
+        return None;
+    }
+    let request = ArticleRequest {
+        id: id.clone(),
+        url,
+        source: headline.source.clone(),
+        title: headline.title.clone(),
+        published: headline.published,
+    };
+    app.articles_loading.insert(id);
+    Some(Command::FetchArticle(request))
 }
 
 /// A round of quotes: failures first, so a symbol that failed and then succeeded in the same
@@ -163,6 +237,22 @@ fn hold_tape(app: &mut App) {
 fn leave_tape(app: &mut App) {
     app.focus = Focus::List;
     app.is_detail_open = false;
+}
+
+/// Keys and clicks: what dismisses a notice, as any keypress dismisses a toast.
+fn is_from_user(msg: &Message) -> bool {
+    !matches!(
+        msg,
+        Message::Resized(_)
+            | Message::TapeStep
+            | Message::DeadlineReached
+            | Message::QuotesArrived { .. }
+            | Message::HeadlinesArrived { .. }
+            | Message::SourceFailed { .. }
+            | Message::ArticleArrived { .. }
+            | Message::ArticleFailed { .. }
+            | Message::Notice(_)
+    )
 }
 
 fn scroll_reader(app: &mut App, scroll: Scroll) {

@@ -12,6 +12,21 @@ use crate::ui::fit;
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut spans = Vec::new();
+    if let Some(notice) = &app.notice {
+        let line = Line::styled(
+            fit(notice.as_str(), usize::from(area.width)).into_owned(),
+            theme.warning,
+        );
+        line.render(area, buf);
+        return;
+    }
+    if let Some(topic) = app.headlines.topic() {
+        spans.push(Span::styled(
+            format!("about: {}", topic.label),
+            theme.warning,
+        ));
+        spans.push(Span::styled(" (Esc clears) · ", theme.dim));
+    }
     let filter = app.headlines.filter();
     if app.headlines.is_editing_filter() {
         spans.push(Span::styled("filter: ", theme.title));

@@ -7,12 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, StatefulWidget, Widget};
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::headlines::first_mention;
 use crate::app::{App, Focus};
 use crate::format::time;
 use crate::ui::{fit, fit_padded};
 
 /// Source names are cut to this many columns so titles line up.
 const SOURCE_COLS: usize = 10;
+/// An instrument tag before a title is kept short: it marks, the title tells.
+const TAG_COLS: usize = 9;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
@@ -31,8 +34,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .title(fit(&title, usize::from(area.width.saturating_sub(2))).into_owned())
         .border_style(border);
     let inner_width = usize::from(area.width.saturating_sub(2));
+    // Only the rows on screen are built: the list may hold hundreds, and this runs every frame.
+    let rows = usize::from(area.height.saturating_sub(2));
+    let offset = app.headlines.offset();
     let items: Vec<ListItem> = visible
         .iter()
+        .skip(offset)
+        .take(rows)
         .map(|headline| {
             let when = headline.published.map_or_else(
                 || " ".repeat(6),
@@ -44,7 +52,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 ("•", theme.unread)
             };
             let source = fit_padded(headline.source.as_str(), SOURCE_COLS);
-            let used = when.width() + 1 + 1 + 1 + SOURCE_COLS + 1;
+            let tag = app
+                .instruments
+                .iter()
+                .filter_map(|i| {
+                    let (at, len) = first_mention(headline.title.as_str(), &i.aliases)?;
+                    Some(((at, std::cmp::Reverse(len)), i))
+                })
+                .min_by_key(|(mention, _)| *mention)
+                .map(|(_, i)| format!("[{}] ", fit(i.name.as_str(), TAG_COLS)));
+            let tag = tag.unwrap_or_default();
+            let used = when.width() + 1 + 1 + 1 + SOURCE_COLS + 1 + tag.width();
             let title = fit(headline.title.as_str(), inner_width.saturating_sub(used));
             ListItem::new(Line::from(vec![
                 Span::styled(when, theme.dim),
@@ -53,6 +71,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::raw(" "),
                 Span::styled(source, theme.dim),
                 Span::raw(" "),
+                Span::styled(tag, theme.tag),
                 Span::raw(title.into_owned()),
             ]))
         })
@@ -61,9 +80,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let list = List::new(items)
         .block(block)
         .highlight_style(theme.selected);
-    let mut state = ListState::default()
-        .with_offset(app.headlines.offset())
-        .with_selected(app.headlines.selected_row());
+    let mut state = ListState::default().with_selected(
+        app.headlines
+            .selected_row()
+            .and_then(|row| row.checked_sub(offset)),
+    );
     StatefulWidget::render(list, area, buf, &mut state);
     if empty && area.height > 2 && area.width > 2 {
         let message = if app.headlines.filter().is_empty() {

@@ -37,6 +37,19 @@ pub fn render(app: &App, viewport: &Viewport, buf: &mut Buffer) {
     if let Some(position) = position(scroll, rows, lines.len()) {
         block = block.title_bottom(Line::from(position).right_aligned());
     }
+    if let Some(id) = app.headlines.selected().map(|h| h.id.as_str()) {
+        // Room for the position on the right.
+        let room = usize::from(area.width.saturating_sub(10));
+        if app.articles_loading.contains(id) {
+            block = block.title_bottom(Line::styled(
+                fit(" fetching the article… ", room).into_owned(),
+                theme.dim,
+            ));
+        } else if let Some(reason) = app.article_failures.get(id) {
+            let text = format!(" summary only: {reason} ");
+            block = block.title_bottom(Line::styled(fit(&text, room).into_owned(), theme.warning));
+        }
+    }
     block.render(area, buf);
     for (row, line) in lines.iter().skip(scroll).take(rows).enumerate() {
         let style = match line.kind {

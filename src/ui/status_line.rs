@@ -95,7 +95,11 @@ fn data_state(app: &App) -> String {
         .failures()
         .map(|(source, since, failure)| {
             let lasted = time::span(app.now.duration_since(since));
-            format!("{}: {} ({lasted})", source.label(), failure.summary())
+            format!(
+                "{}: {} ({lasted})",
+                app.source_label(source),
+                failure.summary()
+            )
         })
         .collect();
     // A whole source failing says it all; otherwise name the odd symbol out.

@@ -5,44 +5,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use tempfile::TempDir;
+
+use crate::support::Dirs;
 
 const DEFAULT_CONFIG: &str = include_str!("../../assets/default-config.toml");
 const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
-
-/// Private HOME and XDG directories for one run.
-struct Dirs {
-    root: TempDir,
-}
-
-impl Dirs {
-    fn new() -> Self {
-        let root = tempfile::tempdir().expect("a temporary directory");
-        for sub in ["home", "config", "cache"] {
-            fs::create_dir(root.path().join(sub)).expect("a subdirectory of the temporary one");
-        }
-        Self { root }
-    }
-
-    fn path(&self, sub: &str) -> PathBuf {
-        self.root.path().join(sub)
-    }
-
-    /// The binary, with no access to the real user's files.
-    fn command(&self) -> Command {
-        let mut command = Command::cargo_bin("tickertape").expect("the tickertape binary");
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_CACHE_HOME", self.path("cache"))
-            .env("TZ", "UTC")
-            .current_dir(self.path("home"))
-            .timeout(std::time::Duration::from_secs(30));
-        command
-    }
-}
 
 struct Run {
     code: Option<i32>,
@@ -181,7 +148,7 @@ fn help_lists_every_flag() {
 #[test]
 fn init_config_writes_the_default_file_once_and_never_overwrites_it() {
     let dirs = Dirs::new();
-    let path = dirs.path("config").join("tickertape/config.toml");
+    let path = dirs.config_file();
 
     let mut command = dirs.command();
     command.arg("--init-config");
@@ -225,7 +192,7 @@ fn init_config_with_an_explicit_path_writes_there() {
     );
     assert_eq!(fs::read_to_string(&path).unwrap(), DEFAULT_CONFIG);
     assert!(
-        !dirs.path("config").join("tickertape/config.toml").exists(),
+        !dirs.config_file().exists(),
         "the default path must not be written when --config is given"
     );
 }

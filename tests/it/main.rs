@@ -7,3 +7,4 @@ mod cli;
 mod once;
 mod pty;
 mod sources;
+mod support;

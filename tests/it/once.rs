@@ -5,20 +5,19 @@
 //! The server runs on its own thread, so the blocking process runs beside the test's runtime in
 //! `spawn_blocking`.
 
-use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
 use jiff::Timestamp;
 use serde_json::Value;
-use tempfile::TempDir;
 use tickertape::format::time::span;
-use wiremock::matchers::{any, method, path, query_param};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::sources::{
-    BITCOIN_IN_POUNDS, COINGECKO_PATH, FTSE_PATH, GBPUSD_PATH, chart, hits, json,
+use crate::support::{
+    BITCOIN_IN_POUNDS, BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, Dirs, FTSE, FTSE_PATH, GBPUSD,
+    GBPUSD_PATH, hits, json, serve_bitcoin, serve_chart, server_answering, write_file,
 };
 
 const VODAFONE: &[u8] = include_bytes!("../fixtures/yahoo/chart_pence.json");
@@ -45,65 +44,26 @@ id = "bitcoin"
 vs = "gbp"
 "#;
 
-/// Private HOME and XDG directories, kept across the runs of one test so the cache one run
-/// writes is there for the next.
-struct Dirs {
-    root: TempDir,
+/// A config that asks `server` for everything: two Yahoo symbols and one CoinGecko coin.
+fn config_for(dirs: &Dirs, server: &MockServer) -> PathBuf {
+    config_with(dirs, server, THREE_SYMBOLS)
 }
 
-impl Dirs {
-    fn new() -> Self {
-        let root = tempfile::tempdir().expect("a temporary directory");
-        for sub in ["home", "config", "cache"] {
-            fs::create_dir(root.path().join(sub)).expect("a subdirectory of the temporary one");
-        }
-        Self { root }
-    }
+/// A config that asks `server` for everything, with these `[[quotes.symbols]]`.
+fn config_with(dirs: &Dirs, server: &MockServer, symbols: &str) -> PathBuf {
+    let uri = server.uri();
+    let text = format!("[quotes]\nbase_url = \"{uri}\"\ncoingecko_url = \"{uri}\"\n\n{symbols}");
+    let port = server.address().port();
+    let file = dirs.path("home").join(format!("config-{port}.toml"));
+    write_file(&file, &text);
+    file
+}
 
-    fn path(&self, sub: &str) -> PathBuf {
-        self.root.path().join(sub)
-    }
-
-    /// A config that asks `server` for everything: two Yahoo symbols and one CoinGecko coin.
-    fn config_for(&self, server: &MockServer) -> PathBuf {
-        self.config_with(server, THREE_SYMBOLS)
-    }
-
-    /// A config that asks `server` for everything, with these `[[quotes.symbols]]`.
-    fn config_with(&self, server: &MockServer, symbols: &str) -> PathBuf {
-        let uri = server.uri();
-        let text =
-            format!("[quotes]\nbase_url = \"{uri}\"\ncoingecko_url = \"{uri}\"\n\n{symbols}");
-        let port = server.address().port();
-        let file = self.path("home").join(format!("config-{port}.toml"));
-        fs::write(&file, text).expect("the config file written");
-        file
-    }
-
-    /// `tickertape --config CONFIG ARGS...`, with no access to the real user's files.
-    fn command(&self, config: &PathBuf, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("tickertape").expect("the tickertape binary");
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_CACHE_HOME", self.path("cache"))
-            .env("TZ", "UTC")
-            .current_dir(self.path("home"))
-            .timeout(Duration::from_secs(30))
-            .arg("--config")
-            .arg(config)
-            .args(args);
-        command
-    }
-
-    fn has_cache(&self) -> bool {
-        self.path("cache")
-            .join("tickertape")
-            .read_dir()
-            .is_ok_and(|mut entries| entries.next().is_some())
-    }
+/// `tickertape --config CONFIG ARGS...`, with no access to the real user's files.
+fn tickertape(dirs: &Dirs, config: &Path, args: &[&str]) -> Command {
+    let mut command = dirs.command();
+    command.arg("--config").arg(config).args(args);
+    command
 }
 
 struct Run {
@@ -147,31 +107,9 @@ async fn run(mut command: Command) -> Run {
 /// A server with the fixtures for the config's three instruments.
 async fn good_server() -> MockServer {
     let server = MockServer::start().await;
-    chart(FTSE_PATH)
-        .respond_with(json(crate::sources::FTSE))
-        .mount(&server)
-        .await;
-    chart(GBPUSD_PATH)
-        .respond_with(json(crate::sources::GBPUSD))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(COINGECKO_PATH))
-        .and(query_param("ids", "bitcoin"))
-        .and(query_param("vs_currencies", "gbp"))
-        .respond_with(json(BITCOIN_IN_POUNDS))
-        .mount(&server)
-        .await;
-    server
-}
-
-/// A server that answers every request with `response`.
-async fn server_answering(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(response)
-        .mount(&server)
-        .await;
+    serve_chart(&server, FTSE_PATH, json(FTSE)).await;
+    serve_chart(&server, GBPUSD_PATH, json(GBPUSD)).await;
+    serve_bitcoin(&server).await;
     server
 }
 
@@ -205,12 +143,19 @@ fn assert_table(run: &Run, suffix: &str) {
     );
 }
 
+/// How `--once` fails with nothing to print: exit code 1, no table, and why on stderr.
+fn assert_no_quotes(run: &Run) {
+    assert_eq!(run.code, Some(1), "{}", run.describe());
+    assert!(run.stdout.is_empty(), "{}", run.describe());
+    assert!(run.stderr.contains("no quotes"), "{}", run.describe());
+}
+
 #[tokio::test]
 async fn once_prints_an_aligned_table_of_fresh_prices() {
     let server = good_server().await;
     let dirs = Dirs::new();
-    let config = dirs.config_for(&server);
-    let fresh = run(dirs.command(&config, &["--once"])).await;
+    let config = config_for(&dirs, &server);
+    let fresh = run(tickertape(&dirs, &config, &["--once"])).await;
     assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
     assert_table(&fresh, "");
     assert!(!fresh.stdout.contains("stale"), "{}", fresh.describe());
@@ -224,8 +169,8 @@ async fn once_prints_an_aligned_table_of_fresh_prices() {
 async fn once_json_is_an_array_of_fresh_rows() {
     let server = good_server().await;
     let dirs = Dirs::new();
-    let config = dirs.config_for(&server);
-    let result = run(dirs.command(&config, &["--once", "--json"])).await;
+    let config = config_for(&dirs, &server);
+    let result = run(tickertape(&dirs, &config, &["--once", "--json"])).await;
     assert_eq!(result.code, Some(0), "{}", result.describe());
     let rows: Vec<Value> = serde_json::from_str(&result.stdout)
         .unwrap_or_else(|error| panic!("not a JSON array ({error})\n{}", result.describe()));
@@ -293,12 +238,12 @@ async fn once_json_is_an_array_of_fresh_rows() {
 async fn once_falls_back_to_the_cache_when_the_server_is_down_or_stalls() {
     let dirs = Dirs::new();
     let good = good_server().await;
-    let fresh = run(dirs.command(&dirs.config_for(&good), &["--once"])).await;
+    let fresh = run(tickertape(&dirs, &config_for(&dirs, &good), &["--once"])).await;
     assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
     assert_table(&fresh, "");
 
     let down = server_answering(ResponseTemplate::new(500)).await;
-    let result = run(dirs.command(&dirs.config_for(&down), &["--once"])).await;
+    let result = run(tickertape(&dirs, &config_for(&dirs, &down), &["--once"])).await;
     assert_eq!(result.code, Some(0), "{}", result.describe());
     assert_table(&result, " stale");
     assert_eq!(
@@ -311,9 +256,12 @@ async fn once_falls_back_to_the_cache_when_the_server_is_down_or_stalls() {
         "the dead server should still have been asked, once per request"
     );
 
-    let stalled =
-        server_answering(json(crate::sources::FTSE).set_delay(Duration::from_secs(5))).await;
-    let command = dirs.command(&dirs.config_for(&stalled), &["--once", "--timeout", "1"]);
+    let stalled = server_answering(json(FTSE).set_delay(Duration::from_secs(5))).await;
+    let command = tickertape(
+        &dirs,
+        &config_for(&dirs, &stalled),
+        &["--once", "--timeout", "1"],
+    );
     let result = run(command).await;
     assert_eq!(result.code, Some(0), "{}", result.describe());
     assert!(
@@ -328,7 +276,12 @@ async fn once_falls_back_to_the_cache_when_the_server_is_down_or_stalls() {
         "the stalled server should have been asked before giving up on it"
     );
 
-    let offline = run(dirs.command(&dirs.config_for(&good), &["--once", "--offline"])).await;
+    let offline = run(tickertape(
+        &dirs,
+        &config_for(&dirs, &good),
+        &["--once", "--offline"],
+    ))
+    .await;
     assert_eq!(offline.code, Some(0), "{}", offline.describe());
     assert_table(&offline, " stale");
     assert_eq!(
@@ -342,10 +295,8 @@ async fn once_falls_back_to_the_cache_when_the_server_is_down_or_stalls() {
 async fn once_with_no_cache_and_a_dead_server_prints_nothing_and_fails() {
     let down = server_answering(ResponseTemplate::new(500)).await;
     let dirs = Dirs::new();
-    let result = run(dirs.command(&dirs.config_for(&down), &["--once"])).await;
-    assert_eq!(result.code, Some(1), "{}", result.describe());
-    assert!(result.stdout.is_empty(), "{}", result.describe());
-    assert!(result.stderr.contains("no quotes"), "{}", result.describe());
+    let result = run(tickertape(&dirs, &config_for(&dirs, &down), &["--once"])).await;
+    assert_no_quotes(&result);
     assert_eq!(down.received_requests().await.unwrap().len(), 3);
     assert!(!dirs.has_cache(), "nothing fetched, nothing to save");
 }
@@ -354,11 +305,9 @@ async fn once_with_no_cache_and_a_dead_server_prints_nothing_and_fails() {
 async fn once_offline_with_no_cache_fails_without_a_request() {
     let server = good_server().await;
     let dirs = Dirs::new();
-    let config = dirs.config_for(&server);
-    let result = run(dirs.command(&config, &["--offline", "--once"])).await;
-    assert_eq!(result.code, Some(1), "{}", result.describe());
-    assert!(result.stdout.is_empty(), "{}", result.describe());
-    assert!(result.stderr.contains("no quotes"), "{}", result.describe());
+    let config = config_for(&dirs, &server);
+    let result = run(tickertape(&dirs, &config, &["--offline", "--once"])).await;
+    assert_no_quotes(&result);
     let requests = server.received_requests().await.unwrap();
     assert!(
         requests.is_empty(),
@@ -392,25 +341,19 @@ fn rows(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
 async fn once_with_one_failing_symbol_shows_its_cached_quote_as_stale() {
     let dirs = Dirs::new();
     let good = good_server().await;
-    let fresh = run(dirs.command(&dirs.config_for(&good), &["--once"])).await;
+    let fresh = run(tickertape(&dirs, &config_for(&dirs, &good), &["--once"])).await;
     assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
 
     let server = MockServer::start().await;
-    chart(FTSE_PATH)
-        .respond_with(json(crate::sources::FTSE))
-        .mount(&server)
-        .await;
-    chart(GBPUSD_PATH)
-        .respond_with(ResponseTemplate::new(500))
-        .mount(&server)
-        .await;
+    serve_chart(&server, FTSE_PATH, json(FTSE)).await;
+    serve_chart(&server, GBPUSD_PATH, ResponseTemplate::new(500)).await;
     Mock::given(method("GET"))
         .and(path(COINGECKO_PATH))
         .respond_with(json(BITCOIN_IN_POUNDS))
         .mount(&server)
         .await;
-    let config = dirs.config_for(&server);
-    let result = run(dirs.command(&config, &["--once", "--json"])).await;
+    let config = config_for(&dirs, &server);
+    let result = run(tickertape(&dirs, &config, &["--once", "--json"])).await;
     assert_eq!(result.code, Some(0), "{}", result.describe());
     assert_eq!(
         staleness(&result),
@@ -427,20 +370,15 @@ async fn once_timeout_keeps_the_quotes_that_arrived_in_time() {
     let server = MockServer::start().await;
     let quick = Duration::from_millis(200);
     for (encoded, body) in [
-        (FTSE_PATH, crate::sources::FTSE),
-        (GBPUSD_PATH, crate::sources::GBPUSD),
-        (crate::sources::BTC_GBP_PATH, crate::sources::BTC_GBP),
+        (FTSE_PATH, FTSE),
+        (GBPUSD_PATH, GBPUSD),
+        (BTC_GBP_PATH, BTC_GBP),
         ("/v8/finance/chart/VOD.L", VODAFONE),
     ] {
-        chart(encoded)
-            .respond_with(json(body).set_delay(quick))
-            .mount(&server)
-            .await;
+        serve_chart(&server, encoded, json(body).set_delay(quick)).await;
     }
-    chart("/v8/finance/chart/%5EFTAI")
-        .respond_with(json(AIM).set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
+    let slow = json(AIM).set_delay(Duration::from_secs(5));
+    serve_chart(&server, "/v8/finance/chart/%5EFTAI", slow).await;
     let symbols = [
         ("^FTSE", "FTSE 100"),
         ("GBPUSD=X", "GBP/USD"),
@@ -451,8 +389,13 @@ async fn once_timeout_keeps_the_quotes_that_arrived_in_time() {
     .map(|(symbol, name)| format!("[[quotes.symbols]]\nsymbol = \"{symbol}\"\nname = \"{name}\"\n"))
     .join("\n");
     let dirs = Dirs::new();
-    let config = dirs.config_with(&server, &symbols);
-    let result = run(dirs.command(&config, &["--once", "--json", "--timeout", "1"])).await;
+    let config = config_with(&dirs, &server, &symbols);
+    let result = run(tickertape(
+        &dirs,
+        &config,
+        &["--once", "--json", "--timeout", "1"],
+    ))
+    .await;
     assert!(
         result.took < Duration::from_secs(3),
         "{}",

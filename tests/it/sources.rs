@@ -26,22 +26,16 @@ use tickertape::message::{Failure, Message, SourceId, SymbolFailure};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::poll::{Endpoints, QuotePoller};
 use tokio::time::Instant;
-use wiremock::matchers::{any, method, path, query_param};
-use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-pub const FTSE: &[u8] = include_bytes!("../fixtures/yahoo/chart_ftse.json");
-pub const GBPUSD: &[u8] = include_bytes!("../fixtures/yahoo/chart_gbpusd.json");
-pub const BTC_GBP: &[u8] = include_bytes!("../fixtures/yahoo/chart_btc_gbp.json");
+use crate::support::{
+    BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, chart, hits, json,
+    serve_bitcoin, serve_chart, server_answering,
+};
+
 const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
 const TRUNCATED: &[u8] = include_bytes!("../fixtures/yahoo/chart_truncated.json");
 const OUTAGE_PAGE: &[u8] = include_bytes!("../fixtures/yahoo/outage.html");
-pub const BITCOIN_IN_POUNDS: &[u8] = include_bytes!("../fixtures/coingecko/price_bitcoin_gbp.json");
-
-/// The paths Yahoo's symbols must arrive at: `^` and `=` percent-encoded.
-pub const FTSE_PATH: &str = "/v8/finance/chart/%5EFTSE";
-pub const GBPUSD_PATH: &str = "/v8/finance/chart/GBPUSD%3DX";
-pub const BTC_GBP_PATH: &str = "/v8/finance/chart/BTC-GBP";
-pub const COINGECKO_PATH: &str = "/api/v3/simple/price";
 
 const REFRESH: Duration = Duration::from_secs(15);
 
@@ -69,6 +63,7 @@ fn yahoo(symbol: &str, name: &str) -> Instrument {
         name: SafeText::new(name),
         market: Market::for_symbol(symbol),
         provider: Provider::Yahoo,
+        aliases: Vec::new(),
     }
 }
 
@@ -80,30 +75,18 @@ fn the_three() -> Vec<Instrument> {
     ]
 }
 
-/// A GET of one symbol's chart, exactly as the poller must ask for it.
-pub fn chart(encoded_path: &str) -> MockBuilder {
-    Mock::given(method("GET"))
-        .and(path(encoded_path))
-        .and(query_param("range", "1d"))
-        .and(query_param("interval", "5m"))
-}
-
-pub fn json(body: &[u8]) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json")
-}
-
 fn html(status: u16, body: &[u8]) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_vec(), "text/html; charset=utf-8")
 }
 
 /// Serves the three Yahoo fixtures at their encoded paths.
-pub async fn serve_charts(server: &MockServer) {
+async fn serve_charts(server: &MockServer) {
     for (encoded, body) in [
         (FTSE_PATH, FTSE),
         (GBPUSD_PATH, GBPUSD),
         (BTC_GBP_PATH, BTC_GBP),
     ] {
-        chart(encoded).respond_with(json(body)).mount(server).await;
+        serve_chart(server, encoded, json(body)).await;
     }
 }
 
@@ -163,17 +146,6 @@ fn single(messages: Vec<Message>) -> Round {
         "a symbol appears twice in one round"
     );
     round
-}
-
-/// Requests `server` has received for `wanted_path`, whatever the query.
-pub async fn hits(server: &MockServer, wanted_path: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-        .iter()
-        .filter(|request| request.url.path() == wanted_path)
-        .count()
 }
 
 async fn total_hits(server: &MockServer) -> usize {
@@ -257,14 +229,8 @@ async fn a_normal_round_asks_once_per_symbol_at_encoded_paths_and_keeps_gaps() {
 #[tokio::test]
 async fn an_unknown_symbol_fails_alone() {
     let server = MockServer::start().await;
-    chart(FTSE_PATH)
-        .respond_with(json(FTSE))
-        .mount(&server)
-        .await;
-    chart(GBPUSD_PATH)
-        .respond_with(json(GBPUSD))
-        .mount(&server)
-        .await;
+    serve_chart(&server, FTSE_PATH, json(FTSE)).await;
+    serve_chart(&server, GBPUSD_PATH, json(GBPUSD)).await;
     chart("/v8/finance/chart/NOPE%5EX")
         .respond_with(ResponseTemplate::new(404).set_body_raw(UNKNOWN_SYMBOL, "application/json"))
         .expect(1)
@@ -297,14 +263,9 @@ async fn an_unknown_symbol_fails_alone() {
 #[tokio::test]
 async fn a_rate_limited_symbol_waits_as_long_as_retry_after_says() {
     let server = MockServer::start().await;
-    chart(FTSE_PATH)
-        .respond_with(json(FTSE))
-        .mount(&server)
-        .await;
-    chart(GBPUSD_PATH)
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "120"))
-        .mount(&server)
-        .await;
+    serve_chart(&server, FTSE_PATH, json(FTSE)).await;
+    let too_many = ResponseTemplate::new(429).insert_header("Retry-After", "120");
+    serve_chart(&server, GBPUSD_PATH, too_many).await;
     let instruments = vec![yahoo("^FTSE", "FTSE 100"), yahoo("GBPUSD=X", "GBP/USD")];
     let t0 = Instant::now();
     let wall = friday_morning();
@@ -340,21 +301,13 @@ async fn a_rate_limited_symbol_waits_as_long_as_retry_after_says() {
 #[tokio::test]
 async fn server_errors_web_pages_and_truncated_json_are_told_apart() {
     let server = MockServer::start().await;
-    chart(FTSE_PATH)
-        .respond_with(html(
-            500,
-            b"<html><body><h1>500 Internal Server Error</h1></body></html>",
-        ))
-        .mount(&server)
-        .await;
-    chart(GBPUSD_PATH)
-        .respond_with(html(200, OUTAGE_PAGE))
-        .mount(&server)
-        .await;
-    chart(BTC_GBP_PATH)
-        .respond_with(json(TRUNCATED))
-        .mount(&server)
-        .await;
+    let error_page = html(
+        500,
+        b"<html><body><h1>500 Internal Server Error</h1></body></html>",
+    );
+    serve_chart(&server, FTSE_PATH, error_page).await;
+    serve_chart(&server, GBPUSD_PATH, html(200, OUTAGE_PAGE)).await;
+    serve_chart(&server, BTC_GBP_PATH, json(TRUNCATED)).await;
     let now = Instant::now();
     let round = single(
         poller(&server, the_three(), now)
@@ -381,10 +334,7 @@ async fn server_errors_web_pages_and_truncated_json_are_told_apart() {
 #[tokio::test]
 async fn a_stalled_server_times_out_without_holding_the_round() {
     let server = MockServer::start().await;
-    chart(FTSE_PATH)
-        .respond_with(json(FTSE).set_delay(secs(3)))
-        .mount(&server)
-        .await;
+    serve_chart(&server, FTSE_PATH, json(FTSE).set_delay(secs(3))).await;
     let client = tickertape::sources::client_with_timeout(Duration::from_millis(500)).unwrap();
     let now = Instant::now();
     let mut poller = poller_with(
@@ -410,10 +360,7 @@ async fn an_oversized_body_is_refused() {
     let server = MockServer::start().await;
     let mut huge = br#"{"chart":{"result":["#.to_vec();
     huge.resize(3 * 1024 * 1024, b' ');
-    chart(FTSE_PATH)
-        .respond_with(json(&huge))
-        .mount(&server)
-        .await;
+    serve_chart(&server, FTSE_PATH, json(&huge)).await;
     let now = Instant::now();
     let instruments = vec![yahoo("^FTSE", "FTSE 100")];
     let round = single(
@@ -433,11 +380,7 @@ async fn an_oversized_body_is_refused() {
 
 #[tokio::test]
 async fn a_dead_host_is_set_aside_after_three_failures_for_the_next_one() {
-    let dead = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&dead)
-        .await;
+    let dead = server_answering(ResponseTemplate::new(503)).await;
     let good = MockServer::start().await;
     serve_charts(&good).await;
     let client = tickertape::sources::client().unwrap();
@@ -513,13 +456,7 @@ async fn closed_markets_are_polled_less() {
 #[tokio::test]
 async fn coingecko_prices_arrive_and_are_not_asked_for_more_than_once_a_minute() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(COINGECKO_PATH))
-        .and(query_param("ids", "bitcoin"))
-        .and(query_param("vs_currencies", "gbp"))
-        .respond_with(json(BITCOIN_IN_POUNDS))
-        .mount(&server)
-        .await;
+    serve_bitcoin(&server).await;
     let bitcoin = Instrument {
         symbol: "BTC-GBP".to_owned(),
         name: SafeText::new("Bitcoin GBP"),
@@ -528,6 +465,7 @@ async fn coingecko_prices_arrive_and_are_not_asked_for_more_than_once_a_minute()
             id: "bitcoin".to_owned(),
             vs: "gbp".to_owned(),
         },
+        aliases: Vec::new(),
     };
     let t0 = Instant::now();
     let wall = friday_morning();
@@ -551,12 +489,15 @@ async fn coingecko_prices_arrive_and_are_not_asked_for_more_than_once_a_minute()
         "asked again at +20 s"
     );
 
-    let later = single(poller.round(t0 + secs(70), wall + secs(70)).await);
+    // The floor holds even with the poller's jitter: nothing before a minute has passed.
+    let minute = poller.round(t0 + secs(59), wall + secs(59)).await;
+    assert!(minute.is_empty(), "{minute:#?}");
+    let later = single(poller.round(t0 + secs(75), wall + secs(75)).await);
     assert_eq!(symbols(&later.quotes), ["BTC-GBP"]);
     assert_eq!(
         hits(&server, COINGECKO_PATH).await,
         2,
-        "not asked again at +70 s"
+        "not asked again at +75 s"
     );
     assert_eq!(
         total_hits(&server).await,
@@ -621,11 +562,7 @@ async fn a_round_reaches_the_screen_and_a_failed_one_keeps_the_last_prices() {
     assert!(!live[0].contains("snapshot"), "status line: {:?}", live[0]);
 
     // The next round: every symbol times out against a stalled server.
-    let stalled = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(json(FTSE).set_delay(secs(3)))
-        .mount(&stalled)
-        .await;
+    let stalled = server_answering(json(FTSE).set_delay(secs(3))).await;
     let client = tickertape::sources::client_with_timeout(Duration::from_millis(500)).unwrap();
     let now = Instant::now();
     let mut poller = poller_with(client, vec![stalled.uri()], stalled.uri(), the_three(), now);
