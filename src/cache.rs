@@ -11,12 +11,14 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use crate::domain::Quote;
+use crate::domain::{Article, Headline, Quote};
 
 /// Bumped when a file's shape changes; an older file is then ignored like a corrupt one.
 const VERSION: u32 = 1;
 const QUOTES_FILE: &str = "quotes.json";
 const STATE_FILE: &str = "state.json";
+const FEEDS_FILE: &str = "feeds.json";
+const ARTICLES_DIR: &str = "articles";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -39,6 +41,31 @@ struct QuotesFile {
 struct StateFile {
     version: u32,
     read: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedsFile {
+    version: u32,
+    feeds: Vec<CachedFeed>,
+}
+
+/// What a restart needs to know about one feed: its validators, for a conditional GET, and
+/// its last headlines, because a 304 after a restart brings none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedFeed {
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub headlines: Vec<Headline>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleFile {
+    version: u32,
+    url: String,
+    article: Article,
 }
 
 /// The last good quotes and when they were saved.
@@ -88,6 +115,70 @@ impl Cache {
         self.write(QUOTES_FILE, &file)
     }
 
+    pub fn load_feeds(&self) -> Result<Vec<CachedFeed>, CacheError> {
+        Ok(self
+            .read::<FeedsFile>(FEEDS_FILE, |f| f.version)?
+            .map(|file| file.feeds)
+            .unwrap_or_default())
+    }
+
+    pub fn save_feeds(&self, feeds: &[CachedFeed]) -> Result<(), CacheError> {
+        let file = FeedsFile {
+            version: VERSION,
+            feeds: feeds.to_vec(),
+        };
+        self.write(FEEDS_FILE, &file)
+    }
+
+    /// A cached article for `url`, if there is one (a damaged file counts as none).
+    pub fn load_article(&self, url: &str) -> Option<Article> {
+        let name = article_file(url);
+        let file = self.read::<ArticleFile>(&name, |f| f.version).ok()??;
+        (file.url == url).then_some(file.article)
+    }
+
+    /// Saves an article, then drops the least recently written ones until the article cache
+    /// fits in `budget_bytes`.
+    pub fn save_article(
+        &self,
+        url: &str,
+        article: &Article,
+        budget_bytes: u64,
+    ) -> Result<(), CacheError> {
+        let file = ArticleFile {
+            version: VERSION,
+            url: url.to_owned(),
+            article: article.clone(),
+        };
+        self.write(&article_file(url), &file)?;
+        self.trim_articles(budget_bytes);
+        Ok(())
+    }
+
+    /// Best effort: a file that cannot be listed or removed is simply left.
+    fn trim_articles(&self, budget_bytes: u64) {
+        let Ok(entries) = fs::read_dir(self.dir.join(ARTICLES_DIR)) else {
+            return;
+        };
+        let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let meta = entry.metadata().ok()?;
+                Some((meta.modified().ok()?, meta.len(), entry.path()))
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
+        files.sort();
+        for (_, len, path) in files {
+            if total <= budget_bytes {
+                break;
+            }
+            if fs::remove_file(&path).is_ok() {
+                total = total.saturating_sub(len);
+            }
+        }
+    }
+
     pub fn save_read(&self, read: &[String]) -> Result<(), CacheError> {
         let file = StateFile {
             version: VERSION,
@@ -130,14 +221,24 @@ impl Cache {
             file: name.to_owned(),
             source,
         };
-        fs::create_dir_all(&self.dir).map_err(io_error)?;
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(io_error)?;
+        let path = self.dir.join(name);
+        let dir = path.parent().unwrap_or(&self.dir);
+        fs::create_dir_all(dir).map_err(io_error)?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
         serde_json::to_writer(&mut temp, value).map_err(|e| io_error(e.into()))?;
         temp.flush().map_err(io_error)?;
-        temp.persist(self.dir.join(name))
-            .map_err(|e| io_error(e.error))?;
+        temp.persist(path).map_err(|e| io_error(e.error))?;
         Ok(())
     }
+}
+
+/// Article files are named by a hash of their URL: URLs are too long and too strange for file
+/// names. FNV-1a, because the name must not change between builds (std's hasher may).
+fn article_file(url: &str) -> String {
+    let hash = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{ARTICLES_DIR}/{hash:016x}.json")
 }
 
 #[cfg(test)]
@@ -219,5 +320,65 @@ mod tests {
             cached.quotes[0].currency.as_ref().unwrap().as_str(),
             "[31mGBP"
         );
+    }
+
+    fn article(title: &str, body: &str) -> Article {
+        Article {
+            title: crate::sanitize::SafeText::new(title),
+            source: crate::sanitize::SafeText::new("Feed"),
+            published: None,
+            byline: None,
+            blocks: vec![crate::domain::Block::Paragraph(
+                crate::sanitize::SafeText::new(body),
+            )],
+            links: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn articles_round_trip_and_the_oldest_go_over_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_owned());
+        assert_eq!(cache.load_article("https://example.com/a"), None);
+        let big = "x".repeat(4_000);
+        cache
+            .save_article("https://example.com/a", &article("A", &big), 1 << 20)
+            .unwrap();
+        assert_eq!(
+            cache.load_article("https://example.com/a"),
+            Some(article("A", &big))
+        );
+        // Make "a" clearly the oldest, then overflow a budget that holds about one article.
+        let a = dir.path().join(article_file("https://example.com/a"));
+        let old = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+        fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        cache
+            .save_article("https://example.com/b", &article("B", &big), 6_000)
+            .unwrap();
+        assert_eq!(cache.load_article("https://example.com/a"), None);
+        assert_eq!(
+            cache.load_article("https://example.com/b"),
+            Some(article("B", &big))
+        );
+    }
+
+    #[test]
+    fn feeds_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_owned());
+        assert!(cache.load_feeds().unwrap().is_empty());
+        let feed = CachedFeed {
+            url: "https://example.com/rss".to_owned(),
+            etag: Some("\"abc\"".to_owned()),
+            last_modified: None,
+            headlines: Vec::new(),
+        };
+        cache.save_feeds(std::slice::from_ref(&feed)).unwrap();
+        assert_eq!(cache.load_feeds().unwrap(), [feed]);
     }
 }
