@@ -4,6 +4,8 @@
 
 pub mod coingecko;
 pub mod demo;
+pub mod feeds;
+pub mod news;
 pub mod poll;
 pub mod schedule;
 pub mod yahoo;
