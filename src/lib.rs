@@ -102,30 +102,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
                 outbox.clone(),
             ));
         }
-        let mut refresh = Vec::new();
-        if !cli.offline && !cli.demo {
-            let (refresh_tx, refresh_rx) = mpsc::channel(1);
-            refresh.push(refresh_tx);
-            let endpoints = sources::poll::Endpoints {
-                yahoo: loaded.config.quotes.base_urls.clone(),
-                coingecko: loaded.config.quotes.coingecko_url.clone(),
-            };
-            let client = sources::client().context("cannot build the HTTP client")?;
-            let poller = sources::poll::QuotePoller::new(
-                client,
-                endpoints,
-                loaded.config.quotes.instruments.clone(),
-                loaded.config.quotes.refresh,
-                tokio::time::Instant::now(),
-            );
-            tasks.spawn(sources::poll::run(poller, outbox.clone(), refresh_rx));
-        }
-        let effects = runtime::Effects {
-            cache,
-            outbox,
-            refresh,
-            articles: None,
-        };
+        let effects = spawn_sources(cli, &loaded.config, cache, outbox, &mut tasks)?;
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
         runtime::run(app, &mut terminal, inbox, effects).await?;
         tasks.abort_all();
@@ -133,6 +110,72 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     })?;
     tracing::info!("quit");
     Ok(Outcome::Quit)
+}
+
+/// Starts the tasks that feed the app: the simulated market for `--demo`; otherwise (unless
+/// `--offline`) the quote and feed pollers; always the article worker, which answers from its
+/// cache when it may not fetch.
+fn spawn_sources(
+    cli: &Cli,
+    config: &Config,
+    cache: Option<Cache>,
+    outbox: mpsc::Sender<message::Message>,
+    tasks: &mut tokio::task::JoinSet<()>,
+) -> anyhow::Result<runtime::Effects> {
+    let mut refresh = Vec::new();
+    let is_networked = !cli.offline && !cli.demo;
+    let client = sources::client().context("cannot build the HTTP client")?;
+    if cli.demo {
+        let quotes = bundled::snapshot()?.quotes;
+        let seed = cli.seed.unwrap_or_else(|| fastrand::u64(..));
+        let market = sources::demo::DemoMarket::new(quotes, seed);
+        tasks.spawn(sources::demo::run(market, outbox.clone()));
+    }
+    if is_networked {
+        let (refresh_tx, refresh_rx) = mpsc::channel(1);
+        refresh.push(refresh_tx);
+        let endpoints = sources::poll::Endpoints {
+            yahoo: config.quotes.base_urls.clone(),
+            coingecko: config.quotes.coingecko_url.clone(),
+        };
+        let now = tokio::time::Instant::now();
+        let instruments = config.quotes.instruments.clone();
+        let poller = sources::poll::QuotePoller::new(
+            client.clone(),
+            endpoints,
+            instruments,
+            config.quotes.refresh,
+            now,
+        );
+        tasks.spawn(sources::poll::run(poller, outbox.clone(), refresh_rx));
+        if !config.news.feeds.is_empty() {
+            let (refresh_tx, refresh_rx) = mpsc::channel(1);
+            refresh.push(refresh_tx);
+            let feeds = config.news.feeds.clone();
+            let poller = sources::news::FeedPoller::new(
+                client.clone(),
+                feeds,
+                config.news.refresh,
+                cache.clone(),
+                now,
+            );
+            tasks.spawn(sources::news::run(poller, outbox.clone(), refresh_rx));
+        }
+    }
+    let (articles, requests) = tokio::sync::watch::channel(None);
+    let worker = sources::pages::ArticleWorker {
+        client,
+        cache: cache.clone(),
+        cache_budget_bytes: config.news.article_cache_bytes,
+        is_offline: !is_networked,
+    };
+    tasks.spawn(sources::pages::run(worker, requests, outbox.clone()));
+    Ok(runtime::Effects {
+        cache,
+        outbox,
+        refresh,
+        articles: Some(articles),
+    })
 }
 
 /// `--once`: one round of fetching (unless `--offline`), bounded by `--timeout`; symbols it
@@ -246,6 +289,13 @@ pub fn initial_app(
     tz: TimeZone,
 ) -> anyhow::Result<App> {
     let mut failures = Vec::new();
+    let feeds = match cache.map(Cache::load_feeds).transpose() {
+        Ok(feeds) => feeds.unwrap_or_default(),
+        Err(error) => {
+            failures.push(error);
+            Vec::new()
+        }
+    };
     let cached = match cache.map(Cache::load_quotes).transpose() {
         Ok(cached) => cached.flatten(),
         Err(error) => {
@@ -272,7 +322,17 @@ pub fn initial_app(
             std::collections::HashSet::default()
         }
     };
-    let (headlines, articles) = bundled::sample_news().context("bundled sample news")?;
+    // News from the last run, for the feeds still configured; the samples only when there is none.
+    let cached_news: Vec<domain::Headline> = feeds
+        .into_iter()
+        .filter(|cached| config.news.feeds.iter().any(|feed| feed.url == cached.url))
+        .flat_map(|cached| cached.headlines)
+        .collect();
+    let (headlines, articles) = if cached_news.is_empty() {
+        bundled::sample_news().context("bundled sample news")?
+    } else {
+        (cached_news, std::collections::HashMap::new())
+    };
     let mut app = App::new(
         config.quotes.instruments.clone(),
         board,
@@ -283,6 +343,13 @@ pub fn initial_app(
         tz,
     );
     app.quote_refresh = config.quotes.refresh;
+    app.max_headlines = config.news.max_items;
+    app.feed_names = config
+        .news
+        .feeds
+        .iter()
+        .map(|feed| feed.name.clone())
+        .collect();
     for error in failures {
         let failure = Failure::Corrupt {
             detail: SafeText::new(&error.to_string()),

@@ -2,10 +2,12 @@
 //! never touch the terminal or the app state; results arrive by value through the inbox. This
 //! module owns what every fetch shares: the one HTTP client, the size cap and [`FetchError`].
 
+pub mod article;
 pub mod coingecko;
 pub mod demo;
 pub mod feeds;
 pub mod news;
+pub mod pages;
 pub mod poll;
 pub mod schedule;
 pub mod yahoo;

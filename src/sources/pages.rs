@@ -1,0 +1,171 @@
+//! The article worker: turns the selected headline's page into readable text. The latest
+//! request wins (a `watch` channel holds one); it waits for the selection to settle so
+//! scrolling through headlines costs no requests, and a newer request cancels a fetch in
+//! flight. Extracted articles are cached on disk, so reopening is instant and works offline.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
+use tokio::sync::{mpsc, watch};
+
+use super::{FetchError, article, get};
+use crate::cache::Cache;
+use crate::domain::Article;
+use crate::message::{ArticleRequest, Failure, Message};
+use crate::sanitize::SafeText;
+
+/// How long the selection must rest before its page is fetched.
+pub const SETTLE: Duration = Duration::from_millis(250);
+/// Pages larger than this are cut off and refused, so a 20 MB page cannot eat memory.
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+pub struct ArticleWorker {
+    pub client: reqwest::Client,
+    pub cache: Option<Cache>,
+    pub cache_budget_bytes: u64,
+    /// `--offline`: answer from the cache only.
+    pub is_offline: bool,
+}
+
+/// Serves requests until the app goes away.
+pub async fn run(
+    worker: ArticleWorker,
+    mut requests: watch::Receiver<Option<ArticleRequest>>,
+    inbox: mpsc::Sender<Message>,
+) {
+    let mut has_news = false;
+    loop {
+        if !has_news && requests.changed().await.is_err() {
+            return;
+        }
+        has_news = false;
+        // Let the selection settle: each newer request restarts the wait.
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(SETTLE) => break,
+                changed = requests.changed() => if changed.is_err() { return },
+            }
+        }
+        let Some(request) = requests.borrow_and_update().clone() else {
+            continue;
+        };
+        let message = tokio::select! {
+            message = worker.serve(&request) => message,
+            changed = requests.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                // Superseded: drop this fetch and settle on the newer request.
+                has_news = true;
+                continue;
+            }
+        };
+        if inbox.send(message).await.is_err() {
+            return;
+        }
+    }
+}
+
+impl ArticleWorker {
+    async fn serve(&self, request: &ArticleRequest) -> Message {
+        if let Some(article) = self.cached(&request.url).await {
+            return Message::ArticleArrived {
+                id: request.id.clone(),
+                article,
+            };
+        }
+        if self.is_offline {
+            return Message::ArticleFailed {
+                id: request.id.clone(),
+                failure: Failure::Unreachable {
+                    detail: SafeText::new("offline, and not in the article cache"),
+                },
+            };
+        }
+        match fetch(&self.client, request).await {
+            Ok(article) => {
+                self.store(&request.url, &article);
+                Message::ArticleArrived {
+                    id: request.id.clone(),
+                    article,
+                }
+            }
+            Err(error) => {
+                tracing::info!(url = %request.url, %error, "article not readable");
+                Message::ArticleFailed {
+                    id: request.id.clone(),
+                    failure: error.failure(),
+                }
+            }
+        }
+    }
+
+    async fn cached(&self, url: &str) -> Option<Article> {
+        let cache = self.cache.clone()?;
+        let url = url.to_owned();
+        tokio::task::spawn_blocking(move || cache.load_article(&url))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    fn store(&self, url: &str, article: &Article) {
+        let Some(cache) = self.cache.clone() else {
+            return;
+        };
+        let (url, article, budget) = (url.to_owned(), article.clone(), self.cache_budget_bytes);
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = cache.save_article(&url, &article, budget) {
+                tracing::warn!(%error, "cannot cache article");
+            }
+        });
+    }
+}
+
+async fn fetch(client: &reqwest::Client, request: &ArticleRequest) -> Result<Article, FetchError> {
+    let url = url::Url::parse(&request.url)
+        .map_err(|error| FetchError::BadResponse(format!("bad link: {error}")))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_static("text/html,application/xhtml+xml"),
+    );
+    let fetched = get(
+        client,
+        url.as_str(),
+        headers,
+        MAX_PAGE_BYTES,
+        Timestamp::now().as_second(),
+    )
+    .await?;
+    if fetched.status.is_server_error() {
+        return Err(FetchError::Server {
+            status: fetched.status.as_u16(),
+        });
+    }
+    if !fetched.status.is_success() {
+        return Err(FetchError::BadResponse(format!(
+            "the page answered HTTP {}",
+            fetched.status.as_u16()
+        )));
+    }
+    let content_type = fetched
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // Decoding and extraction are CPU work; off the UI's thread.
+    let (source, title, published) = (
+        request.source.clone(),
+        request.title.clone(),
+        request.published,
+    );
+    tokio::task::spawn_blocking(move || {
+        let html = article::decode(&fetched.body, content_type.as_deref(), &url);
+        article::extract(&html, &url, &source, &title, published)
+    })
+    .await
+    .map_err(|error| FetchError::Other(error.to_string()))?
+    .map_err(|error| FetchError::BadResponse(error.to_string()))
+}
