@@ -57,8 +57,8 @@ impl Reader {
     }
 }
 
-/// The article as lines of at most `width` display columns: title, source and date, then
-/// blocks with a blank line between paragraphs.
+/// The article as lines of at most `width` display columns: title, source, byline and date,
+/// then blocks with a blank line between paragraphs, then the numbered links the text cites.
 pub fn layout(article: &Article, width: usize, tz: &TimeZone) -> Vec<ReaderLine> {
     let width = width.max(1);
     let mut lines = Vec::new();
@@ -70,10 +70,13 @@ pub fn layout(article: &Article, width: usize, tz: &TimeZone) -> Vec<ReaderLine>
         "",
         "",
     );
-    let meta = match article.published {
-        Some(at) => format!("{} · {}", article.source, time::date_time(at, tz)),
-        None => article.source.to_string(),
-    };
+    let mut meta = article.source.to_string();
+    if let Some(byline) = &article.byline {
+        meta = format!("{meta} · {byline}");
+    }
+    if let Some(at) = article.published {
+        meta = format!("{meta} · {}", time::date_time(at, tz));
+    }
     push_wrapped(&mut lines, LineKind::Meta, &meta, width, "", "");
     let mut previous: Option<&Block> = None;
     for block in &article.blocks {
@@ -97,6 +100,25 @@ pub fn layout(article: &Article, width: usize, tz: &TimeZone) -> Vec<ReaderLine>
             Block::Quote(_) => push_wrapped(&mut lines, LineKind::Quote, text, width, "│ ", "│ "),
         }
         previous = Some(block);
+    }
+    if !article.links.is_empty() {
+        lines.push(ReaderLine {
+            kind: LineKind::Blank,
+            text: String::new(),
+        });
+        push_wrapped(&mut lines, LineKind::Heading, "Links", width, "", "");
+        for (number, link) in article.links.iter().enumerate() {
+            let label = format!("[{}] ", number + 1);
+            let indent = " ".repeat(label.len());
+            push_wrapped(
+                &mut lines,
+                LineKind::Meta,
+                link.as_str(),
+                width,
+                &label,
+                &indent,
+            );
+        }
     }
     lines
 }
@@ -205,5 +227,31 @@ mod tests {
         assert_eq!(reader.scroll(), 0);
         reader.apply(Scroll::Up(3), 100, 20);
         assert_eq!(reader.scroll(), 0);
+    }
+
+    #[test]
+    fn byline_and_numbered_links_are_shown() {
+        let mut with_links = article(vec![Block::Paragraph(SafeText::new(
+            "Rates [1] and gilts [2].",
+        ))]);
+        with_links.byline = Some(SafeText::new("A. Writer"));
+        with_links.links = vec![
+            SafeText::new("https://example.com/rates"),
+            SafeText::new("https://example.com/gilts"),
+        ];
+        let lines = layout(&with_links, 60, &TimeZone::UTC);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts[1],
+            "tickertape sample · A. Writer · 28 Jun 2024 15:40"
+        );
+        assert_eq!(
+            &texts[texts.len() - 3..],
+            [
+                "Links",
+                "[1] https://example.com/rates",
+                "[2] https://example.com/gilts"
+            ]
+        );
     }
 }
