@@ -7,6 +7,9 @@ bundled snapshot, with prices walking a little on each request, and a small RSS 
 
     python3 scripts/serve.py --port 8700            # then: tickertape --config cfg.toml
     python3 scripts/serve.py --print-config 8700    # a config pointing tickertape at it
+    python3 scripts/serve.py --port 8700 --static   # prices that never move (for "nothing changing")
+
+`/feed.xml?items=N` serves N items instead of 20 (1 to 5000), for measuring with many headlines.
 """
 import argparse
 import json
@@ -22,6 +25,8 @@ SNAPSHOT = json.load(open(os.path.join(ROOT, "assets", "snapshot.json"), encodin
 BASE = {q["symbol"]: q for q in SNAPSHOT["quotes"]}
 STATE = {s: q["price"] for s, q in BASE.items()}
 RNG = random.Random(7)
+# --static: every request answers the same prices (the snapshot's), so a client has nothing new.
+STATIC = False
 
 
 def chart(symbol):
@@ -29,11 +34,17 @@ def chart(symbol):
     if quote is None:
         return 404, {"chart": {"result": None, "error": {"code": "Not Found",
                      "description": "No data found, symbol may be delisted"}}}
-    price = STATE[symbol] * (1 + RNG.uniform(-0.0005, 0.0005))
-    STATE[symbol] = price
-    now = int(time.time())
+    if STATIC:
+        price = quote["price"]
+        now = int(time.time()) // 3600 * 3600
+        rng = random.Random(symbol)
+    else:
+        price = STATE[symbol] * (1 + RNG.uniform(-0.0005, 0.0005))
+        STATE[symbol] = price
+        now = int(time.time())
+        rng = RNG
     day = now - now % 86400
-    closes = [round(price * (1 + RNG.uniform(-0.002, 0.002)), quote["decimals"]) for _ in range(24)]
+    closes = [round(price * (1 + rng.uniform(-0.002, 0.002)), quote["decimals"]) for _ in range(24)]
     closes[5] = None
     meta = {
         "currency": quote["currency"], "symbol": symbol, "exchangeName": "LOC",
@@ -54,24 +65,32 @@ def chart(symbol):
     return 200, body
 
 
-def feed():
+def feed(count=20):
     now = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
+    if STATIC:
+        now = time.strftime("%a, %d %b %Y %H:00:00 GMT", time.gmtime())
     items = "".join(
         f"<item><title>Local headline {i}</title><link>http://127.0.0.1/a/{i}</link>"
         f"<guid>local-{i}</guid><pubDate>{now}</pubDate><description>Summary {i}.</description></item>"
-        for i in range(20))
+        for i in range(count))
     return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
             f"<link>http://127.0.0.1/</link><description>Local feed</description>{items}</channel></rss>")
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's naming)
-        path = urllib.parse.urlparse(self.path).path
+        url = urllib.parse.urlparse(self.path)
+        path = url.path
         if path.startswith("/v8/finance/chart/"):
             status, body = chart(urllib.parse.unquote(path.rsplit("/", 1)[1]))
             self.reply(status, "application/json", json.dumps(body).encode())
         elif path == "/feed.xml":
-            self.reply(200, "application/rss+xml", feed().encode())
+            query = urllib.parse.parse_qs(url.query)
+            try:
+                count = min(max(int(query.get("items", ["20"])[0]), 1), 5000)
+            except ValueError:
+                count = 20
+            self.reply(200, "application/rss+xml", feed(count).encode())
         else:
             self.reply(404, "text/plain", b"not found")
 
@@ -94,10 +113,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--print-config", type=int, metavar="PORT")
+    parser.add_argument("--static", action="store_true",
+                        help="answer the snapshot's prices unchanged on every request")
     args = parser.parse_args()
     if args.print_config:
         sys.stdout.write(config(args.print_config))
         return
+    global STATIC
+    STATIC = args.static
     ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
 
 

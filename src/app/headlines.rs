@@ -160,8 +160,17 @@ impl HeadlineList {
         self.read.contains(id)
     }
 
-    pub fn read_ids(&self) -> &HashSet<String> {
-        &self.read
+    /// What to remember as read: only stories still in the list, so the file stays the size
+    /// of the list however long the program runs. Sorted, so saves are stable.
+    pub fn read_to_save(&self) -> Vec<String> {
+        let mut read: Vec<String> = self
+            .items
+            .iter()
+            .filter(|h| self.read.contains(&h.id))
+            .map(|h| h.id.clone())
+            .collect();
+        read.sort_unstable();
+        read
     }
 
     pub fn filter(&self) -> &str {

@@ -29,8 +29,7 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
                 app.focus = Focus::Reader;
                 app.headlines.accept_filter();
                 if app.headlines.mark_selected_read() {
-                    let mut read: Vec<String> = app.headlines.read_ids().iter().cloned().collect();
-                    read.sort_unstable();
+                    let read = app.headlines.read_to_save();
                     commands.push(Command::SaveReadState { read });
                 }
             }

@@ -113,7 +113,12 @@ fn data_state(app: &App) -> String {
             failing.push(format!("{more} more failing"));
         }
     }
-    let state = match (app.mode, app.health.failures().next().is_some()) {
+    // A failing feed does not make prices stale; only a failing quote source does.
+    let are_quotes_failing = app
+        .health
+        .failures()
+        .any(|(source, _, _)| matches!(source, SourceId::Yahoo | SourceId::CoinGecko));
+    let state = match (app.mode, are_quotes_failing) {
         (Mode::Offline, _) => "offline",
         (Mode::Demo, _) => "demo",
         (Mode::Live, true) => "stale",
