@@ -158,7 +158,8 @@ impl Failure {
     pub fn summary(&self) -> String {
         match self {
             Self::Timeout => "timed out".to_owned(),
-            Self::Unreachable { detail } => format!("cannot connect ({detail})"),
+            // The cause (DNS, refused, TLS) goes to the log; on one line it only crowds.
+            Self::Unreachable { .. } => "cannot connect".to_owned(),
             Self::RateLimited {
                 retry_after_secs: Some(secs),
             } => format!(

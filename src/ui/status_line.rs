@@ -13,14 +13,22 @@ use crate::format::time;
 use crate::market::{self, Region, RegionStatus};
 use crate::message::SourceId;
 
+/// The data state always gets at least this much: `offline · snapshot 28 Jun 2024`.
+const RIGHT_MIN_COLS: usize = 34;
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let right = data_state(app);
     let total = usize::from(area.width);
-    // The data state matters most (is this number live?), so the market list yields room first:
-    // long words, then short ones, then cut.
-    let room = total.saturating_sub(right.width() + 2);
     let statuses = market::region_statuses(app.market_statuses());
+    // The data state matters most (is this number live?), so the market list yields room first
+    // (long words, then short ones, then cut), but keeps enough to name the markets.
+    let right_room = if statuses.is_empty() {
+        total
+    } else {
+        (total * 3 / 5).max(RIGHT_MIN_COLS).min(total)
+    };
+    let right = super::fit(&data_state(app), right_room).into_owned();
+    let room = total.saturating_sub(right.width() + 2);
     // Most telling first: countdowns in full words, then shorter, then without countdowns.
     let forms = [(false, true), (true, true), (false, false), (true, false)];
     let lines: Vec<Line> = forms
@@ -90,18 +98,25 @@ fn region_spans(
 /// Where the numbers come from and how current they are, then what is failing. A number that
 /// is not from a working live source never reads as live.
 fn data_state(app: &App) -> String {
-    let mut failing: Vec<String> = app
-        .health
-        .failures()
+    // Quote sources first: they decide whether the numbers are current. One failure is named
+    // in full; the rest are counted, so a dead network does not push the markets off the line.
+    let mut sources: Vec<_> = app.health.failures().collect();
+    sources.sort_by_key(|(source, _, _)| !matches!(source, SourceId::Yahoo | SourceId::CoinGecko));
+    let mut failing: Vec<String> = sources
+        .first()
         .map(|(source, since, failure)| {
-            let lasted = time::span(app.now.duration_since(since));
+            let lasted = time::span(app.now.duration_since(*since));
             format!(
                 "{}: {} ({lasted})",
-                app.source_label(source),
+                app.source_label(*source),
                 failure.summary()
             )
         })
+        .into_iter()
         .collect();
+    if sources.len() > 1 {
+        failing.push(format!("+{} more", sources.len() - 1));
+    }
     // A whole source failing says it all; otherwise name the odd symbol out.
     if failing.is_empty() {
         let mut symbols = app.quotes.failures();
@@ -121,7 +136,8 @@ fn data_state(app: &App) -> String {
     let state = match (app.mode, are_quotes_failing) {
         (Mode::Offline, _) => "offline",
         (Mode::Demo, _) => "demo",
-        (Mode::Live, true) => "stale",
+        (Mode::Live, true) if matches!(app.quotes.origin(), Origin::Live { .. }) => "stale",
+        (Mode::Live, true) => "not live",
         (Mode::Live, false) if matches!(app.quotes.origin(), Origin::Live { .. }) => "live",
         (Mode::Live, false) => "connecting",
     };
