@@ -140,6 +140,8 @@ pub enum Failure {
     BadResponse {
         detail: SafeText,
     },
+    /// Offline, and the thing was never saved: nothing was tried.
+    NotCached,
     /// The provider does not know this instrument.
     UnknownSymbol {
         detail: SafeText,
@@ -177,6 +179,7 @@ impl Failure {
             Self::Server { status } => format!("server error (HTTP {status})"),
             Self::BadResponse { detail } => detail.to_string(),
             Self::UnknownSymbol { detail } => format!("unknown symbol ({detail})"),
+            Self::NotCached => "offline, and not in the cache".to_owned(),
             Self::Corrupt { detail } => format!("unreadable, ignored ({detail})"),
             Self::Io { detail } => format!("file error ({detail})"),
         }

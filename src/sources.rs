@@ -185,6 +185,8 @@ fn json_value(body: &[u8]) -> Result<serde_json::Value, BodyError> {
 /// A response whose body was read in full (within the cap).
 #[derive(Debug)]
 pub struct Fetched {
+    /// Where the body came from after redirects: the base its relative links resolve against.
+    pub url: String,
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
@@ -238,6 +240,7 @@ pub async fn get(
         body.extend_from_slice(&chunk);
     }
     Ok(Fetched {
+        url: response.url().to_string(),
         status,
         headers: response.headers().clone(),
         body,

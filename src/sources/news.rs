@@ -251,7 +251,9 @@ async fn fetch(
     };
     let (etag, last_modified) = (header(ETAG), header(LAST_MODIFIED));
     // Parsing a large feed takes milliseconds the UI, on this same thread, should not wait.
-    let (name, base) = (slot.feed.name.clone(), slot.url.clone());
+    // A moved feed's relative links resolve against where it moved to.
+    let base = url::Url::parse(&fetched.url).unwrap_or_else(|_| slot.url.clone());
+    let name = slot.feed.name.clone();
     let headlines =
         tokio::task::spawn_blocking(move || feeds::parse_feed(&fetched.body, &name, &base, wall))
             .await

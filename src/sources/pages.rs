@@ -13,7 +13,6 @@ use super::{FetchError, article, get};
 use crate::cache::Cache;
 use crate::domain::Article;
 use crate::message::{ArticleRequest, Failure, Message};
-use crate::sanitize::SafeText;
 
 /// How long the selection must rest before its page is fetched.
 pub const SETTLE: Duration = Duration::from_millis(250);
@@ -78,9 +77,7 @@ impl ArticleWorker {
         if self.is_offline {
             return Message::ArticleFailed {
                 id: request.id.clone(),
-                failure: Failure::Unreachable {
-                    detail: SafeText::new("offline, and not in the article cache"),
-                },
+                failure: Failure::NotCached,
             };
         }
         match fetch(&self.client, request).await {
@@ -155,6 +152,8 @@ async fn fetch(client: &reqwest::Client, request: &ArticleRequest) -> Result<Art
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // Relative links resolve against where the page landed, not the redirector asked first.
+    let url = url::Url::parse(&fetched.url).unwrap_or(url);
     // Decoding and extraction are CPU work; off the UI's thread.
     let (source, title, published) = (
         request.source.clone(),

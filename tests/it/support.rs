@@ -1,5 +1,6 @@
-//! What the test modules share: private HOME and XDG directories for the binary, and the
-//! wiremock fixtures that stand in for Yahoo and CoinGecko.
+//! What the test modules share: private HOME and XDG directories for the binary, the
+//! wiremock fixtures that stand in for Yahoo, CoinGecko, feeds and article pages, and drawing
+//! the app on a test terminal.
 
 use std::ffi::OsString;
 use std::fs;
@@ -7,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
@@ -138,4 +141,78 @@ pub async fn hits(server: &MockServer, wanted_path: &str) -> usize {
         .iter()
         .filter(|request| request.url.path() == wanted_path)
         .count()
+}
+
+/// A news feed as the config gives it: `name` at `url`.
+pub fn feed(name: &str, url: &str) -> tickertape::config::Feed {
+    tickertape::config::Feed {
+        name: tickertape::sanitize::SafeText::new(name),
+        url: url.to_owned(),
+    }
+}
+
+/// The default config with `feeds` as its only news feeds.
+pub fn config_with_feeds(feeds: Vec<tickertape::config::Feed>) -> tickertape::config::Config {
+    let mut config = tickertape::config::Config::default();
+    config.news.feeds = feeds;
+    config
+}
+
+/// A server body of `bytes` with `content_type`, exactly as given.
+pub fn body(bytes: &[u8], content_type: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(bytes.to_vec(), content_type)
+}
+
+/// Answers GET `wanted_path` with `response`.
+pub async fn serve(server: &MockServer, wanted_path: &str, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(wanted_path))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// The paths `server` was asked for, in the order the requests arrived.
+pub async fn requested_paths(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+        .iter()
+        .map(|request| request.url.path().to_owned())
+        .collect()
+}
+
+/// The app drawn on a `width` x `height` test terminal.
+pub fn draw(app: &tickertape::app::App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    terminal
+        .draw(|frame| tickertape::ui::draw(app, frame))
+        .expect("drawing never fails on a test backend");
+    terminal
+}
+
+/// Every row of the screen as text (a wide character's trailing cell reads as nothing).
+pub fn screen_rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+/// Waits for something a source does in the background (a cache write on a blocking thread),
+/// checking every 10 ms and failing the test after `limit`.
+pub async fn wait_until(what: &str, limit: Duration, mut is_done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !is_done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
