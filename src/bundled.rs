@@ -167,4 +167,48 @@ mod tests {
             .unwrap();
         assert!(longest > 8_000, "{longest}");
     }
+
+    /// The close of 28 Jun 2024 as the tape must show it, entry by entry.
+    #[test]
+    fn snapshot_displays_exactly_the_published_closes() {
+        use crate::app::quotes::{Freshness, Origin, QuoteBoard};
+        let snapshot = snapshot().unwrap();
+        let board = QuoteBoard::new(
+            snapshot.quotes,
+            Origin::Snapshot {
+                taken_at: snapshot.taken_at,
+            },
+        );
+        let instruments = crate::config::Config::default().quotes.instruments;
+        let freshness = Freshness {
+            now: snapshot.taken_at,
+            refresh: std::time::Duration::from_secs(15),
+            is_trading: &|_| false,
+        };
+        let shown: Vec<String> = board
+            .tape_entries(&instruments, &freshness)
+            .iter()
+            .map(|e| format!("{} {} {}", e.name, e.price, e.movement))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "FTSE 100 8,164.12 ▼-15.56 (-0.19%)",
+                "FTSE 250 20,286.03 ▼-45.77 (-0.23%)",
+                "AIM 764.38 ▼-0.09 (-0.01%)",
+                "GBP/EUR 1.1796 ▼-0.0009 (-0.07%)",
+                "GBP/USD 1.2648 ▲+0.0006 (+0.05%)",
+                "Bitcoin GBP 48,224.11 ▼-343.09 (-0.71%)",
+                "CMC Crypto 200 1,266.55 ▼-17.27 (-1.35%)",
+                "S&P 500 5,460.48 ▼-22.39 (-0.41%)",
+                "DOW 39,118.86 ▼-45.20 (-0.12%)",
+                "Crude Oil 81.46 ▼-0.28 (-0.34%)",
+                "Gold Futures 2,336.90 ▲+0.30 (+0.01%)",
+                "Nikkei 225 39,583.08 ▲+241.54 (+0.61%)",
+                "Hang Seng 17,718.61 ▲+2.14 (+0.01%)",
+                "DAX 18,235.45 ▲+24.90 (+0.14%)",
+                "CAC 40 7,479.40 ▼-51.32 (-0.68%)",
+            ]
+        );
+    }
 }
