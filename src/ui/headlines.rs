@@ -20,7 +20,7 @@ const TAG_COLS: usize = 9;
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let visible = app.headlines.visible();
-    let title = if app.headlines.filter().is_empty() {
+    let title = if app.headlines.filter().is_empty() && app.headlines.topic().is_none() {
         format!(" Headlines ({}) ", visible.len())
     } else {
         format!(" Headlines ({} of {}) ", visible.len(), app.headlines.len())
@@ -87,7 +87,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     StatefulWidget::render(list, area, buf, &mut state);
     if empty && area.height > 2 && area.width > 2 {
-        let message = if app.headlines.filter().is_empty() {
+        let message = if app.headlines.filter().is_empty() && app.headlines.topic().is_none() {
             "no headlines yet"
         } else {
             "no headline matches the filter"
