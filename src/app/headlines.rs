@@ -18,13 +18,14 @@ pub struct Topic {
 /// letters and digits, so "oil" matches "Oil slips" but not "turmoil"; terms in scripts
 /// without spaces (CJK) match anywhere.
 pub fn mentions(text: &str, terms: &[String]) -> bool {
-    first_mention(text, terms).is_some()
+    first_mention(&text.to_lowercase(), terms).is_some()
 }
 
 /// Where the earliest mention starts and how long it is (the longest there), so "FTSE 250
 /// ends…" is about the FTSE 250 rather than the FTSE 100 whose alias "FTSE" also matches.
-pub fn first_mention(text: &str, terms: &[String]) -> Option<(usize, usize)> {
-    let text = text.to_lowercase();
+/// Takes the text already lowercased: callers checking many instruments lower it once.
+pub fn first_mention(lowercase_text: &str, terms: &[String]) -> Option<(usize, usize)> {
+    let text = lowercase_text;
     terms
         .iter()
         .filter(|term| !term.is_empty())

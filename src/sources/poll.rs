@@ -30,6 +30,9 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// rate-limit wait, so a benched host is not retried in the middle of a 429 storm.
 const HOST_FAILURE_THRESHOLD: u32 = 3;
 const HOST_BENCH: Duration = Duration::from_mins(15);
+/// Instruments due this soon are fetched with the round already starting: one message and one
+/// frame for a refresh, not one per jittered instrument.
+const GATHER: Duration = Duration::from_secs(2);
 
 /// Where quotes come from, as configured.
 pub struct Endpoints {
@@ -172,7 +175,9 @@ impl QuotePoller {
         let mut jobs = Vec::new();
         for (index, api) in self.apis.iter().enumerate() {
             let due: Vec<usize> = (0..self.slots.len())
-                .filter(|&slot| self.slots[slot].api == index && self.slots[slot].due <= now)
+                .filter(|&slot| {
+                    self.slots[slot].api == index && self.slots[slot].due <= now + GATHER
+                })
                 .collect();
             let instruments: Vec<&Instrument> = due
                 .iter()

@@ -52,11 +52,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 ("•", theme.unread)
             };
             let source = fit_padded(headline.source.as_str(), SOURCE_COLS);
+            let title_lower = headline.title.as_str().to_lowercase();
             let tag = app
                 .instruments
                 .iter()
                 .filter_map(|i| {
-                    let (at, len) = first_mention(headline.title.as_str(), &i.aliases)?;
+                    let (at, len) = first_mention(&title_lower, &i.aliases)?;
                     Some(((at, std::cmp::Reverse(len)), i))
                 })
                 .min_by_key(|(mention, _)| *mention)
