@@ -159,7 +159,7 @@ fn spawn_sources(
                 cache.clone(),
                 now,
             );
-            tasks.spawn(sources::news::run(poller, outbox.clone(), refresh_rx));
+            tasks.spawn(sources::poll::run(poller, outbox.clone(), refresh_rx));
         }
     }
     let (articles, requests) = tokio::sync::watch::channel(None);

@@ -13,7 +13,6 @@ use reqwest::StatusCode;
 use reqwest::header::{
     ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::schedule::{Activity, Backoff, Outcome, Policy};
@@ -266,27 +265,16 @@ async fn fetch(
     })
 }
 
-/// Polls until the app goes away; `refresh` carries `r` presses.
-pub async fn run(
-    mut poller: FeedPoller,
-    inbox: mpsc::Sender<Message>,
-    mut refresh: mpsc::Receiver<()>,
-) {
-    loop {
-        let next = poller
-            .next_due()
-            .unwrap_or_else(|| Instant::now() + Duration::from_hours(1));
-        tokio::select! {
-            () = tokio::time::sleep_until(next) => {}
-            asked = refresh.recv() => match asked {
-                Some(()) => poller.refresh_all(Instant::now()),
-                None => return,
-            },
-        }
-        for message in poller.round(Instant::now(), Timestamp::now()).await {
-            if inbox.send(message).await.is_err() {
-                return;
-            }
-        }
+impl super::poll::Polled for FeedPoller {
+    fn next_due(&self) -> Option<Instant> {
+        FeedPoller::next_due(self)
+    }
+
+    fn refresh_all(&mut self, now: Instant) {
+        FeedPoller::refresh_all(self, now);
+    }
+
+    async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
+        FeedPoller::round(self, now, wall).await
     }
 }

@@ -318,9 +318,33 @@ async fn fetch(
     }
 }
 
-/// Polls until the app goes away. `refresh` carries `r` presses; its closing also ends the task.
-pub async fn run(
-    mut poller: QuotePoller,
+/// Anything polled on a schedule; [`run`] drives quotes and feeds alike.
+pub trait Polled {
+    fn next_due(&self) -> Option<Instant>;
+    /// `r`: everything is due now.
+    fn refresh_all(&mut self, now: Instant);
+    fn round(&mut self, now: Instant, wall: Timestamp)
+    -> impl Future<Output = Vec<Message>> + Send;
+}
+
+impl Polled for QuotePoller {
+    fn next_due(&self) -> Option<Instant> {
+        QuotePoller::next_due(self)
+    }
+
+    fn refresh_all(&mut self, now: Instant) {
+        QuotePoller::refresh_all(self, now);
+    }
+
+    async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
+        QuotePoller::round(self, now, wall).await
+    }
+}
+
+/// Polls until the app goes away: sleeps until the next due item, runs a round, sends what it
+/// brought. `refresh` carries `r` presses; its closing also ends the task.
+pub async fn run<P: Polled>(
+    mut poller: P,
     inbox: mpsc::Sender<Message>,
     mut refresh: mpsc::Receiver<()>,
 ) {
