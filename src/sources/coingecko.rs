@@ -171,9 +171,8 @@ fn provider_message(body: &Map<String, Value>) -> Option<String> {
 pub struct CoinGecko;
 
 /// CoinGecko's free prices move about once a minute; asking faster only spends its rate limit.
-/// The margin keeps the poller's ±10 % jitter and its 2 s gathering of nearly-due instruments
-/// from ever asking sooner than a minute.
-const MIN_INTERVAL: Duration = Duration::from_secs(69);
+/// The poller holds every instrument to this floor, jitter and gathering included.
+const MIN_INTERVAL: Duration = Duration::from_mins(1);
 
 impl QuoteApi for CoinGecko {
     fn source(&self) -> SourceId {

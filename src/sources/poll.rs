@@ -52,6 +52,9 @@ struct Slot {
     api: usize,
     backoff: Backoff,
     due: Instant,
+    /// Not before this, whatever jitter, gathering or `r` say: the API's minimum interval
+    /// since this instrument was last asked.
+    earliest: Instant,
     /// The last trading windows the provider reported, which beat the built-in hours.
     session: Option<TradingSession>,
 }
@@ -110,6 +113,7 @@ impl QuotePoller {
                     api,
                     backoff: Backoff::default(),
                     due: now,
+                    earliest: now,
                     session: None,
                 })
             })
@@ -123,10 +127,14 @@ impl QuotePoller {
     }
 
     pub fn next_due(&self) -> Option<Instant> {
-        self.slots.iter().map(|slot| slot.due).min()
+        self.slots
+            .iter()
+            .map(|slot| slot.due.max(slot.earliest))
+            .min()
     }
 
-    /// `r`: everything is due now, backoffs included — the user asked.
+    /// `r`: everything is due now, backoffs included — the user asked; an API's minimum
+    /// interval still holds, since asking sooner cannot bring anything new.
     pub fn refresh_all(&mut self, now: Instant) {
         for slot in &mut self.slots {
             slot.due = now;
@@ -176,7 +184,9 @@ impl QuotePoller {
         for (index, api) in self.apis.iter().enumerate() {
             let due: Vec<usize> = (0..self.slots.len())
                 .filter(|&slot| {
-                    self.slots[slot].api == index && self.slots[slot].due <= now + GATHER
+                    self.slots[slot].api == index
+                        && self.slots[slot].due <= now + GATHER
+                        && self.slots[slot].earliest <= now
                 })
                 .collect();
             let instruments: Vec<&Instrument> = due
@@ -207,6 +217,7 @@ impl QuotePoller {
             api.hosts
                 .record(&result.host, result.is_host_ok, since_epoch);
             let (policy, source) = (api.policy, api.provider.source());
+            let earliest = now + api.provider.min_interval();
             let round = rounds.entry(source).or_default();
             for (index, quote) in result.quotes {
                 let slot = &mut self.slots[index];
@@ -220,6 +231,7 @@ impl QuotePoller {
                     fastrand::f64(),
                 );
                 slot.due = now + delay;
+                slot.earliest = earliest;
                 round.0.push(quote);
             }
             for (index, error) in result.failed {
@@ -237,6 +249,7 @@ impl QuotePoller {
                     fastrand::f64(),
                 );
                 slot.due = now + delay;
+                slot.earliest = earliest;
                 tracing::warn!(symbol = %slot.instrument.symbol, %error, retry_in = ?delay, "quote fetch failed");
                 round.1.push(SymbolFailure {
                     symbol: slot.instrument.symbol.clone(),
