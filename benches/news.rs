@@ -12,14 +12,15 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "support/app.rs"]
+mod support;
+
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
-use jiff::{Timestamp, tz::TimeZone};
+use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 use tickertape::app::update::update;
 use tickertape::cache::Cache;
-use tickertape::config::Config;
 use tickertape::message::{ArticleRequest, Message};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::pages::{ArticleWorker, SETTLE};
@@ -159,14 +160,8 @@ struct CachedReader {
 }
 
 fn cached_reader() -> CachedReader {
-    let now: Timestamp = "2024-06-28T15:42:07Z".parse().unwrap();
-    let tz = TimeZone::get("Europe/London").unwrap();
-    let mut app = tickertape::initial_app(&Config::default(), None, now, tz).unwrap();
-    update(
-        &mut app,
-        Message::Resized(tickertape::ui::viewport(Rect::new(0, 0, 120, 40))),
-        now,
-    );
+    let app = support::app_at(120, 40);
+    let now = app.now;
     let headline = app.headlines.selected().unwrap().clone();
     let url = "https://news.example.com/markets/copper-record".to_owned();
     let page = include_bytes!("../tests/fixtures/articles/news_with_clutter.html");

@@ -9,11 +9,13 @@
 
 use std::time::Duration;
 
+#[path = "support/app.rs"]
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use jiff::{Timestamp, tz::TimeZone};
+use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 use tickertape::app::update::update;
 use tickertape::config::Config;
 use tickertape::message::{Message, SourceId};
@@ -100,14 +102,8 @@ fn refresh(c: &mut Criterion) {
 }
 
 fn response_to_frame(c: &mut Criterion) {
-    let now: Timestamp = "2024-06-28T15:42:07Z".parse().unwrap();
-    let tz = TimeZone::get("Europe/London").unwrap();
-    let mut app = tickertape::initial_app(&Config::default(), None, now, tz).unwrap();
-    update(
-        &mut app,
-        Message::Resized(tickertape::ui::viewport(Rect::new(0, 0, 120, 40))),
-        now,
-    );
+    let mut app = support::app_at(120, 40);
+    let now = app.now;
     let quotes = tickertape::bundled::snapshot().unwrap().quotes;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("frame/response_to_updated_frame_120x40", |b| {

@@ -1,34 +1,20 @@
 //! Figures for drawing: one full frame at 120x40 and 250x70, one tape step (update + frame, as
 //! the scrolling tape costs every 200 ms), and the sanitiser on 1 MB of hostile text.
 //! `cargo bench --bench render`.
-#![expect(
-    clippy::unwrap_used,
-    reason = "a benchmark: a broken setup should stop it loudly"
-)]
+
+#[path = "support/app.rs"]
+mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use jiff::{Timestamp, tz::TimeZone};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
-use tickertape::app::App;
 use tickertape::app::update::update;
-use tickertape::config::Config;
 use tickertape::message::Message;
 use tickertape::sanitize::SafeText;
 
-fn app(width: u16, height: u16) -> App {
-    let now: Timestamp = "2024-06-28T15:42:07Z".parse().unwrap();
-    let tz = TimeZone::get("Europe/London").unwrap();
-    let mut app = tickertape::initial_app(&Config::default(), None, now, tz).unwrap();
-    let viewport = tickertape::ui::viewport(Rect::new(0, 0, width, height));
-    update(&mut app, Message::Resized(viewport), now);
-    app
-}
-
 fn frames(c: &mut Criterion) {
     for (width, height) in [(120, 40), (250, 70)] {
-        let app = app(width, height);
+        let app = support::app_at(width, height);
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         c.bench_function(&format!("frame/full_{width}x{height}"), |b| {
             b.iter(|| {
@@ -38,7 +24,7 @@ fn frames(c: &mut Criterion) {
             });
         });
     }
-    let mut app = app(120, 40);
+    let mut app = support::app_at(120, 40);
     let now = app.now;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("tape/step_and_frame_120x40", |b| {
