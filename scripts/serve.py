@@ -78,6 +78,9 @@ def feed(count=20):
 
 
 class Handler(BaseHTTPRequestHandler):
+    # Keep-alive, as Yahoo and feed hosts do: a client that reuses connections is measured so.
+    protocol_version = "HTTP/1.1"
+
     def do_GET(self):  # noqa: N802 (http.server's naming)
         url = urllib.parse.urlparse(self.path)
         path = url.path

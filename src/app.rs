@@ -1,6 +1,8 @@
 //! The whole state of the program, as a few sub-states each owned by its own module. Only
 //! `update` mutates it; `ui::draw` reads it. It holds no derived fields: what can be computed
-//! from it (tape entries, layout, market status) is computed where it is needed.
+//! from it (tape entries, market status) is computed where it is needed. Two exceptions save
+//! work every frame would repeat: the reader's layout memo, and each headline's instrument tag
+//! (kept by the list as stories arrive).
 
 pub mod headlines;
 pub mod health;
@@ -61,6 +63,7 @@ pub struct App {
     /// Full texts by headline id; a headline without one is read from its summary.
     pub articles: HashMap<String, Article>,
     pub reader: Reader,
+    pub reader_layout: reader::LayoutMemo,
     pub focus: Focus,
     /// The instrument chosen on the tape (index into `instruments`).
     pub tape_cursor: usize,
@@ -96,6 +99,8 @@ impl App {
         now: Timestamp,
         tz: TimeZone,
     ) -> Self {
+        let mut headlines = headlines;
+        headlines.set_tag_terms(instruments.iter().map(|i| i.aliases.clone()).collect());
         Self {
             now,
             tz,
@@ -106,6 +111,7 @@ impl App {
             headlines,
             articles,
             reader: Reader::default(),
+            reader_layout: reader::LayoutMemo::default(),
             focus: Focus::default(),
             tape_cursor: 0,
             is_detail_open: false,

@@ -225,8 +225,9 @@ impl Cache {
         let dir = path.parent().unwrap_or(&self.dir);
         fs::create_dir_all(dir).map_err(io_error)?;
         let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
-        serde_json::to_writer(&mut temp, value).map_err(|e| io_error(e.into()))?;
-        temp.flush().map_err(io_error)?;
+        // One write, not one per JSON token: the file handle is unbuffered.
+        let bytes = serde_json::to_vec(value).map_err(|e| io_error(e.into()))?;
+        temp.write_all(&bytes).map_err(io_error)?;
         temp.persist(path).map_err(|e| io_error(e.error))?;
         Ok(())
     }

@@ -12,11 +12,13 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 /// Frames are written through a buffer big enough for a full frame, so one frame is one write.
-pub type Tty = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Tty = Terminal<Quiet<CrosstermBackend<BufWriter<Stdout>>>>;
 
 const FRAME_BUFFER_BYTES: usize = 64 * 1024;
 
@@ -34,7 +36,88 @@ pub fn init() -> io::Result<(Tty, Guard)> {
         cursor::Hide
     )?;
     let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER_BYTES, io::stdout()));
-    Ok((Terminal::new(backend)?, guard))
+    Ok((Terminal::new(Quiet::new(backend))?, guard))
+}
+
+/// A backend that writes nothing for a frame that changes nothing. Ratatui itself resets the
+/// colours after every diff, empty or not, and hides the cursor on every frame: about 30 bytes
+/// a wake-up, which a tmux pane or an SSH link would carry all day for no change on screen.
+pub struct Quiet<B> {
+    inner: B,
+    /// `None` until first set, so the first frame always says what it wants.
+    is_cursor_hidden: Option<bool>,
+}
+
+impl<B> Quiet<B> {
+    pub fn new(inner: B) -> Self {
+        Self {
+            inner,
+            is_cursor_hidden: None,
+        }
+    }
+}
+
+impl<B: Backend> Backend for Quiet<B> {
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let mut content = content.peekable();
+        if content.peek().is_none() {
+            return Ok(());
+        }
+        self.inner.draw(content)
+    }
+
+    fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.inner.append_lines(n)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.is_cursor_hidden != Some(true) {
+            self.inner.hide_cursor()?;
+            self.is_cursor_hidden = Some(true);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.is_cursor_hidden != Some(false) {
+            self.inner.show_cursor()?;
+            self.is_cursor_hidden = Some(false);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.inner.flush()
+    }
 }
 
 /// Undoes everything [`init`] did. Safe to call twice (the panic hook and the guard may both).
@@ -96,5 +179,58 @@ impl QuitSignals {
             _ = self.hangup.recv() => {}
             _ = self.interrupt.recv() => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use ratatui::TerminalOptions;
+    use ratatui::Viewport;
+    use ratatui::layout::Rect;
+    use ratatui::text::Line;
+
+    use super::*;
+
+    /// Counts what reaches the "terminal".
+    #[derive(Clone, Default)]
+    struct Written(Rc<RefCell<usize>>);
+
+    impl Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            *self.0.borrow_mut() += bytes.len();
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_frame_that_changes_nothing_writes_nothing() {
+        let out = Written::default();
+        let written = || *out.0.borrow();
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 20, 2)),
+        };
+        let backend = Quiet::new(CrosstermBackend::new(out.clone()));
+        let mut terminal = Terminal::with_options(backend, options).unwrap();
+        let draw = |text: &'static str| {
+            move |frame: &mut ratatui::Frame| {
+                frame.render_widget(Line::raw(text), frame.area());
+            }
+        };
+        terminal.draw(draw("FTSE 100")).unwrap();
+        let first = written();
+        assert!(first > 0);
+        terminal.draw(draw("FTSE 100")).unwrap();
+        assert_eq!(written(), first);
+        terminal.draw(draw("FTSE 250")).unwrap();
+        let changed = written() - first;
+        // The one changed cell, a move to it and the colour reset; no cursor hiding again.
+        assert!(changed > 0 && changed < 40, "{changed} bytes");
     }
 }

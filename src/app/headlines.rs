@@ -1,7 +1,8 @@
 //! The headline list: stories newest first, the selection (held by story id so arriving
 //! headlines never move it), the text filter, the first visible row, and what has been read.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::Headline;
 use crate::message::Step;
@@ -30,10 +31,15 @@ pub fn first_mention(lowercase_text: &str, terms: &[String]) -> Option<(usize, u
         .iter()
         .filter(|term| !term.is_empty())
         .filter_map(|term| {
-            let term = term.to_lowercase();
+            let term = if term.chars().any(char::is_uppercase) {
+                Cow::Owned(term.to_lowercase())
+            } else {
+                Cow::Borrowed(term.as_str())
+            };
+            let term = term.as_ref();
             // CJK scripts (from U+2E80) write words without spaces between them.
             let has_word_boundaries = term.chars().all(|c| u32::from(c) < 0x2E80);
-            text.match_indices(&term)
+            text.match_indices(term)
                 .find(|(at, _)| {
                     let before = text[..*at].chars().next_back();
                     let after = text[at + term.len()..].chars().next();
@@ -44,6 +50,21 @@ pub fn first_mention(lowercase_text: &str, terms: &[String]) -> Option<(usize, u
                 .map(|(at, _)| (at, term.len()))
         })
         .min_by_key(|(at, len)| (*at, std::cmp::Reverse(*len)))
+}
+
+/// Which of the instruments (by index into `terms_by_instrument`) a title is about: the one
+/// mentioned first, the longest mention where several start together.
+fn tag_of(title: &str, terms_by_instrument: &[Vec<String>]) -> Option<usize> {
+    let title = title.to_lowercase();
+    terms_by_instrument
+        .iter()
+        .enumerate()
+        .filter_map(|(index, terms)| {
+            let (at, len) = first_mention(&title, terms)?;
+            Some(((at, std::cmp::Reverse(len)), index))
+        })
+        .min_by_key(|(mention, _)| *mention)
+        .map(|(_, index)| index)
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,6 +79,10 @@ pub struct HeadlineList {
     topic: Option<Topic>,
     /// First visible row of the filtered list; kept here so scrolling is stable between frames.
     offset: usize,
+    /// Each instrument's aliases, which tag a headline as about it.
+    tag_terms: Vec<Vec<String>>,
+    /// Story id → instrument index, found once as a story arrives rather than every frame.
+    tags: HashMap<String, usize>,
 }
 
 impl HeadlineList {
@@ -70,10 +95,29 @@ impl HeadlineList {
         list
     }
 
+    /// Tags every story by the instrument it mentions first (see [`Self::tag`]).
+    pub fn set_tag_terms(&mut self, terms_by_instrument: Vec<Vec<String>>) {
+        self.tag_terms = terms_by_instrument;
+        self.tags = self
+            .items
+            .iter()
+            .filter_map(|h| Some((h.id.clone(), tag_of(h.title.as_str(), &self.tag_terms)?)))
+            .collect();
+    }
+
+    /// The instrument (index into the terms given to [`Self::set_tag_terms`]) a story is about.
+    pub fn tag(&self, id: &str) -> Option<usize> {
+        self.tags.get(id).copied()
+    }
+
     /// Adds new stories and replaces known ones by id, keeping the selection where it was;
     /// beyond `max_items` the oldest go (never the selected one).
     pub fn merge(&mut self, incoming: Vec<Headline>, max_items: usize) {
         for headline in incoming {
+            match tag_of(headline.title.as_str(), &self.tag_terms) {
+                Some(tag) => self.tags.insert(headline.id.clone(), tag),
+                None => self.tags.remove(&headline.id),
+            };
             match self.items.iter_mut().find(|h| h.id == headline.id) {
                 Some(known) => *known = headline,
                 None => self.items.push(headline),
@@ -93,6 +137,7 @@ impl HeadlineList {
                 kept += 1;
                 kept <= max_items || selected.as_deref() == Some(h.id.as_str())
             });
+            self.forget_gone_tags();
         }
         if self.selected.is_none() {
             self.selected = self.visible().first().map(|h| h.id.clone());
@@ -102,9 +147,16 @@ impl HeadlineList {
     /// Drops every story from `source` (the samples, once real news arrives).
     pub fn remove_source(&mut self, source: &str) {
         self.items.retain(|h| h.source.as_str() != source);
+        self.forget_gone_tags();
         if self.selected().is_none() {
             self.selected = self.visible().first().map(|h| h.id.clone());
         }
+    }
+
+    /// Keeps the tags the size of the list, however long the program runs.
+    fn forget_gone_tags(&mut self) {
+        let ids: HashSet<&str> = self.items.iter().map(|h| h.id.as_str()).collect();
+        self.tags.retain(|id, _| ids.contains(id.as_str()));
     }
 
     pub fn topic(&self) -> Option<&Topic> {
@@ -281,6 +333,27 @@ mod tests {
 
     fn ids(list: &HeadlineList) -> Vec<&str> {
         list.visible().iter().map(|h| h.id.as_str()).collect()
+    }
+
+    #[test]
+    fn tags_follow_the_stories_and_leave_with_them() {
+        let stories = vec![
+            headline("a", "Oil slips", Some(1)),
+            headline("z", "FTSE dips", Some(0)),
+        ];
+        let mut list = HeadlineList::new(stories, HashSet::new());
+        let terms = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+        list.set_tag_terms(vec![terms(&["FTSE"]), terms(&["Brent", "oil"])]);
+        assert_eq!((list.tag("a"), list.tag("z")), (Some(1), Some(0)));
+        list.merge(vec![headline("a", "FTSE 100 and oil", Some(1))], 10);
+        assert_eq!(list.tag("a"), Some(0), "a story retitled is tagged again");
+        list.merge(vec![headline("b", "Brent rises", Some(2))], 2);
+        assert_eq!(ids(&list), ["b", "a"]);
+        assert_eq!(list.tag("b"), Some(1));
+        assert!(
+            !list.tags.contains_key("z"),
+            "tags of dropped stories are forgotten"
+        );
     }
 
     #[test]

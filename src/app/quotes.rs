@@ -102,15 +102,23 @@ impl QuoteBoard {
     }
 
     /// Applies one poll round: successes replace values and clear their failures; failures
-    /// are remembered per symbol and leave the last value in place.
+    /// are remembered per symbol and leave the last value in place. "Updated" is when the
+    /// figures last changed: a round that repeats them (a closed market) changes nothing on
+    /// screen, so an idle ticker stays silent; whether fetching works is the health's to say.
+    /// Returns whether the figures changed, i.e. whether they are worth saving.
     pub fn apply_round(
         &mut self,
         quotes: Vec<Quote>,
         failed: Vec<SymbolFailure>,
         source: SourceId,
         fetched_at: Timestamp,
-    ) {
-        if !quotes.is_empty() {
+    ) -> bool {
+        let was_live = matches!(self.origin, Origin::Live { .. });
+        let is_news = quotes
+            .iter()
+            .any(|quote| self.quotes.get(&quote.symbol) != Some(quote));
+        let has_changed = !quotes.is_empty() && (is_news || !was_live);
+        if has_changed {
             self.origin = Origin::Live { source, fetched_at };
         }
         for quote in &quotes {
@@ -121,6 +129,7 @@ impl QuoteBoard {
         for SymbolFailure { symbol, failure } in failed {
             self.failures.insert(symbol, failure);
         }
+        has_changed
     }
 
     /// Symbols whose last attempt failed, in a stable order.
@@ -285,6 +294,25 @@ mod tests {
         let mut board = QuoteBoard::new(Vec::new(), Origin::Snapshot { taken_at: at(0) });
         board.apply_round(quotes, Vec::new(), SourceId::Yahoo, fetched_at);
         board
+    }
+
+    #[test]
+    fn updated_moves_only_when_a_round_changes_the_figures() {
+        let ftse = |price| quote("^FTSE", price, Some(8179.68), 2);
+        let mut board = live_board(vec![ftse(8164.12)], at(10));
+        board.apply_round(vec![ftse(8164.12)], Vec::new(), SourceId::Yahoo, at(25));
+        let updated = |board: &QuoteBoard| match board.origin() {
+            Origin::Live { fetched_at, .. } => *fetched_at,
+            other => panic!("not live: {other:?}"),
+        };
+        assert_eq!(updated(&board), at(10));
+        assert_eq!(
+            board.received("^FTSE"),
+            Some(at(25)),
+            "still counts as fresh"
+        );
+        board.apply_round(vec![ftse(8170.0)], Vec::new(), SourceId::Yahoo, at(40));
+        assert_eq!(updated(&board), at(40));
     }
 
     #[test]

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, StatefulWidget, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::headlines::first_mention;
 use crate::app::{App, Focus};
 use crate::format::time;
 use crate::ui::{fit, fit_padded};
@@ -52,16 +51,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 ("•", theme.unread)
             };
             let source = fit_padded(headline.source.as_str(), SOURCE_COLS);
-            let title_lower = headline.title.as_str().to_lowercase();
             let tag = app
-                .instruments
-                .iter()
-                .filter_map(|i| {
-                    let (at, len) = first_mention(&title_lower, &i.aliases)?;
-                    Some(((at, std::cmp::Reverse(len)), i))
-                })
-                .min_by_key(|(mention, _)| *mention)
-                .map(|(_, i)| format!("[{}] ", fit(i.name.as_str(), TAG_COLS)));
+                .headlines
+                .tag(&headline.id)
+                .and_then(|index| app.instruments.get(index))
+                .map(|i| format!("[{}] ", fit(i.name.as_str(), TAG_COLS)));
             let tag = tag.unwrap_or_default();
             let used = when.width() + 1 + 1 + 1 + SOURCE_COLS + 1 + tag.width();
             let title = fit(headline.title.as_str(), inner_width.saturating_sub(used));
