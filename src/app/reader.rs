@@ -2,6 +2,9 @@
 //! as plain tagged lines. The layout is here, not in `ui::reader`, because update needs the line
 //! count to keep scrolling inside the text.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use jiff::tz::TimeZone;
 
 use crate::domain::{Article, Block};
@@ -24,6 +27,39 @@ pub enum LineKind {
 pub struct ReaderLine {
     pub kind: LineKind,
     pub text: String,
+}
+
+/// The last layout made, so frames that only move the tape do not re-wrap the article. A
+/// cache, not state: it is keyed by everything `layout` reads, so it cannot go stale.
+#[derive(Clone, Debug, Default)]
+pub struct LayoutMemo(RefCell<Option<Memo>>);
+
+#[derive(Clone, Debug)]
+struct Memo {
+    article: Article,
+    width: usize,
+    tz: TimeZone,
+    lines: Arc<[ReaderLine]>,
+}
+
+impl LayoutMemo {
+    pub fn layout(&self, article: &Article, width: usize, tz: &TimeZone) -> Arc<[ReaderLine]> {
+        let mut memo = self.0.borrow_mut();
+        if let Some(memo) = memo
+            .as_ref()
+            .filter(|m| m.width == width && m.article == *article && m.tz == *tz)
+        {
+            return Arc::clone(&memo.lines);
+        }
+        let lines: Arc<[ReaderLine]> = layout(article, width, tz).into();
+        *memo = Some(Memo {
+            article: article.clone(),
+            width,
+            tz: tz.clone(),
+            lines: Arc::clone(&lines),
+        });
+        lines
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

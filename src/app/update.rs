@@ -5,7 +5,6 @@ use jiff::Timestamp;
 
 use super::headlines::Topic;
 use super::quotes::{entry_start, loop_width};
-use super::reader::layout;
 use super::{App, Focus};
 use crate::bundled::SAMPLE_SOURCE;
 use crate::domain::Quote;
@@ -189,10 +188,10 @@ fn quotes_arrived(
         }
         _ => app.health.mark_fresh(source, fetched_at),
     }
-    let has_quotes = !quotes.is_empty();
-    app.quotes.apply_round(quotes, failed, source, fetched_at);
-    // Simulated prices must never be saved where a restart would show them as real.
-    (has_quotes && source != SourceId::Demo).then(|| Command::SaveQuotes {
+    let has_changed = app.quotes.apply_round(quotes, failed, source, fetched_at);
+    // Simulated prices must never be saved where a restart would show them as real; figures
+    // a round only repeated are on disk already.
+    (has_changed && source != SourceId::Demo).then(|| Command::SaveQuotes {
         quotes: app.quotes.all().cloned().collect(),
         saved_at: fetched_at,
     })
@@ -257,7 +256,9 @@ fn is_from_user(msg: &Message) -> bool {
 fn scroll_reader(app: &mut App, scroll: Scroll) {
     let area = app.viewport.reader_text();
     let total = app.selected_article().map_or(0, |article| {
-        layout(&article, usize::from(area.width), &app.tz).len()
+        app.reader_layout
+            .layout(&article, usize::from(area.width), &app.tz)
+            .len()
     });
     app.reader.apply(scroll, total, usize::from(area.height));
 }

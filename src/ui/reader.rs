@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 
-use crate::app::reader::{LineKind, layout};
+use crate::app::reader::LineKind;
 use crate::app::{App, Focus};
 use crate::message::Viewport;
 use crate::ui::fit;
@@ -31,7 +31,9 @@ pub fn render(app: &App, viewport: &Viewport, buf: &mut Buffer) {
         }
         return;
     };
-    let lines = layout(&article, usize::from(text_area.width), &app.tz);
+    let lines = app
+        .reader_layout
+        .layout(&article, usize::from(text_area.width), &app.tz);
     let rows = usize::from(text_area.height);
     let scroll = app.reader.scroll().min(lines.len().saturating_sub(rows));
     if let Some(position) = position(scroll, rows, lines.len()) {
