@@ -642,6 +642,8 @@ class Run:
             self.pump(o.settle)
             result.update(self.window())
             result.update(self.quit())
+            articles = os.path.join(self.tmp, "home", ".cache", "tickertape", "articles")
+            result["articles_cached"] = len(os.listdir(articles)) if os.path.isdir(articles) else 0
         finally:
             self.cleanup()
         result["watch"] = {m: (self.found[m][0] if m in self.found else None) for m in o.watch}
@@ -731,7 +733,7 @@ class Run:
 # Many runs, and the summary.
 
 NUMERIC = ["first_frame_ms", "cpu_pct", "cpu_pct_ticks", "bytes_per_s", "peak_rss_kb",
-           "final_rss_kb", "rss_start_kb", "quit_ms"]
+           "final_rss_kb", "rss_start_kb", "quit_ms", "articles_cached"]
 
 
 def summarise(runs):
@@ -781,7 +783,8 @@ def human_table(result):
     s = result["summary"]
     lines = ["| figure | median | min | max | n |", "| --- | --- | --- | --- | --- |"]
     units = {"first_frame_ms": "ms", "quit_ms": "ms", "cpu_pct": "%", "cpu_pct_ticks": "%",
-             "bytes_per_s": "B/s", "peak_rss_kb": "kB", "final_rss_kb": "kB", "rss_start_kb": "kB"}
+             "bytes_per_s": "B/s", "peak_rss_kb": "kB", "final_rss_kb": "kB", "rss_start_kb": "kB",
+             "articles_cached": ""}
     for key in NUMERIC:
         if key in s:
             v = s[key]
@@ -816,10 +819,11 @@ def table_scenarios(args):
                  key="tt_paused", argv=[tt, "--config", "{config}"], marker=TT_MARKER, window=w,
                  settle=args.settle, server="static", setup="tickertape", keys=[(0.0, b"p")],
                  watch=["live · updated", "Local headline"]),
-            dict(name="tickertape with 500 headlines (local feed of 500 items, scrolling)",
+            dict(name="tickertape with 500 headlines and 20 articles read (local feed of 500 "
+                      "items; j pressed 20 times, 0.5 s apart, each article fetched and cached)",
                  prog="tickertape", key="tt_rss500", argv=[tt, "--config", "{config}"],
                  marker=TT_MARKER, window=min(w, 20.0), settle=args.settle, server="walk",
-                 setup="tickertape", keys=[], feed_items=500,
+                 setup="tickertape", keys=[(2.0, b"")] + [(0.5, b"j")] * 20, feed_items=500,
                  watch=["live · updated", "Headlines (500)"]),
         ]
     if "newsboat" in args.only:

@@ -10,6 +10,8 @@ bundled snapshot, with prices walking a little on each request, and a small RSS 
     python3 scripts/serve.py --port 8700 --static   # prices that never move (for "nothing changing")
 
 `/feed.xml?items=N` serves N items instead of 20 (1 to 5000), for measuring with many headlines.
+Each item links to `/a/<n>`, an article page of about 20 kB (navigation, asides and a dozen
+paragraphs of generated text), so the reader has full articles to fetch and cache.
 """
 import argparse
 import json
@@ -65,12 +67,30 @@ def chart(symbol):
     return 200, body
 
 
-def feed(count=20):
+WORDS = ("market shares index rose fell traders oil price bank rates inflation pound dollar "
+         "yield bond investors quarter growth earnings forecast analysts central policy energy "
+         "demand supply exports factory survey week session close open futures sterling").split()
+
+
+def article(number):
+    rng = random.Random(number)
+    para = lambda n: " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+    nav = "".join(f'<li><a href="/s/{i}">Section {i}</a></li>' for i in range(40))
+    body = "".join(f"<p>{para(rng.randint(60, 120))}</p>" for _ in range(12))
+    aside = "".join(f'<li><a href="/a/{rng.randint(0, 999)}">{para(8)}</a></li>' for _ in range(30))
+    return (f"<!doctype html><html><head><meta charset=utf-8><title>Local headline {number}</title>"
+            f"</head><body><header><nav><ul>{nav}</ul></nav></header><main><article>"
+            f"<h1>Local headline {number}</h1><p class=byline>By the local desk</p>{body}"
+            f"</article></main><aside><h2>More</h2><ul>{aside}</ul></aside>"
+            f"<footer>{para(30)}</footer></body></html>")
+
+
+def feed(count=20, host="127.0.0.1"):
     now = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
     if STATIC:
         now = time.strftime("%a, %d %b %Y %H:00:00 GMT", time.gmtime())
     items = "".join(
-        f"<item><title>Local headline {i}</title><link>http://127.0.0.1/a/{i}</link>"
+        f"<item><title>Local headline {i}</title><link>http://{host}/a/{i}</link>"
         f"<guid>local-{i}</guid><pubDate>{now}</pubDate><description>Summary {i}.</description></item>"
         for i in range(count))
     return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
@@ -93,7 +113,10 @@ class Handler(BaseHTTPRequestHandler):
                 count = min(max(int(query.get("items", ["20"])[0]), 1), 5000)
             except ValueError:
                 count = 20
-            self.reply(200, "application/rss+xml", feed(count).encode())
+            host = self.headers.get("Host", "127.0.0.1")
+            self.reply(200, "application/rss+xml", feed(count, host).encode())
+        elif path.startswith("/a/") and path[3:].isdigit():
+            self.reply(200, "text/html; charset=utf-8", article(int(path[3:])).encode())
         else:
             self.reply(404, "text/plain", b"not found")
 
