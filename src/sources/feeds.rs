@@ -4,8 +4,8 @@
 //! and assumes the worst:
 //!
 //! - Formats: RSS 0.9x/2.0, RDF (RSS 1.0), Atom and JSON Feed, read by feed-rs, which also
-//!   decodes the charset named in the XML declaration (GB2312/GBK, Windows-1252, …), applies
-//!   `xml:base` and unwraps CDATA.
+//!   applies `xml:base` and unwraps CDATA. The charset a BOM or the XML declaration names
+//!   (GB2312/GBK, Windows-1252, UTF-16, …) is decoded here first, as quick-xml can panic on it.
 //! - Wrong bodies: an outage or consent page served with status 200 is [`FeedError::NotAFeed`],
 //!   so the user is told to check the URL rather than shown an XML error. An `<rss>` root with
 //!   no or an unusual version ("2.01"), which feed-rs refuses, is read as RSS 2.0.
@@ -21,9 +21,11 @@
 //! - Identity: one story arrives through several feeds and many polls, with different guids
 //!   and tracking parameters; [`story_key`] gives it one id.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use feed_rs::model::{Entry, FeedType, Link, Text};
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use html5ever::tendril::StrTendril;
@@ -131,6 +133,7 @@ pub fn parse_feed(
     base: &Url,
     fetched_at: Timestamp,
 ) -> Result<Vec<Headline>, FeedError> {
+    let body = &*without_declarations(body);
     let start = trim_start(body);
     if start.is_empty() || starts_with_ignore_case(start, &[b"<!doctype html", b"<html"]) {
         return Err(FeedError::NotAFeed);
@@ -260,6 +263,69 @@ fn as_rss2(body: &[u8]) -> Option<Vec<u8>> {
     }
     fixed.extend_from_slice(&body[end..]);
     Some(fixed)
+}
+
+/// The body in UTF-8 (decoded here if it was in another charset), every XML declaration inert.
+///
+/// quick-xml (under feed-rs) panics when it reads a declaration naming a charset other than the
+/// one it is decoding after its first 64 bytes: the standard declaration of a UTF-16BE feed, one
+/// after blank lines or a comment, a second one mid-file. With `panic = "abort"` a feed could
+/// end the program. So the charset is decided here as quick-xml would (a BOM, UTF-16 without
+/// one, else the leading declaration's `encoding`, else UTF-8), other charsets are decoded to
+/// UTF-8 (malformed bytes become U+FFFD), and `<?xml` becomes `<?XML`, a processing instruction
+/// feed-rs skips. The same five bytes inside CDATA change too; no reader will mind.
+fn without_declarations(body: &[u8]) -> Cow<'_, [u8]> {
+    let (encoding, bom_len) = Encoding::for_bom(body).unwrap_or_else(|| {
+        let encoding = if body.starts_with(&[0, b'<', 0, b'?']) {
+            UTF_16BE
+        } else if body.starts_with(&[b'<', 0, b'?', 0]) {
+            UTF_16LE
+        } else {
+            declared_encoding(body).unwrap_or(UTF_8)
+        };
+        (encoding, 0)
+    });
+    let inert = |text: &[u8]| {
+        let mut out = text.to_vec();
+        let mut from = 0;
+        while let Some(at) = out[from..].windows(5).position(|w| w == b"<?xml") {
+            out[from + at + 2..from + at + 5].copy_from_slice(b"XML");
+            from += at + 5;
+        }
+        out
+    };
+    if encoding == UTF_8 {
+        if !body.windows(5).any(|w| w == b"<?xml") {
+            return Cow::Borrowed(body);
+        }
+        return Cow::Owned(inert(body));
+    }
+    let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
+    Cow::Owned(inert(text.as_bytes()))
+}
+
+/// The charset a leading `<?xml … encoding="…"?>` names. A declaration readable as ASCII is not
+/// in UTF-16, whatever it says, so that label means UTF-8 (as in browsers).
+fn declared_encoding(body: &[u8]) -> Option<&'static Encoding> {
+    let declaration = trim_start(body).strip_prefix(b"<?xml")?;
+    let declaration = &declaration[..declaration.len().min(1024)];
+    let declaration = &declaration[..declaration.windows(2).position(|w| w == b"?>")?];
+    let at = declaration.windows(8).position(|w| w == b"encoding")? + "encoding".len();
+    let value = declaration[at..]
+        .trim_ascii_start()
+        .strip_prefix(b"=")?
+        .trim_ascii_start();
+    let (&quote, value) = value.split_first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let label = &value[..value.iter().position(|&byte| byte == quote)?];
+    let encoding = Encoding::for_label(label)?;
+    Some(if encoding == UTF_16BE || encoding == UTF_16LE {
+        UTF_8
+    } else {
+        encoding
+    })
 }
 
 fn trim_start(body: &[u8]) -> &[u8] {
@@ -1038,6 +1104,42 @@ mod tests {
         assert_eq!(titles(&headlines), ["人民币汇率中间价上调"]);
         assert_eq!(headlines[0].summary, [paragraph("外汇市场交投清淡。")]);
         assert_eq!(headlines[0].published, Some(ts("2024-06-04T01:15:00Z")));
+    }
+
+    /// Found by `cargo fuzz run feed`: quick-xml panicked (`set_encoding() called after prefix
+    /// buffer was drained`) on a declaration naming another charset past its first 64 bytes,
+    /// and with `panic = "abort"` a feed could end the program.
+    #[test]
+    fn declarations_past_the_first_bytes_never_panic_and_still_name_the_charset() {
+        let items = "<channel><title>x</title><item><title>caf\u{e9}</title>\
+            <link>https://e.com/a</link></item></channel></rss>";
+        let rss = format!("<rss version=\"2.0\">{items}");
+        let latin1 = |text: &str| -> Vec<u8> {
+            text.chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap())
+                .collect()
+        };
+        let declaration = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>";
+        // After blank lines (PHP feeds often start so), and after a long declaration.
+        let padded = format!("{}{declaration}{rss}", "\n".repeat(80));
+        let long = format!(
+            "<?xml version=\"1.0\"{}encoding=\"ISO-8859-1\"?>{rss}",
+            " ".repeat(80)
+        );
+        for body in [latin1(&padded), latin1(&long)] {
+            assert_eq!(titles(&parse(&body)), ["caf\u{e9}"]);
+        }
+        // A UTF-16BE feed with its standard declaration, with and without a BOM.
+        let utf16 = format!("<?xml version=\"1.0\" encoding=\"UTF-16\"?>{rss}");
+        let be: Vec<u8> = utf16.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let with_bom = [&[0xFE, 0xFF][..], &be].concat();
+        for body in [be, with_bom] {
+            assert_eq!(titles(&parse(&body)), ["caf\u{e9}"]);
+        }
+        // A second declaration mid-file, or one after a comment: ill-formed, but no panic.
+        let mid = format!("<?xml version=\"1.0\"?>{rss}").replace("</title>", declaration);
+        let _ = try_parse(mid.as_bytes());
+        let _ = try_parse(format!("<!-- {} -->{declaration}{rss}", "x".repeat(80)).as_bytes());
     }
 
     #[test]

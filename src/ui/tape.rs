@@ -51,10 +51,12 @@ fn segments(entries: &[TapeEntry], theme: &Theme, chosen: Option<usize>) -> Vec<
             Direction::Down => theme.fall,
             Direction::Unchanged | Direction::Unknown => theme.flat,
         };
+        // The spaces inside an entry share its dimming, so a dimmed entry is one run of dim
+        // text rather than an attribute switched off and on around every space (bytes a step).
         out.push((entry.name.to_string(), theme.name.patch(stale)));
-        out.push((" ".to_owned(), base));
+        out.push((" ".to_owned(), stale));
         out.push((entry.price.clone(), stale));
-        out.push((" ".to_owned(), base));
+        out.push((" ".to_owned(), stale));
         out.push((entry.movement.clone(), movement.patch(stale)));
         out.push((SEPARATOR.to_owned(), theme.separator));
     }
