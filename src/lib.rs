@@ -94,17 +94,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     tokio.block_on(async {
         let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
         let mut tasks = tokio::task::JoinSet::new();
-        if cli.demo {
-            let quotes = bundled::snapshot()?.quotes;
-            let seed = cli.seed.unwrap_or_else(|| fastrand::u64(..));
-            tasks.spawn(sources::demo::run(
-                sources::demo::DemoMarket::new(quotes, seed),
-                outbox.clone(),
-            ));
-        }
-        let effects = spawn_sources(cli, &loaded.config, cache, outbox, &mut tasks)?;
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
-        runtime::run(app, &mut terminal, inbox, effects).await?;
+        // The sources start after the first frame: building the HTTP client reads the
+        // system's certificates, which the first frame need not wait for.
+        let start = || spawn_sources(cli, &loaded.config, cache, outbox, &mut tasks);
+        runtime::run(app, &mut terminal, inbox, start).await?;
         tasks.abort_all();
         Ok::<_, anyhow::Error>(())
     })?;

@@ -32,11 +32,12 @@ pub struct Effects {
     pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
 }
 
+/// `start` sets the sources going once the first frame is on screen.
 pub async fn run(
     mut app: App,
     terminal: &mut Tty,
     mut inbox: mpsc::Receiver<Message>,
-    effects: Effects,
+    start: impl FnOnce() -> anyhow::Result<Effects>,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut signals = QuitSignals::new()?;
@@ -48,6 +49,7 @@ pub async fn run(
         Timestamp::now(),
     );
     terminal.draw(|frame| ui::draw(&app, frame))?;
+    let effects = start()?;
     let mut tape_timer = tape_timer(&app);
     loop {
         let deadline = app.next_deadline().map(instant_of);
