@@ -179,14 +179,6 @@ impl FeedPoller {
         messages
     }
 
-    /// The headlines the cache holds for the configured feeds, for the first frame.
-    pub fn cached_headlines(&self) -> Vec<Headline> {
-        self.slots
-            .iter()
-            .flat_map(|slot| slot.cached.headlines.iter().cloned())
-            .collect()
-    }
-
     /// On a blocking thread: the UI shares this thread, and the file can be large.
     fn save(&self) {
         let Some(cache) = self.cache.clone() else {

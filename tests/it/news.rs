@@ -339,8 +339,14 @@ async fn validators_are_sent_back_a_304_is_nothing_new_and_both_survive_a_restar
         Some(Cache::new(dir.path().join("tickertape"))),
         t1,
     );
-    assert_eq!(second_run.cached_headlines(), headlines);
     let restarted = wall() + secs(60);
+    // What the first frame after the restart lists, before any request.
+    let config = config_with_feeds(vec![feed("Harbour Street", &url)]);
+    let app = tickertape::initial_app(&config, Some(&cache), restarted, TimeZone::UTC)
+        .expect("the first frame");
+    let listed: Vec<&Headline> = app.headlines.visible();
+    assert_eq!(listed.len(), headlines.len());
+    assert!(headlines.iter().all(|h| listed.contains(&h)));
     let round = by_source(second_run.round(t1, restarted).await);
     assert_eq!(
         arrived(&round[&SourceId::Feed(0)], SourceId::Feed(0), restarted),
