@@ -183,6 +183,7 @@ fn instant_of(at: Timestamp) -> Instant {
 
 /// What a terminal event means for the app; `None` for events that change nothing.
 fn translate(event: &Event, app: &App) -> Option<Message> {
+    panic_if_asked(event);
     match event {
         Event::Key(key) => keymap::message_for(*key, app),
         Event::Resize(width, height) => Some(Message::Resized(ui::viewport(Rect::new(
@@ -208,5 +209,17 @@ fn wheel(mouse: MouseEvent, app: &App) -> Option<Message> {
         MouseEventKind::ScrollDown if over_list => Some(Message::Move(Step::Down)),
         MouseEventKind::ScrollUp if over_list => Some(Message::Move(Step::Up)),
         _ => None,
+    }
+}
+
+/// Debug builds only, for the pty test that proves a panic gives the terminal back: F12 panics
+/// when `TICKERTAPE_TEST_PANIC` is set. Release builds have no such key.
+fn panic_if_asked(event: &Event) {
+    if cfg!(debug_assertions)
+        && let Event::Key(key) = event
+        && key.code == crossterm::event::KeyCode::F(12)
+        && std::env::var_os("TICKERTAPE_TEST_PANIC").is_some()
+    {
+        panic!("a panic asked for by TICKERTAPE_TEST_PANIC");
     }
 }

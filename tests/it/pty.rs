@@ -79,6 +79,10 @@ struct Session {
 
 impl Session {
     fn start(dirs: &Dirs) -> Self {
+        Self::start_with(dirs, &[])
+    }
+
+    fn start_with(dirs: &Dirs, extra_env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(pty_size(ROWS, COLS))
             .expect("a pseudo-terminal");
@@ -89,6 +93,9 @@ impl Session {
             command.env(key, value);
         }
         command.env("TERM", "xterm-256color");
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
         command.cwd(dirs.path("home"));
         let child = (pair.slave.spawn_command(command)).expect("tickertape starts in the pty");
         // Only the child may hold the slave side, or the master never sees end of file.
@@ -496,6 +503,23 @@ fn resize_to_tiny_and_back_does_not_crash() {
     });
 
     session.quit_cleanly();
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_is_printed_on_it() {
+    let dirs = Dirs::new();
+    let mut session = Session::start_with(&dirs, &[("TICKERTAPE_TEST_PANIC", "1")]);
+    session.wait_for_first_frame();
+    session.send(b"\x1b[24~"); // F12
+    let status = session.wait_exit();
+    assert!(!status.success(), "a panic must not look like a clean exit");
+    session.assert_terminal_restored();
+    let out = session.output();
+    let left = rfind(&out.raw, LEAVE_ALTERNATE_SCREEN).expect("left the alternate screen");
+    assert!(
+        find(&out.raw[left..], b"asked for by TICKERTAPE_TEST_PANIC").is_some(),
+        "the panic message is on the restored screen"
+    );
 }
 
 #[test]
