@@ -265,15 +265,17 @@ fn as_rss2(body: &[u8]) -> Option<Vec<u8>> {
     Some(fixed)
 }
 
-/// The body in UTF-8 (decoded here if it was in another charset), every XML declaration inert.
+/// The body as valid UTF-8, every XML declaration inert.
 ///
 /// quick-xml (under feed-rs) panics when it reads a declaration naming a charset other than the
 /// one it is decoding after its first 64 bytes: the standard declaration of a UTF-16BE feed, one
-/// after blank lines or a comment, a second one mid-file. With `panic = "abort"` a feed could
-/// end the program. So the charset is decided here as quick-xml would (a BOM, UTF-16 without
-/// one, else the leading declaration's `encoding`, else UTF-8), other charsets are decoded to
-/// UTF-8 (malformed bytes become U+FFFD), and `<?xml` becomes `<?XML`, a processing instruction
-/// feed-rs skips. The same five bytes inside CDATA change too; no reader will mind.
+/// after blank lines or a comment, a second one mid-file, one that a malformed byte before it
+/// hid. With `panic = "abort"` a feed could end the program. So the charset is decided here as
+/// quick-xml would (a BOM, UTF-16 without one, else the leading declaration's `encoding`, else
+/// UTF-8), the body is decoded (malformed bytes and NUL, never XML, become U+FFFD, so quick-xml
+/// reads exactly these bytes and never takes them for UTF-16), and `<?xml` becomes `<?XML`, a
+/// processing instruction feed-rs skips. The same bytes inside CDATA change too; no reader will
+/// mind.
 fn without_declarations(body: &[u8]) -> Cow<'_, [u8]> {
     let (encoding, bom_len) = Encoding::for_bom(body).unwrap_or_else(|| {
         let encoding = if body.starts_with(&[0, b'<', 0, b'?']) {
@@ -285,23 +287,17 @@ fn without_declarations(body: &[u8]) -> Cow<'_, [u8]> {
         };
         (encoding, 0)
     });
-    let inert = |text: &[u8]| {
-        let mut out = text.to_vec();
-        let mut from = 0;
-        while let Some(at) = out[from..].windows(5).position(|w| w == b"<?xml") {
-            out[from + at + 2..from + at + 5].copy_from_slice(b"XML");
-            from += at + 5;
-        }
-        out
-    };
-    if encoding == UTF_8 {
-        if !body.windows(5).any(|w| w == b"<?xml") {
-            return Cow::Borrowed(body);
-        }
-        return Cow::Owned(inert(body));
-    }
     let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
-    Cow::Owned(inert(text.as_bytes()))
+    match text {
+        Cow::Borrowed(text) if !text.contains("<?xml") && !text.contains('\0') => {
+            Cow::Borrowed(text.as_bytes())
+        }
+        text => Cow::Owned(
+            text.replace('\0', "\u{FFFD}")
+                .replace("<?xml", "<?XML")
+                .into_bytes(),
+        ),
+    }
 }
 
 /// The charset a leading `<?xml … encoding="…"?>` names. A declaration readable as ASCII is not
