@@ -405,6 +405,24 @@ struct Before {
     rounds: usize,
 }
 
+/// Once the server is back, no attempt fails: every poll waiting out the fault succeeds at
+/// its first try (no stale pooled connection, no lingering rate-limit state).
+fn assert_first_attempt_succeeds(cycle: usize, fault: Option<&Before>, message: &Message) {
+    let Some(fault) = fault else { return };
+    let failure = match message {
+        Message::QuotesArrived { failed, .. } => failed.first().map(|f| format!("{f:?}")),
+        Message::SourceFailed {
+            source, failure, ..
+        } => Some(format!("{source:?}: {failure:?}")),
+        _ => None,
+    };
+    assert!(
+        failure.is_none(),
+        "cycle {cycle}: an attempt failed after the server was back from {:?}: {failure:?}",
+        fault.phase
+    );
+}
+
 /// One recovery, for the report.
 struct Recovery {
     phase: Phase,
@@ -508,11 +526,13 @@ async fn soak(cycles: usize) {
         while let Some(feed_due) = news.next_due().filter(|at| *at <= due) {
             wall = wall_start + SignedDuration::try_from(feed_due - epoch).expect("in range");
             for message in news.round(feed_due, wall).await {
+                assert_first_attempt_succeeds(cycle, awaiting_recovery.as_ref(), &message);
                 update(&mut app, message, wall);
             }
         }
         wall = wall_start + SignedDuration::try_from(due - epoch).expect("in range");
         for message in quotes.round(due, wall).await {
+            assert_first_attempt_succeeds(cycle, awaiting_recovery.as_ref(), &message);
             for command in update(&mut app, message, wall) {
                 if let Command::SaveQuotes { quotes, saved_at } = command {
                     cache

@@ -1136,6 +1136,15 @@ mod tests {
         let mid = format!("<?xml version=\"1.0\"?>{rss}").replace("</title>", declaration);
         let _ = try_parse(mid.as_bytes());
         let _ = try_parse(format!("<!-- {} -->{declaration}{rss}", "x".repeat(80)).as_bytes());
+        // A malformed byte that quick-xml skipped, revealing a declaration past the first bytes.
+        let hidden = [
+            &b"<\xB0?xml"[..],
+            &[b' '; 80],
+            &declaration.as_bytes()[5..],
+            rss.as_bytes(),
+        ]
+        .concat();
+        let _ = try_parse(&hidden);
     }
 
     #[test]
