@@ -14,18 +14,20 @@
 #![no_main]
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use libfuzzer_sys::fuzz_target;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use tickertape::app::App;
 use tickertape::app::update::update;
-use tickertape::config::Config;
 use tickertape::message::{Message, Scroll};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::article;
 use url::Url;
+
+#[path = "shared/base_app.rs"]
+mod shared;
+use shared::{NOW, base_app};
 
 const MAX_INPUT: usize = 256 * 1024;
 
@@ -51,22 +53,6 @@ const URLS: &[&str] = &[
     "https://127.0.0.1:8700/article",
     "file:///tmp/page.html",
 ];
-
-const NOW: &str = "2024-06-28T15:42:07Z";
-
-thread_local! {
-    /// The first-start app (bundled quotes and sample news), built once per thread since it
-    /// parses the bundled data, and cloned for each input. (`App` is not `Sync`.)
-    static BASE_APP: App = {
-        let now: Timestamp = NOW.parse().expect("a valid time");
-        let tz = TimeZone::get("Europe/London").expect("the bundled time zone database");
-        tickertape::initial_app(&Config::default(), None, now, tz).expect("bundled data")
-    };
-}
-
-fn base_app() -> App {
-    BASE_APP.with(App::clone)
-}
 
 fn draw(app: &mut App, width: u16, height: u16, now: Timestamp) {
     let viewport = tickertape::ui::viewport(Rect::new(0, 0, width, height));

@@ -28,14 +28,16 @@ use ratatui::layout::Rect;
 use tickertape::app::quotes::{Origin, QuoteBoard};
 use tickertape::app::update::update;
 use tickertape::app::{App, Mode};
-use tickertape::config::Config;
 use tickertape::domain::{Article, Block, Headline, Quote, TradingSession, Window};
 use tickertape::message::{self, Failure, Message, Scroll, SourceId, SymbolFailure};
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
 
+#[path = "shared/base_app.rs"]
+mod shared;
+use shared::{NOW, base_app};
+
 /// Friday 28 Jun 2024, 16:42:07 in London, as the tests and benches use.
-const NOW: &str = "2024-06-28T15:42:07Z";
 const MAX_SIDE: u16 = 300;
 /// Frames drawn per input, past the final one: a 300x300 frame is not free.
 const MAX_DRAWS: usize = 8;
@@ -479,6 +481,23 @@ impl Key {
     }
 }
 
+/// The key crossterm reports for a character arriving on its own: C0 controls are keys or
+/// Ctrl+letter, everything else (C1 and bidi controls included) is `KeyCode::Char`.
+fn pasted(c: char) -> (KeyCode, KeyModifiers) {
+    match c {
+        '\r' | '\n' => (KeyCode::Enter, KeyModifiers::NONE),
+        '\t' => (KeyCode::Tab, KeyModifiers::NONE),
+        '\u{1b}' => (KeyCode::Esc, KeyModifiers::NONE),
+        '\u{7f}' | '\u{8}' => (KeyCode::Backspace, KeyModifiers::NONE),
+        '\u{0}' => (KeyCode::Char(' '), KeyModifiers::CONTROL),
+        '\u{1}'..='\u{1a}' => {
+            let letter = char::from(b'a' - 1 + u8::try_from(c).unwrap_or(b'a'));
+            (KeyCode::Char(letter), KeyModifiers::CONTROL)
+        }
+        c => (KeyCode::Char(c), KeyModifiers::NONE),
+    }
+}
+
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Wheel {
     ReaderDown,
@@ -530,6 +549,8 @@ enum Step {
         failure: FFailure,
     },
     Notice(Text),
+    /// Text pasted into the terminal without bracketed paste: one key event per character.
+    Paste(Text),
     Draw,
 }
 
@@ -542,20 +563,6 @@ struct Input {
     /// Quotes read from the cache at start, and when they were saved; else the snapshot.
     cached: Option<(Vec<FQuote>, Time)>,
     steps: Vec<Step>,
-}
-
-thread_local! {
-    /// The first-start app (bundled quotes and sample news), built once per thread since it
-    /// parses the bundled data, and cloned for each input. (`App` is not `Sync`.)
-    static BASE_APP: App = {
-        let now: Timestamp = NOW.parse().expect("a valid time");
-        let tz = TimeZone::get("Europe/London").expect("the bundled time zone database");
-        tickertape::initial_app(&Config::default(), None, now, tz).expect("bundled data")
-    };
-}
-
-fn base_app() -> App {
-    BASE_APP.with(App::clone)
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -606,9 +613,14 @@ impl Run {
             1 => KeyEventKind::Repeat,
             _ => KeyEventKind::Release,
         };
+        let modifiers = KeyModifiers::from_bits_truncate(modifiers);
+        self.press_code(key.code(), modifiers, kind);
+    }
+
+    fn press_code(&mut self, code: KeyCode, modifiers: KeyModifiers, kind: KeyEventKind) {
         let event = KeyEvent {
-            code: key.code(),
-            modifiers: KeyModifiers::from_bits_truncate(modifiers),
+            code,
+            modifiers,
             kind,
             state: KeyEventState::NONE,
         };
@@ -716,6 +728,12 @@ impl Run {
                 });
             }
             Step::Notice(text) => self.update(Message::Notice(text.safe())),
+            Step::Paste(text) => {
+                for c in text.raw().chars() {
+                    let (code, modifiers) = pasted(c);
+                    self.press_code(code, modifiers, KeyEventKind::Press);
+                }
+            }
             Step::Draw => self.draw_if_allowed(),
         }
     }
