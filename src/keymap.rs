@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::{App, Focus};
 use crate::message::{Message, Scroll, Step};
+use crate::sanitize::SafeText;
 
 /// When a binding applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -384,11 +385,23 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
                 code: KeyCode::Char(c),
                 ctrl: false,
             },
-        ) if contexts == [Filter] && !event.modifiers.contains(KeyModifiers::ALT) => {
+        ) if contexts == [Filter]
+            && !event.modifiers.contains(KeyModifiers::ALT)
+            && is_printable(c) =>
+        {
             Some(Message::FilterInput(c))
         }
         _ => None,
     }
+}
+
+/// A typed or pasted character the filter may hold: one the sanitiser keeps. The filter is
+/// drawn as typed, so a bidi control (which a terminal delivers as an ordinary character) would
+/// otherwise reach the screen; no headline could match one anyway.
+fn is_printable(c: char) -> bool {
+    let mut buf = [0; 4];
+    let typed = c.encode_utf8(&mut buf);
+    SafeText::new(typed).as_str() == typed
 }
 
 /// Footer hints for the current mode, e.g. `j/k move · Enter read · …`.
@@ -455,6 +468,23 @@ mod tests {
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
+    }
+
+    /// Found by `cargo fuzz run draw`: a bidi override pasted while filtering was drawn in the
+    /// footer as typed. Characters the sanitiser drops are not typed into the filter.
+    #[test]
+    fn the_filter_takes_only_characters_the_sanitiser_keeps() {
+        let mut app = app_from_snapshot(120, 40);
+        app.headlines.start_filter();
+        let typed = |c: char| message_for(press(KeyCode::Char(c), KeyModifiers::NONE), &app);
+        for c in ['a', ' ', '中', '📈', '\u{301}', '\u{200d}'] {
+            assert_eq!(typed(c), Some(Message::FilterInput(c)), "{c:?}");
+        }
+        for c in [
+            '\u{202e}', '\u{2066}', '\u{200f}', '\u{9b}', '\u{85}', '\u{2028}', '\u{feff}',
+        ] {
+            assert_eq!(typed(c), None, "{c:?}");
+        }
     }
 
     #[test]
