@@ -30,7 +30,7 @@ use wiremock::{MockServer, ResponseTemplate};
 
 use crate::support::{
     BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, chart, hits, json,
-    serve_bitcoin, serve_chart, server_answering,
+    screen_rows, serve_bitcoin, serve_chart, server_answering,
 };
 
 const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
@@ -506,24 +506,12 @@ async fn coingecko_prices_arrive_and_are_not_asked_for_more_than_once_a_minute()
     );
 }
 
-/// Every row of the screen as text.
-fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect()
-        })
-        .collect()
-}
-
 fn screen(app: &tickertape::app::App) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal
         .draw(|frame| tickertape::ui::draw(app, frame))
         .unwrap();
-    rows(&terminal)
+    screen_rows(&terminal)
 }
 
 #[tokio::test]
