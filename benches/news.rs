@@ -161,8 +161,8 @@ struct CachedReader {
 
 fn cached_reader() -> CachedReader {
     let app = support::app_at(120, 40);
-    let now = app.now;
-    let headline = app.headlines.selected().unwrap().clone();
+    let now = app.now();
+    let headline = app.headlines().selected().unwrap().clone();
     let url = "https://news.example.com/markets/copper-record".to_owned();
     let page = include_bytes!("../tests/fixtures/articles/news_with_clutter.html");
     let parsed = Url::parse(&url).unwrap();
@@ -251,8 +251,9 @@ fn enter_to_text_excluding_settle(c: &mut Criterion) {
                 article,
             };
             update(&mut app, message, now);
+            let theme = tickertape::ui::theme::Theme::colour();
             terminal
-                .draw(|frame| tickertape::ui::draw(&app, frame))
+                .draw(|frame| tickertape::ui::draw(&app, &theme, frame))
                 .unwrap();
         });
     });

@@ -103,7 +103,7 @@ fn refresh(c: &mut Criterion) {
 
 fn response_to_frame(c: &mut Criterion) {
     let mut app = support::app_at(120, 40);
-    let now = app.now;
+    let now = app.now();
     let quotes = tickertape::bundled::snapshot().unwrap().quotes;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("frame/response_to_updated_frame_120x40", |b| {
@@ -115,8 +115,9 @@ fn response_to_frame(c: &mut Criterion) {
                 fetched_at: now,
             };
             update(&mut app, message, now);
+            let theme = tickertape::ui::theme::Theme::colour();
             terminal
-                .draw(|frame| tickertape::ui::draw(&app, frame))
+                .draw(|frame| tickertape::ui::draw(&app, &theme, frame))
                 .unwrap();
         });
     });

@@ -350,13 +350,13 @@ pub static BINDINGS: &[Binding] = &[
 
 /// The contexts active in the app's current mode, most specific first.
 fn active_contexts(app: &App) -> &'static [Context] {
-    if app.headlines.is_editing_filter() {
+    if app.headlines().is_editing_filter() {
         &[Filter]
     } else {
-        match app.focus {
+        match app.focus() {
             Focus::List => &[List, Anywhere],
             Focus::Reader => &[Reader, Anywhere],
-            Focus::Tape => &[Tape, Anywhere],
+            Focus::Tape { .. } => &[Tape, Anywhere],
         }
     }
 }
@@ -439,7 +439,8 @@ pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str, &'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::app_from_snapshot;
+    use crate::app::update::update;
+    use crate::fixtures::{app_from_snapshot, now};
     use crossterm::event::KeyEvent;
 
     const README: &str = "README.md";
@@ -475,7 +476,7 @@ mod tests {
     #[test]
     fn the_filter_takes_only_characters_the_sanitiser_keeps() {
         let mut app = app_from_snapshot(120, 40);
-        app.headlines.start_filter();
+        update(&mut app, Message::StartFilter, now());
         let typed = |c: char| message_for(press(KeyCode::Char(c), KeyModifiers::NONE), &app);
         for c in ['a', ' ', '中', '📈', '\u{301}', '\u{200d}'] {
             assert_eq!(typed(c), Some(Message::FilterInput(c)), "{c:?}");
@@ -492,12 +493,13 @@ mod tests {
         let mut app = app_from_snapshot(120, 40);
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(message_for(j, &app), Some(Message::Move(Step::Down)));
-        app.focus = Focus::Reader;
+        update(&mut app, Message::ToggleFocus, now());
+        assert_eq!(app.focus(), Focus::Reader);
         assert_eq!(
             message_for(j, &app),
             Some(Message::ScrollReader(Scroll::Down(1)))
         );
-        app.headlines.start_filter();
+        update(&mut app, Message::StartFilter, now());
         assert_eq!(message_for(j, &app), Some(Message::FilterInput('j')));
         assert_eq!(
             message_for(press(KeyCode::Char('q'), KeyModifiers::NONE), &app),
@@ -548,7 +550,7 @@ mod tests {
             words(&app),
             "j/k move · Enter read · o open · t tape · Tab focus · / filter · p pause · ? help · q quit"
         );
-        app.headlines.start_filter();
+        update(&mut app, Message::StartFilter, now());
         assert_eq!(words(&app), "Enter keep · Esc clear");
     }
 }

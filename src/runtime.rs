@@ -19,6 +19,7 @@ use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
+use crate::ui::theme::Theme;
 
 /// Lines the mouse wheel scrolls the reader by, as most terminals' own scrollback does.
 const WHEEL_LINES: u16 = 3;
@@ -35,6 +36,7 @@ pub struct Effects {
 /// `start` sets the sources going once the first frame is on screen.
 pub async fn run(
     mut app: App,
+    theme: &Theme,
     terminal: &mut Tty,
     mut inbox: mpsc::Receiver<Message>,
     start: impl FnOnce() -> anyhow::Result<Effects>,
@@ -48,7 +50,7 @@ pub async fn run(
         Message::Resized(ui::viewport(area)),
         Timestamp::now(),
     );
-    terminal.draw(|frame| ui::draw(&app, frame))?;
+    terminal.draw(|frame| ui::draw(&app, theme, frame))?;
     let effects = start()?;
     let mut tape_timer = tape_timer(&app);
     loop {
@@ -68,20 +70,20 @@ pub async fn run(
         };
         // An unbound key or an ignored event changed nothing: nothing to draw.
         let Some(message) = message else { continue };
-        let speed = app.tape.speed_cols_per_sec();
+        let speed = app.tape().speed_cols_per_sec();
         let was_moving = app.is_tape_moving();
         apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
             apply(&mut app, message, &effects);
         }
-        if app.is_quitting {
+        if app.is_quitting() {
             return Ok(());
         }
-        if app.tape.speed_cols_per_sec() != speed || (app.is_tape_moving() && !was_moving) {
+        if app.tape().speed_cols_per_sec() != speed || (app.is_tape_moving() && !was_moving) {
             tape_timer = self::tape_timer(&app);
         }
-        terminal.draw(|frame| ui::draw(&app, frame))?;
+        terminal.draw(|frame| ui::draw(&app, theme, frame))?;
     }
 }
 
@@ -170,7 +172,7 @@ fn open_in_browser(url: &str, outbox: &mpsc::Sender<Message>) {
 
 /// The tape's clock. Skipping missed ticks means no burst of steps after a suspended laptop.
 fn tape_timer(app: &App) -> Interval {
-    let period = app.tape.step_interval();
+    let period = app.tape().step_interval();
     let mut timer = tokio::time::interval_at(Instant::now() + period, period);
     timer.set_missed_tick_behavior(MissedTickBehavior::Skip);
     timer
@@ -197,8 +199,8 @@ fn translate(event: &Event, app: &App) -> Option<Message> {
 /// The wheel scrolls whichever pane it is over.
 fn wheel(mouse: MouseEvent, app: &App) -> Option<Message> {
     let at = Position::new(mouse.column, mouse.row);
-    let over_list = app.viewport.list.contains(at);
-    let over_reader = app.viewport.reader.contains(at);
+    let over_list = app.viewport().list.contains(at);
+    let over_reader = app.viewport().reader.contains(at);
     match mouse.kind {
         MouseEventKind::ScrollDown if over_reader => {
             Some(Message::ScrollReader(Scroll::Down(WHEEL_LINES)))

@@ -10,7 +10,10 @@ pub mod news;
 pub mod pages;
 pub mod poll;
 pub mod schedule;
+mod spawn;
 pub mod yahoo;
+
+pub use spawn::{fetch_once, spawn};
 
 use std::time::Duration;
 

@@ -93,7 +93,7 @@ fuzz_target!(|body: &[u8]| {
 
     let mut app = base_app();
     let id = app
-        .headlines
+        .headlines()
         .selected()
         .expect("the sample news has a selection")
         .id

@@ -327,7 +327,7 @@ impl FQuote {
 }
 
 fn instrument_symbol(app: &App, index: u8) -> String {
-    let instruments = &app.instruments;
+    let instruments = &app.instruments();
     instruments[usize::from(index) % instruments.len()]
         .symbol
         .clone()
@@ -409,9 +409,9 @@ enum Target {
 
 impl Target {
     fn id(&self, app: &App) -> String {
-        let visible = app.headlines.visible();
+        let visible = app.headlines().visible();
         match self {
-            Self::Selected => app.headlines.selected().map(|h| h.id.clone()),
+            Self::Selected => app.headlines().selected().map(|h| h.id.clone()),
             Self::Nth(n) => {
                 (!visible.is_empty()).then(|| visible[usize::from(*n) % visible.len()].id.clone())
             }
@@ -749,7 +749,7 @@ impl Run {
 fn run(input: &Input) {
     let now: Timestamp = NOW.parse().expect("a valid time");
     let mut app = base_app();
-    app.tz = TimeZone::get(ZONES[usize::from(input.zone) % ZONES.len()])
+    app.tz() = TimeZone::get(ZONES[usize::from(input.zone) % ZONES.len()])
         .expect("the bundled time zone database");
     app.mode = match input.mode % 3 {
         0 => Mode::Offline,
@@ -765,7 +765,7 @@ fn run(input: &Input) {
         let origin = Origin::Cache {
             saved_at: saved_at.at(now),
         };
-        app.quotes = QuoteBoard::new(quotes, origin);
+        app.quotes() = QuoteBoard::new(quotes, origin);
     }
     let (width, height) = input.size.get();
     let terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
@@ -782,7 +782,7 @@ fn run(input: &Input) {
     run.draw();
     for step in &input.steps {
         run.step(step);
-        if run.app.is_quitting {
+        if run.app.is_quitting() {
             // The runtime returns without another frame.
             return;
         }

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use tickertape::app::Mode;
 use tickertape::app::update::update;
+use tickertape::app::{Mode, Settings};
 use tickertape::cache::Cache;
 use tickertape::domain::{Article, Block};
 use tickertape::message::{ArticleRequest, Command, Failure, Message, Scroll};
@@ -557,10 +557,8 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
         &format!("{}/markets/feed.xml", server.uri()),
     )];
     let now: Timestamp = "2024-06-05T00:00:00Z".parse().expect("a valid time");
-    let mut app =
-        tickertape::initial_app(&config_with_feeds(feeds.clone()), None, now, TimeZone::UTC)
-            .expect("the first frame");
-    app.mode = Mode::Live;
+    let settings = Settings::new(&config_with_feeds(feeds.clone()), Mode::Live, TimeZone::UTC);
+    let mut app = tickertape::initial_app(settings, None, now).expect("the first frame");
     let resize = |width, height| {
         Message::Resized(tickertape::ui::viewport(ratatui::layout::Rect::new(
             0, 0, width, height,
@@ -615,7 +613,7 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
     // The cited targets are listed, numbered, at the end of the text.
     update(&mut app, Message::ScrollReader(Scroll::Bottom), now);
     let bottom = screen_rows(&draw(&app, 80, 24));
-    let reader = app.viewport.reader_text();
+    let reader = app.viewport().reader_text();
     let pane: Vec<String> = bottom[usize::from(reader.y)..usize::from(reader.y + reader.height)]
         .iter()
         .map(|row| {
@@ -672,16 +670,14 @@ async fn links_in_a_redirected_page_resolve_against_where_it_landed() {
 #[tokio::test]
 async fn offline_the_reader_says_the_article_is_not_cached() {
     let now: Timestamp = "2024-06-05T00:00:00Z".parse().expect("a valid time");
-    let mut app = tickertape::initial_app(
+    let settings = Settings::new(
         &tickertape::config::Config::default(),
-        None,
-        now,
+        Mode::Offline,
         TimeZone::UTC,
-    )
-    .expect("the first frame");
-    app.mode = Mode::Offline;
+    );
+    let mut app = tickertape::initial_app(settings, None, now).expect("the first frame");
     let id = app
-        .headlines
+        .headlines()
         .selected()
         .expect("a sample headline")
         .id

@@ -18,13 +18,14 @@ use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use tickertape::app::Mode;
+use tickertape::app::{Mode, Settings};
 use tickertape::config::Config;
 use tickertape::domain::{Instrument, Provider, Quote};
 use tickertape::market::Market;
 use tickertape::message::{Failure, Message, SourceId, SymbolFailure};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::poll::{Endpoints, QuotePoller};
+use tickertape::ui::theme::Theme;
 use tokio::time::Instant;
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -509,7 +510,7 @@ async fn coingecko_prices_arrive_and_are_not_asked_for_more_than_once_a_minute()
 fn screen(app: &tickertape::app::App) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal
-        .draw(|frame| tickertape::ui::draw(app, frame))
+        .draw(|frame| tickertape::ui::draw(app, &Theme::colour(), frame))
         .unwrap();
     screen_rows(&terminal)
 }
@@ -520,9 +521,9 @@ async fn a_round_reaches_the_screen_and_a_failed_one_keeps_the_last_prices() {
 
     let wall = friday_morning();
     let london = TimeZone::get("Europe/London").unwrap();
-    let mut app = tickertape::initial_app(&Config::default(), None, wall, london).unwrap();
     // As `run` sets it when the pollers run.
-    app.mode = Mode::Live;
+    let settings = Settings::new(&Config::default(), Mode::Live, london);
+    let mut app = tickertape::initial_app(settings, None, wall).unwrap();
     let viewport = tickertape::ui::viewport(Rect::new(0, 0, 120, 40));
     update(&mut app, Message::Resized(viewport), wall);
     let before = screen(&app);
