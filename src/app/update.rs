@@ -13,12 +13,9 @@ use crate::sanitize::SafeText;
 
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     app.now = now;
-    if is_from_user(&msg) {
-        app.notice = None;
-    }
     // A step rebuilds the tape itself, to wrap at the width it will show.
     let is_tape_step = msg == Message::TapeStep;
-    let selected_before = app.headlines.selected().map(|h| h.id.clone());
+    let selected_before = begin(app, &msg);
     let mut commands = Vec::new();
     match msg {
         Message::Move(step) => {
@@ -68,15 +65,32 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::Notice(text) => app.notice = Some(text),
         Message::FilterByInstrument => filter_by_instrument(app),
     }
-    if app.headlines.selected().map(|h| h.id.as_str()) != selected_before.as_deref() {
+    commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
+    commands
+}
+
+/// Any key dismisses a notice, as a keypress dismisses a toast. Returns the selection before
+/// the message, which `settle` compares against.
+fn begin(app: &mut App, msg: &Message) -> Option<String> {
+    if is_from_user(msg) {
+        app.notice = None;
+    }
+    app.headlines.selected().map(|h| h.id.clone())
+}
+
+/// What follows any message: a new selection starts at its top and asks for its page, the list
+/// keeps the selection in view, and the tape is rebuilt for the frame (a step did it already).
+fn settle(app: &mut App, selected_before: Option<&str>, is_tape_step: bool) -> Option<Command> {
+    let mut command = None;
+    if app.headlines.selected().map(|h| h.id.as_str()) != selected_before {
         app.reader.reset();
-        commands.extend(app.headlines.selected().and_then(|h| app.reader.request(h)));
+        command = app.headlines.selected().and_then(|h| app.reader.request(h));
     }
     app.headlines.scroll_into_view(app.viewport.list_rows());
     if !is_tape_step {
         app.refresh_tape();
     }
-    commands
+    command
 }
 
 /// Reading a headline marks it read (saved) and gives the reader the focus.
@@ -233,7 +247,7 @@ fn toggle_detail(app: &mut App) {
     }
 }
 
-/// Keys and clicks: what dismisses a notice, as any keypress dismisses a toast.
+/// Keys and clicks, as against timers and sources.
 fn is_from_user(msg: &Message) -> bool {
     !matches!(
         msg,
