@@ -23,7 +23,7 @@ use tickertape::app::update::update;
 use tickertape::cache::Cache;
 use tickertape::message::{ArticleRequest, Message};
 use tickertape::sanitize::SafeText;
-use tickertape::sources::pages::{ArticleWorker, SETTLE};
+use tickertape::sources::article_worker::{ArticleWorker, SETTLE};
 use tickertape::sources::{article, feeds};
 use tokio::sync::{mpsc, watch};
 use url::Url;
@@ -204,7 +204,9 @@ fn enter_to_text_with_settle(c: &mut Criterion) {
     };
     let (requests, receiver) = watch::channel(None);
     let (outbox, mut inbox) = mpsc::channel(16);
-    runtime.spawn(tickertape::sources::pages::run(worker, receiver, outbox));
+    runtime.spawn(tickertape::sources::article_worker::run(
+        worker, receiver, outbox,
+    ));
     let mut group = c.benchmark_group("reader");
     group
         .sample_size(10)

@@ -3,12 +3,13 @@
 //! module owns what every fetch shares: the one HTTP client, the size cap and [`FetchError`].
 
 pub mod article;
+pub mod article_worker;
 pub mod coingecko;
 pub mod demo;
+pub mod feed_poller;
 pub mod feeds;
-pub mod news;
-pub mod pages;
 pub mod poll;
+pub mod quote_poller;
 pub mod schedule;
 mod spawn;
 pub mod yahoo;

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::poll::{Endpoints, QuotePoller};
+use super::quote_poller::{Endpoints, QuotePoller};
 use crate::cache::Cache;
 use crate::cli::Cli;
 use crate::config::Config;
@@ -45,7 +45,7 @@ pub fn spawn(
             let (refresh_tx, refresh_rx) = mpsc::channel(1);
             refresh.push(refresh_tx);
             let feeds = config.news.feeds.clone();
-            let poller = super::news::FeedPoller::new(
+            let poller = super::feed_poller::FeedPoller::new(
                 client.clone(),
                 feeds,
                 config.news.refresh,
@@ -56,13 +56,13 @@ pub fn spawn(
         }
     }
     let (articles, requests) = tokio::sync::watch::channel(None);
-    let worker = super::pages::ArticleWorker {
+    let worker = super::article_worker::ArticleWorker {
         client,
         cache: cache.clone(),
         cache_budget_bytes: config.news.article_cache_bytes,
         is_offline: !is_networked,
     };
-    tasks.spawn(super::pages::run(worker, requests, outbox.clone()));
+    tasks.spawn(super::article_worker::run(worker, requests, outbox.clone()));
     Ok(Effects {
         cache,
         outbox,

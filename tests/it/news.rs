@@ -18,7 +18,7 @@ use tickertape::cache::Cache;
 use tickertape::config::Feed;
 use tickertape::domain::Headline;
 use tickertape::message::{Failure, Message, SourceId};
-use tickertape::sources::news::FeedPoller;
+use tickertape::sources::feed_poller::FeedPoller;
 use tokio::time::Instant;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

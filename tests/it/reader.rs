@@ -1,4 +1,4 @@
-//! The article worker (`sources::pages::run`) driven through its real channels, a `watch` for
+//! The article worker (`sources::article_worker::run`) driven through its real channels, a `watch` for
 //! requests and an `mpsc` inbox for answers, against real HTTP servers on 127.0.0.1: what comes
 //! out of a cluttered page, legacy charsets, pages that fail (404, a redirect loop, 20 MB), the
 //! settle delay and cancellation, the article cache across a restart, and the reader pane.
@@ -18,7 +18,7 @@ use tickertape::cache::Cache;
 use tickertape::domain::{Article, Block};
 use tickertape::message::{ArticleRequest, Command, Failure, Message, Scroll};
 use tickertape::sanitize::SafeText;
-use tickertape::sources::pages::{ArticleWorker, SETTLE, run};
+use tickertape::sources::article_worker::{ArticleWorker, SETTLE, run};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use wiremock::matchers::any;
@@ -568,8 +568,13 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
 
     let client = tickertape::sources::client().expect("the HTTP client");
     let t0 = tokio::time::Instant::now();
-    let mut poller =
-        tickertape::sources::news::FeedPoller::new(client, feeds, Duration::from_mins(5), None, t0);
+    let mut poller = tickertape::sources::feed_poller::FeedPoller::new(
+        client,
+        feeds,
+        Duration::from_mins(5),
+        None,
+        t0,
+    );
     let mut commands = Vec::new();
     for message in poller.round(t0, now).await {
         commands.extend(update(&mut app, message, now));

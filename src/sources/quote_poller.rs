@@ -1,0 +1,346 @@
+//! The quote poller: one task that keeps every instrument's price current, whatever
+//! [`QuoteApi`] serves it. Each instrument has its own due time and backoff (a rate-limited or
+//! failing symbol waits longer; a closed market is asked rarely), due instruments are fetched
+//! together with at most [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message
+//! per provider.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::stream;
+use jiff::Timestamp;
+use reqwest::header::HeaderMap;
+use tokio::time::Instant;
+
+use super::coingecko::CoinGecko;
+use super::poll::Polled;
+use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy};
+use super::yahoo::Yahoo;
+use super::{FetchError, QuoteApi, get};
+use crate::domain::{Instrument, Quote, TradingSession};
+use crate::market;
+use crate::message::{Message, SourceId, SymbolFailure};
+
+/// Yahoo throttles clients that open many connections at once (2025 429 storms).
+pub const MAX_IN_FLIGHT: usize = 4;
+/// A chart response for one symbol is a few kB; anything near this is not a chart.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Failures in a row before a host is set aside, and for how long: as long as the longest
+/// rate-limit wait, so a benched host is not retried in the middle of a 429 storm.
+const HOST_FAILURE_THRESHOLD: u32 = 3;
+const HOST_BENCH: Duration = Duration::from_mins(15);
+/// Instruments due this soon are fetched with the round already starting: one message and one
+/// frame for a refresh, not one per jittered instrument.
+const GATHER: Duration = Duration::from_secs(2);
+
+/// Where quotes come from, as configured.
+pub struct Endpoints {
+    pub yahoo: Vec<String>,
+    pub coingecko: String,
+}
+
+/// A provider with the hosts it may be asked at and its polling policy.
+struct Api {
+    provider: Box<dyn QuoteApi>,
+    hosts: Hosts,
+    policy: Policy,
+}
+
+struct Slot {
+    instrument: Instrument,
+    api: usize,
+    backoff: Backoff,
+    due: Instant,
+    /// Not before this, whatever jitter, gathering or `r` say: the API's minimum interval
+    /// since this instrument was last asked.
+    earliest: Instant,
+    /// The last trading windows the provider reported, which beat the built-in hours.
+    session: Option<TradingSession>,
+}
+
+/// One request of a round: some instruments of one API, at one host.
+struct Job {
+    api: usize,
+    slots: Vec<usize>,
+    host: String,
+}
+
+/// What one request produced.
+struct JobResult {
+    api: usize,
+    host: String,
+    quotes: Vec<(usize, Quote)>,
+    failed: Vec<(usize, FetchError)>,
+    /// Whether the host answered like the API (an unknown symbol is still a good answer).
+    is_host_ok: bool,
+}
+
+pub struct QuotePoller {
+    client: reqwest::Client,
+    apis: Vec<Api>,
+    slots: Vec<Slot>,
+    epoch: Instant,
+}
+
+impl QuotePoller {
+    /// Every instrument starts due now: the first frame shows the cache or snapshot, and
+    /// fresh prices replace it as soon as they arrive.
+    pub fn new(
+        client: reqwest::Client,
+        endpoints: Endpoints,
+        instruments: Vec<Instrument>,
+        refresh: Duration,
+        now: Instant,
+    ) -> Self {
+        let api = |provider: Box<dyn QuoteApi>, hosts: Vec<String>| Api {
+            policy: Policy::from_interval(refresh.max(provider.min_interval())),
+            provider,
+            hosts: Hosts::new(hosts, HOST_FAILURE_THRESHOLD, HOST_BENCH),
+        };
+        let apis = vec![
+            api(Box::new(Yahoo), endpoints.yahoo),
+            api(Box::new(CoinGecko), vec![endpoints.coingecko]),
+        ];
+        let slots = instruments
+            .into_iter()
+            .filter_map(|instrument| {
+                let api = apis
+                    .iter()
+                    .position(|api| api.provider.serves(&instrument))?;
+                Some(Slot {
+                    instrument,
+                    api,
+                    backoff: Backoff::default(),
+                    due: now,
+                    earliest: now,
+                    session: None,
+                })
+            })
+            .collect();
+        Self {
+            client,
+            apis,
+            slots,
+            epoch: now,
+        }
+    }
+
+    pub fn next_due(&self) -> Option<Instant> {
+        self.slots
+            .iter()
+            .map(|slot| slot.due.max(slot.earliest))
+            .min()
+    }
+
+    /// `r`: everything is due now, backoffs included — the user asked; an API's minimum
+    /// interval still holds, since asking sooner cannot bring anything new.
+    pub fn refresh_all(&mut self, now: Instant) {
+        for slot in &mut self.slots {
+            slot.due = now;
+        }
+    }
+
+    /// Fetches every instrument due at `now`; the next dues are reckoned from `now`.
+    pub async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
+        self.round_until(now, wall, None).await
+    }
+
+    /// [`Self::round`], but requests still running at `deadline` are dropped and their
+    /// instruments keep their old values; what arrived in time is kept.
+    pub async fn round_until(
+        &mut self,
+        now: Instant,
+        wall: Timestamp,
+        deadline: Option<Instant>,
+    ) -> Vec<Message> {
+        let jobs = self.jobs(now);
+        let client = &self.client;
+        let (apis, slots) = (&self.apis, &self.slots);
+        let mut pending = stream::iter(jobs)
+            .map(|job| fetch(client, apis, slots, job, wall))
+            .buffer_unordered(MAX_IN_FLIGHT);
+        let mut results = Vec::new();
+        loop {
+            let next = match deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline, pending.next())
+                    .await
+                    .ok()
+                    .flatten(),
+                None => pending.next().await,
+            };
+            match next {
+                Some(result) => results.push(result),
+                None => break,
+            }
+        }
+        drop(pending);
+        self.settle(results, now, wall)
+    }
+
+    fn jobs(&self, now: Instant) -> Vec<Job> {
+        let since_epoch = now.saturating_duration_since(self.epoch);
+        let mut jobs = Vec::new();
+        for (index, api) in self.apis.iter().enumerate() {
+            let due: Vec<usize> = (0..self.slots.len())
+                .filter(|&slot| {
+                    self.slots[slot].api == index
+                        && self.slots[slot].due <= now + GATHER
+                        && self.slots[slot].earliest <= now
+                })
+                .collect();
+            let instruments: Vec<&Instrument> = due
+                .iter()
+                .map(|&slot| &self.slots[slot].instrument)
+                .collect();
+            let host = api.hosts.pick(since_epoch).to_owned();
+            jobs.extend(
+                api.provider
+                    .batches(&instruments)
+                    .into_iter()
+                    .map(|batch| Job {
+                        api: index,
+                        slots: batch.into_iter().map(|i| due[i]).collect(),
+                        host: host.clone(),
+                    }),
+            );
+        }
+        jobs
+    }
+
+    /// Reschedules each slot from its outcome and turns the round into messages.
+    fn settle(&mut self, results: Vec<JobResult>, now: Instant, wall: Timestamp) -> Vec<Message> {
+        let since_epoch = now.saturating_duration_since(self.epoch);
+        let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
+        for result in results {
+            let api = &mut self.apis[result.api];
+            api.hosts
+                .record(&result.host, result.is_host_ok, since_epoch);
+            let (policy, source) = (api.policy, api.provider.source());
+            let earliest = now + api.provider.min_interval();
+            let round = rounds.entry(source).or_default();
+            for (index, quote) in result.quotes {
+                let slot = &mut self.slots[index];
+                if quote.session.is_some() {
+                    slot.session = quote.session;
+                }
+                let delay = slot.backoff.next_delay(
+                    Outcome::Success,
+                    activity(slot, wall),
+                    &policy,
+                    fastrand::f64(),
+                );
+                slot.due = now + delay;
+                slot.earliest = earliest;
+                round.0.push(quote);
+            }
+            for (index, error) in result.failed {
+                let slot = &mut self.slots[index];
+                let outcome = match &error {
+                    FetchError::RateLimited { retry_after } => Outcome::RateLimited {
+                        retry_after: *retry_after,
+                    },
+                    _ => Outcome::Failed,
+                };
+                let delay = slot.backoff.next_delay(
+                    outcome,
+                    activity(slot, wall),
+                    &policy,
+                    fastrand::f64(),
+                );
+                slot.due = now + delay;
+                slot.earliest = earliest;
+                tracing::warn!(symbol = %slot.instrument.symbol, %error, retry_in = ?delay, "quote fetch failed");
+                round.1.push(SymbolFailure {
+                    symbol: slot.instrument.symbol.clone(),
+                    failure: error.failure(),
+                });
+            }
+        }
+        rounds
+            .into_iter()
+            .map(|(source, (quotes, failed))| Message::QuotesArrived {
+                source,
+                quotes,
+                failed,
+                fetched_at: wall,
+            })
+            .collect()
+    }
+}
+
+fn activity(slot: &Slot, now: Timestamp) -> Activity {
+    if market::status_with_session(slot.instrument.market, slot.session.as_ref(), now).is_open {
+        Activity::Trading
+    } else {
+        Activity::Closed
+    }
+}
+
+async fn fetch(
+    client: &reqwest::Client,
+    apis: &[Api],
+    slots: &[Slot],
+    job: Job,
+    wall: Timestamp,
+) -> JobResult {
+    let api = &apis[job.api].provider;
+    let batch: Vec<&Instrument> = job
+        .slots
+        .iter()
+        .map(|&slot| &slots[slot].instrument)
+        .collect();
+    let url = api.url(&job.host, &batch);
+    let result = get(
+        client,
+        &url,
+        HeaderMap::new(),
+        MAX_BODY_BYTES,
+        wall.as_second(),
+    )
+    .await
+    .and_then(|fetched| api.parse(&fetched, &batch, wall));
+    let mut quotes = Vec::new();
+    let mut failed = Vec::new();
+    let is_host_ok = match result {
+        Ok(mut answer) => {
+            for &slot in &job.slots {
+                let symbol = &slots[slot].instrument.symbol;
+                match answer.iter().position(|quote| &quote.symbol == symbol) {
+                    Some(found) => quotes.push((slot, answer.swap_remove(found))),
+                    None => failed.push((
+                        slot,
+                        FetchError::UnknownSymbol(format!("no price for {symbol}")),
+                    )),
+                }
+            }
+            true
+        }
+        Err(error) => {
+            let is_host_ok = matches!(error, FetchError::UnknownSymbol(_));
+            failed.extend(job.slots.iter().map(|&slot| (slot, error.clone())));
+            is_host_ok
+        }
+    };
+    JobResult {
+        api: job.api,
+        host: job.host,
+        quotes,
+        failed,
+        is_host_ok,
+    }
+}
+
+impl Polled for QuotePoller {
+    fn next_due(&self) -> Option<Instant> {
+        QuotePoller::next_due(self)
+    }
+
+    fn refresh_all(&mut self, now: Instant) {
+        QuotePoller::refresh_all(self, now);
+    }
+
+    async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
+        QuotePoller::round(self, now, wall).await
+    }
+}
