@@ -118,6 +118,16 @@ impl FetchError {
         }
     }
 
+    /// How the poller's backoff should take it: a rate limit waits as asked, the rest back off.
+    pub fn outcome(&self) -> schedule::Outcome {
+        match self {
+            Self::RateLimited { retry_after } => schedule::Outcome::RateLimited {
+                retry_after: *retry_after,
+            },
+            _ => schedule::Outcome::Failed,
+        }
+    }
+
     fn from_reqwest(error: &reqwest::Error) -> Self {
         if error.is_timeout() {
             Self::Timeout
@@ -194,6 +204,21 @@ pub struct Fetched {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// For bodies worth reading only on success (feeds, pages): 5xx is the server's trouble,
+    /// any other non-2xx a bad answer, worded `{what}HTTP {status}`.
+    pub fn require_success(&self, what: &str) -> Result<(), FetchError> {
+        let status = self.status.as_u16();
+        if self.status.is_server_error() {
+            Err(FetchError::Server { status })
+        } else if self.status.is_success() {
+            Ok(())
+        } else {
+            Err(FetchError::BadResponse(format!("{what}HTTP {status}")))
+        }
+    }
 }
 
 /// GETs `url`, reading at most `cap_bytes` of body. Status codes that mean "back off" or

@@ -43,7 +43,7 @@ pub struct FeedPoller {
 }
 
 /// What one feed's request came to.
-enum Fetched {
+enum FeedAnswer {
     Fresh {
         headlines: Vec<Headline>,
         etag: Option<String>,
@@ -114,7 +114,7 @@ impl FeedPoller {
             .collect();
         let client = &self.client;
         let slots = &self.slots;
-        let results: Vec<(usize, Result<Fetched, FetchError>)> = stream::iter(due)
+        let results: Vec<(usize, Result<FeedAnswer, FetchError>)> = stream::iter(due)
             .map(|index| async move { (index, fetch(client, &slots[index], wall).await) })
             .buffer_unordered(MAX_IN_FLIGHT)
             .collect()
@@ -124,13 +124,9 @@ impl FeedPoller {
         for (index, result) in results {
             let slot = &mut self.slots[index];
             let source = SourceId::Feed(u16::try_from(index).unwrap_or(u16::MAX));
-            let outcome = match &result {
-                Ok(_) => Outcome::Success,
-                Err(FetchError::RateLimited { retry_after }) => Outcome::RateLimited {
-                    retry_after: *retry_after,
-                },
-                Err(_) => Outcome::Failed,
-            };
+            let outcome = result
+                .as_ref()
+                .map_or_else(FetchError::outcome, |_| Outcome::Success);
             // News does not close with the markets: every feed is polled at the same pace.
             slot.due = now
                 + slot.backoff.next_delay(
@@ -140,7 +136,7 @@ impl FeedPoller {
                     fastrand::f64(),
                 );
             match result {
-                Ok(Fetched::Fresh {
+                Ok(FeedAnswer::Fresh {
                     headlines,
                     etag,
                     last_modified,
@@ -158,7 +154,7 @@ impl FeedPoller {
                         fetched_at: wall,
                     });
                 }
-                Ok(Fetched::NotModified) => messages.push(Message::HeadlinesArrived {
+                Ok(FeedAnswer::NotModified) => messages.push(Message::HeadlinesArrived {
                     source,
                     headlines: Vec::new(),
                     fetched_at: wall,
@@ -197,7 +193,7 @@ async fn fetch(
     client: &reqwest::Client,
     slot: &Slot,
     wall: Timestamp,
-) -> Result<Fetched, FetchError> {
+) -> Result<FeedAnswer, FetchError> {
     let mut headers = HeaderMap::new();
     // Only ask conditionally when there are headlines to fall back on.
     if !slot.cached.headlines.is_empty() {
@@ -220,19 +216,9 @@ async fn fetch(
     )
     .await?;
     if fetched.status == StatusCode::NOT_MODIFIED {
-        return Ok(Fetched::NotModified);
+        return Ok(FeedAnswer::NotModified);
     }
-    if fetched.status.is_server_error() {
-        return Err(FetchError::Server {
-            status: fetched.status.as_u16(),
-        });
-    }
-    if !fetched.status.is_success() {
-        return Err(FetchError::BadResponse(format!(
-            "HTTP {}",
-            fetched.status.as_u16()
-        )));
-    }
+    fetched.require_success("")?;
     let header = |name| {
         fetched
             .headers
@@ -250,7 +236,7 @@ async fn fetch(
             .await
             .map_err(|error| FetchError::Other(error.to_string()))?
             .map_err(|error| FetchError::BadResponse(error.to_string()))?;
-    Ok(Fetched::Fresh {
+    Ok(FeedAnswer::Fresh {
         headlines,
         etag,
         last_modified,

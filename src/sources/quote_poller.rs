@@ -236,12 +236,7 @@ impl QuotePoller {
             }
             for (index, error) in result.failed {
                 let slot = &mut self.slots[index];
-                let outcome = match &error {
-                    FetchError::RateLimited { retry_after } => Outcome::RateLimited {
-                        retry_after: *retry_after,
-                    },
-                    _ => Outcome::Failed,
-                };
+                let outcome = error.outcome();
                 let delay = slot.backoff.next_delay(
                     outcome,
                     activity(slot, wall),
