@@ -19,6 +19,7 @@ use ratatui::backend::TestBackend;
 use tickertape::app::update::update;
 use tickertape::config::Config;
 use tickertape::message::{Message, SourceId};
+use tickertape::sources::poll::Polled;
 use tickertape::sources::quote_poller::{Endpoints, QuotePoller};
 use tickertape::sources::{client, yahoo};
 use wiremock::matchers::{method, path_regex};

@@ -32,6 +32,7 @@ use tickertape::market::Market;
 use tickertape::message::{Command, Message, SourceId};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::feed_poller::FeedPoller;
+use tickertape::sources::poll::Polled;
 use tickertape::sources::quote_poller::{Endpoints, QuotePoller};
 use tickertape::ui;
 use tickertape::ui::theme::Theme;

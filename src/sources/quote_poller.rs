@@ -126,26 +126,6 @@ impl QuotePoller {
         }
     }
 
-    pub fn next_due(&self) -> Option<Instant> {
-        self.slots
-            .iter()
-            .map(|slot| slot.due.max(slot.earliest))
-            .min()
-    }
-
-    /// `r`: everything is due now, backoffs included — the user asked; an API's minimum
-    /// interval still holds, since asking sooner cannot bring anything new.
-    pub fn refresh_all(&mut self, now: Instant) {
-        for slot in &mut self.slots {
-            slot.due = now;
-        }
-    }
-
-    /// Fetches every instrument due at `now`; the next dues are reckoned from `now`.
-    pub async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
-        self.round_until(now, wall, None).await
-    }
-
     /// [`Self::round`], but requests still running at `deadline` are dropped and their
     /// instruments keep their old values; what arrived in time is kept.
     pub async fn round_until(
@@ -328,14 +308,22 @@ async fn fetch(
 
 impl Polled for QuotePoller {
     fn next_due(&self) -> Option<Instant> {
-        QuotePoller::next_due(self)
+        self.slots
+            .iter()
+            .map(|slot| slot.due.max(slot.earliest))
+            .min()
     }
 
+    /// `r`: everything is due now, backoffs included — the user asked; an API's minimum
+    /// interval still holds, since asking sooner cannot bring anything new.
     fn refresh_all(&mut self, now: Instant) {
-        QuotePoller::refresh_all(self, now);
+        for slot in &mut self.slots {
+            slot.due = now;
+        }
     }
 
+    /// Fetches every instrument due at `now`; the next dues are reckoned from `now`.
     async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
-        QuotePoller::round(self, now, wall).await
+        self.round_until(now, wall, None).await
     }
 }

@@ -19,6 +19,7 @@ use tickertape::config::Feed;
 use tickertape::domain::Headline;
 use tickertape::message::{Failure, Message, SourceId};
 use tickertape::sources::feed_poller::FeedPoller;
+use tickertape::sources::poll::Polled;
 use tokio::time::Instant;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -19,6 +19,7 @@ use tickertape::domain::{Article, Block};
 use tickertape::message::{ArticleRequest, Command, Failure, Message, Scroll};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::article_worker::{ArticleWorker, SETTLE, run};
+use tickertape::sources::poll::Polled;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use wiremock::matchers::any;

@@ -24,6 +24,7 @@ use tickertape::domain::{Instrument, Provider, Quote};
 use tickertape::market::Market;
 use tickertape::message::{Failure, Message, SourceId, SymbolFailure};
 use tickertape::sanitize::SafeText;
+use tickertape::sources::poll::Polled;
 use tickertape::sources::quote_poller::{Endpoints, QuotePoller};
 use tickertape::ui::theme::Theme;
 use tokio::time::Instant;
