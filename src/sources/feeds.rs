@@ -483,15 +483,20 @@ fn plain_blocks(text: &str) -> Vec<Block> {
 /// time, so 64 kB of nested `<div>`s took a third of a second, for each of hundreds of
 /// entries. The tokenizer is linear, and entities, comments and raw text read as in a browser.
 fn html_blocks(html: &str) -> Vec<Block> {
+    let mut blocks = tokenize(html, Sink::default()).0.into_inner();
+    blocks.flush();
+    blocks.done
+}
+
+/// Runs the tokenizer over the capped prefix of `html` into `sink`.
+fn tokenize<S: TokenSink>(html: &str, sink: S) -> S {
     let input = BufferQueue::default();
     input.push_back(StrTendril::from(prefix(html, MAX_HTML_BYTES)));
-    let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     // The sink never asks for a script to run, so the tokenizer always reads to the end.
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    let mut blocks = tokenizer.sink.0.into_inner();
-    blocks.flush();
-    blocks.done
+    tokenizer.sink
 }
 
 /// The tokenizer hands each token to `&self`, so the state lives in a cell.
@@ -1305,28 +1310,58 @@ mod tests {
         assert!(text.ends_with('…'));
     }
 
+    /// Counts the work [`Sink`] does: one step per token, plus one per open block it may scan
+    /// (closing a block searches the stack), so a stack that grew with the input would show.
+    #[derive(Default)]
+    struct CountingSink {
+        inner: Sink,
+        steps: std::cell::Cell<usize>,
+    }
+
+    impl TokenSink for CountingSink {
+        type Handle = ();
+
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            let result = self.inner.process_token(token, line);
+            let open = self.inner.0.borrow().open.len();
+            self.steps.set(self.steps.get() + 1 + open);
+            result
+        }
+    }
+
+    fn steps(html: &str) -> usize {
+        tokenize(html, CountingSink::default()).steps.get()
+    }
+
+    /// Nesting, and formatting elements a tree builder would re-open for every paragraph: work
+    /// counted for n and 2n stays within a generous 2.5x, where quadratic work would be 4x.
     #[test]
     fn pathological_html_takes_linear_time() {
-        // Nesting, and formatting elements a tree builder would re-open for every paragraph.
-        let nested = "&lt;div&gt;".repeat(6_000);
-        let formatting = (0..2_000)
-            .map(|i| format!("&lt;b id={i}&gt;"))
-            .collect::<Vec<_>>()
-            .concat();
-        let paragraphs = "&lt;p&gt;x&lt;/p&gt;".repeat(2_000);
-        let item = |html: &str| {
-            format!("<item><title>t</title><description>{html}deep</description></item>")
+        let nested = |n: usize| "<div>".repeat(n);
+        let formatting = |n: usize| {
+            let open: String = (0..n).map(|i| format!("<b id={i}>")).collect();
+            format!("{open}{}", "<p>x</p>".repeat(n))
         };
-        let body = rss(&[item(&nested), item(&format!("{formatting}{paragraphs}"))].join(""));
-        let started = std::time::Instant::now();
-        for _ in 0..10 {
-            assert_eq!(parse(&body).len(), 1, "same title, no link: one story");
+        let closing = |n: usize| format!("{}{}", "<div><p>".repeat(n), "</div>".repeat(n));
+        for (name, html) in [
+            ("nested", &nested as &dyn Fn(usize) -> String),
+            ("formatting", &formatting),
+            ("closing", &closing),
+        ] {
+            let (small, large) = (html(1_500), html(3_000));
+            assert!(large.len() < MAX_HTML_BYTES, "{name}: cut by the cap");
+            let (once, twice) = (steps(&small), steps(&large));
+            assert!(
+                twice * 2 <= once * 5,
+                "{name}: {once} steps for n, {twice} for 2n"
+            );
         }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
+        let item = |html: &str| {
+            let escaped = html.replace('<', "&lt;").replace('>', "&gt;");
+            format!("<item><title>t</title><description>{escaped}deep</description></item>")
+        };
+        let body = rss(&[item(&nested(6_000)), item(&formatting(2_000))].join(""));
+        assert_eq!(parse(&body).len(), 1, "same title, no link: one story");
     }
 
     #[test]
