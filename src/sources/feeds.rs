@@ -1339,7 +1339,8 @@ mod tests {
     fn pathological_html_takes_linear_time() {
         let nested = |n: usize| "<div>".repeat(n);
         let formatting = |n: usize| {
-            let open: String = (0..n).map(|i| format!("<b id={i}>")).collect();
+            let open = (0..n).map(|i| format!("<b id={i}>")).collect::<Vec<_>>();
+            let open = open.concat();
             format!("{open}{}", "<p>x</p>".repeat(n))
         };
         let closing = |n: usize| format!("{}{}", "<div><p>".repeat(n), "</div>".repeat(n));
