@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use feed_rs::model::{Entry, FeedType, Link, Text};
@@ -124,7 +124,8 @@ const SKIPPED: &[&str] = &[
 /// `base` is the feed URL, against which relative links resolve.
 ///
 /// Entries with no title, no summary and no link are dropped, as is a second entry with the
-/// id of an earlier one (the first, usually newest, wins): the list keys stories by id. Dates
+/// id of an earlier one (the first, usually newest, wins): the list keys stories by id. Entries
+/// of one feed that share a link but not a guid stay distinct (see [`distinct`]). Dates
 /// are the feed's published, else updated, else `None`; `fetched_at` only bounds them (see
 /// [`FUTURE_SLACK`]), it never stands in for a missing one.
 pub fn parse_feed(
@@ -152,14 +153,58 @@ pub fn parse_feed(
     // Atom `type="text"` and JSON Feed titles are plain text by their specs; RSS titles are
     // whatever the publisher's CMS emitted, so markup in them is read as HTML.
     let plain_titles = matches!(feed.feed_type, FeedType::Atom | FeedType::JSON);
-    let mut seen = HashSet::new();
-    Ok(feed
-        .entries
+    let headlines = feed.entries.iter().take(MAX_ENTRIES).filter_map(|entry| {
+        let headline = headline(entry, source, base, fetched_at, plain_titles)?;
+        Some((guid(entry), headline))
+    });
+    Ok(distinct(headlines.collect()))
+}
+
+/// Live blogs, press-release feeds and aggregators give several stories one link, each with
+/// its own guid: within a feed those are distinct stories. One of them keeps the link's id, so
+/// the same link in another feed still meets it as one story: the earliest published (the
+/// first posted under that link), else the last listed, so new posts do not take it over.
+/// The others are keyed by their guid. Then a repeated id is a repeated story: the first wins.
+fn distinct(entries: Vec<(Option<&str>, Headline)>) -> Vec<Headline> {
+    let mut holders: HashMap<&str, usize> = HashMap::new();
+    for (index, (_, headline)) in entries.iter().enumerate() {
+        let holder = holders.entry(headline.id.as_str()).or_insert(index);
+        let age = |at: usize| entries[at].1.published.unwrap_or(Timestamp::MAX);
+        if age(index) <= age(*holder) {
+            *holder = index;
+        }
+    }
+    let rekeyed: Vec<Option<String>> = entries
         .iter()
-        .take(MAX_ENTRIES)
-        .filter_map(|entry| headline(entry, source, base, fetched_at, plain_titles))
+        .enumerate()
+        .map(|(index, (guid, headline))| {
+            let holder = holders[headline.id.as_str()];
+            let holder_guid = entries[holder].0;
+            guid.filter(|guid| index != holder && Some(*guid) != holder_guid)
+                .map(guid_key)
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    entries
+        .into_iter()
+        .zip(rekeyed)
+        .map(|((_, mut headline), rekeyed)| {
+            if let Some(id) = rekeyed {
+                headline.id = id;
+            }
+            headline
+        })
         .filter(|headline| seen.insert(headline.id.clone()))
-        .collect())
+        .collect()
+}
+
+/// The entry's guid (RSS) or id (Atom), when it has one.
+fn guid(entry: &Entry) -> Option<&str> {
+    Some(entry.id.as_str()).filter(|id| !id.trim().is_empty())
+}
+
+fn guid_key(guid: &str) -> String {
+    format!("guid:{}", clip(&tidy(guid), MAX_GUID_CHARS))
 }
 
 /// The identity used to de-duplicate a story across feeds and polls, in this order:
@@ -178,8 +223,8 @@ pub fn story_key(link: Option<&str>, guid: Option<&str>, title: &str) -> String 
     if let Some(url) = link.and_then(http_url).or_else(|| guid.and_then(http_url)) {
         return format!("link:{}", canonical_link(&url));
     }
-    if let Some(guid) = guid.map(tidy).filter(|guid| !guid.is_empty()) {
-        return format!("guid:{}", clip(&guid, MAX_GUID_CHARS));
+    if let Some(guid) = guid.filter(|guid| !tidy(guid).is_empty()) {
+        return guid_key(guid);
     }
     format!("title:{}", tidy(title).to_lowercase())
 }
@@ -352,7 +397,7 @@ fn headline(
     let title = (entry.title.as_ref())
         .map(|title| title_text(title, plain_titles))
         .filter(|title| !title.is_empty());
-    let guid = Some(entry.id.as_str()).filter(|id| !id.trim().is_empty());
+    let guid = guid(entry);
     // An RSS guid is a permalink unless it says otherwise, and many Atom ids are the page's
     // URL: better than no link at all.
     let link = entry_link(&entry.links, base)
@@ -1196,28 +1241,61 @@ mod tests {
     }
 
     #[test]
-    fn links_differing_only_by_tracking_get_one_id_and_one_headline() {
+    fn links_differing_only_by_tracking_get_one_id() {
         let headlines = parse(TRACKING);
         let gold = "https://track.example.com/story/gold?id=42&page=1";
+        // Two guids in one feed are two stories; the one listed last keeps the link's id.
         assert_eq!(
             ids(&headlines),
             [
+                "guid:feed-a-1001",
                 format!("link:{gold}").as_str(),
                 "link:https://track.example.com/story/silver"
             ]
         );
-        assert_eq!(
-            titles(&headlines)[0],
-            "Gold rises on rate-cut hopes",
-            "first one wins"
-        );
         assert_eq!(headlines[0].link.as_deref(), Some(gold));
+        assert_eq!(headlines[1].link.as_deref(), Some(gold));
         let a =
             "https://Track.Example.com/story/gold?id=42&utm_source=rss&utm_medium=feed&page=1#top";
         let b = "https://track.example.com/story/gold?fbclid=IwAR0abc&id=42&page=1&UTM_Campaign=x";
         assert_eq!(
             story_key(Some(a), Some("feed-a-1001"), "x"),
             story_key(Some(b), Some("feed-b-77"), "y")
+        );
+    }
+
+    #[test]
+    fn stories_sharing_a_link_in_one_feed_stay_distinct_by_guid() {
+        let item = |title: &str, guid: &str, date: &str| {
+            format!(
+                "<item><title>{title}</title><link>https://live.example.com/blog?utm_source=rss</link>\
+                 <guid isPermaLink=\"false\">{guid}</guid><pubDate>{date}</pubDate></item>"
+            )
+        };
+        let body = rss(&[
+            item("Third post", "post-3", "Tue, 04 Jun 2024 12:00:00 GMT"),
+            item("Second post", "post-2", "Tue, 04 Jun 2024 11:00:00 GMT"),
+            item(
+                "Second post again",
+                "post-2",
+                "Tue, 04 Jun 2024 11:00:00 GMT",
+            ),
+            item("First post", "post-1", "Tue, 04 Jun 2024 10:00:00 GMT"),
+        ]
+        .concat());
+        let headlines = parse(&body);
+        assert_eq!(
+            titles(&headlines),
+            ["Third post", "Second post", "First post"]
+        );
+        // The first posted keeps the link's id, which the same link in another feed meets.
+        assert_eq!(
+            ids(&headlines),
+            [
+                "guid:post-3",
+                "guid:post-2",
+                "link:https://live.example.com/blog"
+            ]
         );
     }
 

@@ -35,6 +35,8 @@ const HOSTILE: &[u8] = include_bytes!("../fixtures/feeds/hostile.xml");
 const CJK: &[u8] = include_bytes!("../fixtures/feeds/cjk.xml");
 const DUP_A: &[u8] = include_bytes!("../fixtures/feeds/dup_a.xml");
 const DUP_B: &[u8] = include_bytes!("../fixtures/feeds/dup_b.xml");
+const LIVE_BLOG: &[u8] = include_bytes!("../fixtures/feeds/live_blog.xml");
+const LIVE_BLOG_ELSEWHERE: &[u8] = include_bytes!("../fixtures/feeds/live_blog_elsewhere.xml");
 
 const XML: &str = "application/rss+xml; charset=utf-8";
 /// Short, so "a refresh later" is a few seconds of `Instant` arithmetic. Success reschedules
@@ -516,6 +518,42 @@ async fn one_story_in_two_feeds_with_different_tracking_and_guids_is_listed_once
         1,
         "{list_rows:#?}"
     );
+}
+
+#[tokio::test]
+async fn posts_sharing_a_link_in_one_feed_stay_distinct_and_the_link_elsewhere_joins_one() {
+    let server = MockServer::start().await;
+    serve(&server, "/live.xml", body(LIVE_BLOG, XML)).await;
+    serve(&server, "/top.xml", body(LIVE_BLOG_ELSEWHERE, XML)).await;
+    let feeds = vec![
+        feed("Live", &format!("{}/live.xml", server.uri())),
+        feed("Top", &format!("{}/top.xml", server.uri())),
+    ];
+    let now = ts("2024-06-11T17:00:00Z");
+    let mut app = app_with(feeds.clone(), now, 120, 40);
+    let t0 = Instant::now();
+    let round = poller(feeds, None, t0).round(t0, now).await;
+    assert_eq!(round.len(), 2);
+    apply(&mut app, round, now);
+    let listed = list_titles(&app);
+    assert_eq!(
+        listed.len(),
+        3,
+        "three posts, the other feed's link joining one: {listed:?}"
+    );
+    assert_eq!(
+        &listed[..2],
+        [
+            "Live: FTSE 100 closes flat as miners offset banks",
+            "Live: sterling slips after the jobs figures",
+        ]
+    );
+    assert!(
+        listed[2].contains("markets open") || listed[2] == "Markets live: UK jobs day",
+        "{listed:?}"
+    );
+    let rows = screen_rows(&draw(&app, 120, 40));
+    assert!(rows[2].starts_with("┌ Headlines (3) "), "{:?}", rows[2]);
 }
 
 fn source_of(message: &Message) -> SourceId {
