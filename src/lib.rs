@@ -344,11 +344,41 @@ pub fn initial_app(
         .iter()
         .map(|feed| feed.name.clone())
         .collect();
-    for error in failures {
-        let failure = Failure::Corrupt {
-            detail: SafeText::new(&error.to_string()),
-        };
+    if let Some(failure) = cache_failure(&failures) {
         app.health.mark_failed(SourceId::Cache, failure, now);
     }
     Ok(app)
+}
+
+/// One line for everything wrong with the cache at start: every unreadable file named, or
+/// counted when there are more than two; a file that could not even be read or moved aside
+/// comes first, since the user has to act on it.
+fn cache_failure(errors: &[cache::CacheError]) -> Option<Failure> {
+    for error in errors {
+        tracing::warn!(%error, "cache file unreadable");
+    }
+    if let Some(io) = errors
+        .iter()
+        .find(|error| matches!(error, cache::CacheError::Io { .. }))
+    {
+        return Some(Failure::Io {
+            detail: SafeText::new(&io.to_string()),
+        });
+    }
+    let files: Vec<&str> = errors
+        .iter()
+        .filter_map(|error| match error {
+            cache::CacheError::Corrupt { file, .. } => Some(file.as_str()),
+            cache::CacheError::Io { .. } => None,
+        })
+        .collect();
+    let detail = match files.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [first, second] => format!("{first} and {second}"),
+        more => format!("{} files", more.len()),
+    };
+    Some(Failure::Corrupt {
+        detail: SafeText::new(&detail),
+    })
 }
