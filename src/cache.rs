@@ -223,22 +223,10 @@ impl Cache {
             Ok(parsed) => format!("format version {}, expected {VERSION}", version(&parsed)),
             Err(error) => error.to_string(),
         };
-        self.set_aside(name, &path)?;
+        set_aside(name, &path)?;
         Err(CacheError::Corrupt {
             file: name.to_owned(),
             detail,
-        })
-    }
-
-    /// Moves an unreadable file to `NAME.corrupt`, replacing an older one there. If it cannot be
-    /// moved, that is the problem worth reporting: it would be read, and fail, at every start.
-    fn set_aside(&self, name: &str, path: &Path) -> Result<(), CacheError> {
-        let mut aside = path.as_os_str().to_owned();
-        aside.push(format!(".{SET_ASIDE}"));
-        tracing::warn!(file = %path.display(), "unreadable cache file set aside");
-        fs::rename(path, aside).map_err(|source| CacheError::Io {
-            file: name.to_owned(),
-            source,
         })
     }
 
@@ -257,6 +245,18 @@ impl Cache {
         temp.persist(path).map_err(|e| io_error(e.error))?;
         Ok(())
     }
+}
+
+/// Moves an unreadable file to `NAME.corrupt`, replacing an older one there. If it cannot be
+/// moved, that is the problem worth reporting: it would be read, and fail, at every start.
+fn set_aside(name: &str, path: &Path) -> Result<(), CacheError> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{SET_ASIDE}"));
+    tracing::warn!(file = %path.display(), "unreadable cache file set aside");
+    fs::rename(path, aside).map_err(|source| CacheError::Io {
+        file: name.to_owned(),
+        source,
+    })
 }
 
 /// Article files are named by a hash of their URL: URLs are too long and too strange for file
