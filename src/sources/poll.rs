@@ -6,7 +6,7 @@
 //! in the same round.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -87,20 +87,9 @@ struct JobResult {
 struct Unwell(Mutex<HashMap<(usize, String), FetchError>>);
 
 impl Unwell {
-    fn of(&self, api: usize, host: &str) -> Option<FetchError> {
-        let found = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        found.get(&(api, host.to_owned())).cloned()
-    }
-
-    fn insert(&self, api: usize, host: &str, error: FetchError) {
-        let mut found = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        found.insert((api, host.to_owned()), error);
+    /// Never held across an await; a panic elsewhere leaves the map as good as it was.
+    fn found(&self) -> MutexGuard<'_, HashMap<(usize, String), FetchError>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -223,10 +212,10 @@ impl QuotePoller {
                 .iter()
                 .map(|&slot| &self.slots[slot].instrument)
                 .collect();
-            let hosts = api.hosts.order();
             if due.is_empty() {
                 continue;
             }
+            let hosts = api.hosts.order();
             let batches = api.provider.batches(&instruments);
             let job = |batch: Vec<usize>, hosts: Vec<String>, is_probe| Job {
                 api: index,
@@ -339,7 +328,8 @@ async fn fetch(
     let mut verdicts = Vec::new();
     let mut result = Err(FetchError::Other("no host to ask".to_owned()));
     for (tried, host) in job.hosts.iter().enumerate() {
-        if let Some(error) = unwell.of(job.api, host).filter(|_| !job.is_probe) {
+        let known = unwell.found().get(&(job.api, host.clone())).cloned();
+        if let Some(error) = known.filter(|_| !job.is_probe) {
             result = Err(error);
             continue;
         }
@@ -363,7 +353,7 @@ async fn fetch(
         match &result {
             Err(error) if error.is_host_down() => {
                 verdicts.push((host.clone(), Verdict::Down));
-                unwell.insert(job.api, host, error.clone());
+                (unwell.found()).insert((job.api, host.clone()), error.clone());
             }
             _ => {
                 verdicts.push((host.clone(), Verdict::Answered));

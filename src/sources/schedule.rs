@@ -218,8 +218,11 @@ impl Hosts {
 
     /// A host ahead of the first healthy one whose cool-down is over at `now` (a Duration since
     /// an epoch the caller keeps): worth one request beside the round, whose verdict alone
-    /// decides whether it leads again.
+    /// decides whether it leads again. None while every host is down: the round asks them all.
     pub fn probe(&self, now: Duration) -> Option<&str> {
+        if self.entries.iter().all(|h| h.cooling_until.is_some()) {
+            return None;
+        }
         self.entries
             .iter()
             .take_while(|h| h.cooling_until.is_some())
@@ -401,8 +404,12 @@ mod tests {
             ["query2", "query1"],
             "all down: soonest back first"
         );
+        assert_eq!(h.probe(secs(100)), None, "the round itself asks both");
+        h.record("query2", Verdict::Answered, secs(100));
         assert_eq!(h.probe(secs(100)), Some("query1"));
-        let single = Hosts::new(vec!["only".into()], secs(60));
+        let mut single = Hosts::new(vec!["only".into()], secs(60));
+        single.record("only", Verdict::Down, secs(0));
         assert_eq!(single.order(), ["only"]);
+        assert_eq!(single.probe(secs(100)), None);
     }
 }
