@@ -311,6 +311,32 @@ async fn once_offline_with_no_cache_fails_without_a_request() {
 }
 
 /// `(symbol, stale)` of each row of `--once --json` output.
+#[tokio::test]
+async fn once_prices_everything_from_the_second_host_when_the_first_refuses() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let refused = format!("http://{}", listener.local_addr().expect("an address"));
+    drop(listener);
+    let server = good_server().await;
+    let dirs = Dirs::new();
+    let config = config_with(&dirs, &server, THREE_SYMBOLS);
+    let text = std::fs::read_to_string(&config).expect("the config just written");
+    let uri = server.uri();
+    let listed = text.replacen(
+        &format!("base_url = \"{uri}\""),
+        &format!("base_url = [\"{refused}\", \"{uri}\"]"),
+        1,
+    );
+    write_file(&config, &listed);
+    let result = run(tickertape(&dirs, &config, &["--once", "--json"])).await;
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    assert_eq!(
+        staleness(&result),
+        rows(&[("^FTSE", false), ("GBPUSD=X", false), ("BTC-GBP", false)]),
+        "{}",
+        result.describe()
+    );
+}
+
 fn staleness(run: &Run) -> Vec<(String, bool)> {
     let rows: Vec<Value> = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|error| panic!("not a JSON array ({error})\n{}", run.describe()));
