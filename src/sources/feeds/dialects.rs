@@ -243,50 +243,64 @@ impl Rewriter {
     }
 
     fn text(&mut self, text: &str, event: Event) -> quick_xml::Result<()> {
-        if let Some(capture) = &mut self.capture
-            && capture.text.len() + text.len() <= MAX_CAPTURED_BYTES
-        {
-            capture.text.push_str(text);
+        if let Some(capture) = &mut self.capture {
+            let room = MAX_CAPTURED_BYTES.saturating_sub(capture.text.len());
+            capture.text.push_str(super::prefix(text, room));
         }
         self.write(event)
     }
 
     fn end(&mut self, end: &BytesEnd) -> quick_xml::Result<()> {
-        if let Some(capture) = self.capture.take_if(|capture| capture.depth == self.depth) {
-            self.captured(capture)?;
-        }
+        let captured = self.capture.take_if(|capture| capture.depth == self.depth);
         if let Some(item) = self.items.pop_if(|item| item.depth == self.depth) {
             self.complete(&item)?;
         }
         self.depth = self.depth.saturating_sub(1);
-        match self.renamed.pop().flatten() {
-            Some(name) => self.write(Event::End(BytesEnd::new(name))),
-            None => self.write(Event::End(end.clone())),
+        let end = match self.renamed.pop().flatten() {
+            Some(name) => BytesEnd::new(name),
+            None => end.clone(),
+        };
+        match captured {
+            Some(Capture {
+                want: Want::Base64(start),
+                text,
+                ..
+            }) => self.decode(start, &text, end),
+            Some(capture) => {
+                self.captured(capture);
+                self.write(Event::End(end))
+            }
+            None => self.write(Event::End(end)),
         }
     }
 
-    fn captured(&mut self, capture: Capture) -> quick_xml::Result<()> {
+    fn captured(&mut self, capture: Capture) {
         let has_text = !capture.text.trim().is_empty();
-        let item = self.items.last_mut();
-        match (capture.want, item) {
-            (Want::Title, Some(item)) => item.has_title |= has_text,
-            (Want::Link, Some(item)) => item.has_link |= has_text,
-            (Want::DcTitle, Some(item)) if has_text => {
+        let Some(item) = self.items.last_mut() else {
+            return;
+        };
+        match capture.want {
+            Want::Title => item.has_title |= has_text,
+            Want::Link => item.has_link |= has_text,
+            Want::DcTitle if has_text => {
                 item.dc_title.get_or_insert(capture.text);
-            }
-            (Want::Base64(start), _) => {
-                let clean: String = capture.text.split_whitespace().collect();
-                let decoded = base64::engine::general_purpose::STANDARD
-                    .decode(clean)
-                    .unwrap_or_default();
-                self.writer.write_event(Event::Start(start))?;
-                let decoded = String::from_utf8_lossy(&decoded);
-                self.writer
-                    .write_event(Event::Text(BytesText::new(&decoded)))?;
             }
             _ => {}
         }
-        Ok(())
+    }
+
+    /// Writes a base64 element decoded, and empty when it does not decode. A body cut at
+    /// [`MAX_CAPTURED_BYTES`] is decoded up to its last whole four characters.
+    fn decode(&mut self, start: BytesStart, base64: &str, end: BytesEnd) -> quick_xml::Result<()> {
+        let mut clean: String = base64.split_whitespace().collect();
+        clean.truncate(clean.len() / 4 * 4);
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(clean)
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&decoded);
+        self.write(Event::Start(start))?;
+        self.write(Event::Text(BytesText::new(&text)))?;
+        self.write(Event::End(end))
     }
 
     /// Adds what the item lacks just before its end tag, where feed-rs reads it last.
@@ -581,6 +595,30 @@ mod tests {
                 <entry><d:title>Caf&#233; &amp; bar</d:title><link href="/cafe"/></entry></feed>"#,
         );
         assert_eq!(fields(&atom, title), ["Café & bar"]);
+    }
+
+    #[test]
+    fn a_broken_or_oversized_base64_body_costs_only_itself() {
+        let entry = |id: u8, content: &str| {
+            format!(
+                r#"<entry><title>T{id}</title><content type="text/html" mode="base64">{content}</content></entry>"#
+            )
+        };
+        let long = format!("<p>{}</p>", "a".repeat(300_000));
+        let big = base64::engine::general_purpose::STANDARD.encode(long);
+        let body = format!(
+            r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#">{}{}</feed>"#,
+            entry(1, "%%% not base64"),
+            entry(2, &big)
+        );
+        let headlines = parse(body.as_bytes());
+        assert_eq!(fields(&headlines, title), ["T1", "T2"]);
+        assert_eq!(headlines[0].summary, []);
+        let text = headlines[1].summary[0].text().as_str();
+        assert!(
+            text.starts_with("aaaa") && text.ends_with('…'),
+            "{text:.20}"
+        );
     }
 
     #[test]
