@@ -40,6 +40,8 @@ fn named(root: &str) -> String {
     match root.to_ascii_lowercase().as_str() {
         "html" => "HTML page".to_owned(),
         "opml" => "OPML".to_owned(),
+        // feed-rs finds no feed in an `<rss>` only when it has no `<channel>`.
+        "rss" => "RSS without a channel".to_owned(),
         // Microsoft's Channel Definition Format, `<CHANNEL HREF="…">`, from Internet Explorer 4.
         "channel" => "CDF".to_owned(),
         _ => format!("XML <{}>", super::clip(root, MAX_NAME_CHARS)),
@@ -73,7 +75,7 @@ mod tests {
         assert_eq!(try_parse(sitemap), unsupported("XML <urlset>"));
         assert_eq!(
             try_parse(b"<rss version=\"2.0\"></rss>"),
-            unsupported("XML <rss>")
+            unsupported("RSS without a channel")
         );
         assert_eq!(
             FeedError::Unsupported("OPML".to_owned()).to_string(),
