@@ -611,13 +611,18 @@ mod tests {
         let long = format!("<p>{}</p>", "a".repeat(300_000));
         let big = base64::engine::general_purpose::STANDARD.encode(long);
         let body = format!(
-            r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#">{}{}</feed>"#,
+            r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#">{}{}{}</feed>"#,
             entry(1, "%%% not base64"),
-            entry(2, &big)
+            entry(2, &big),
+            // Once cut at a byte inside the second character, and panicked.
+            entry(3, "&#x202E;&#x202E;"),
         );
         let headlines = parse(body.as_bytes());
-        assert_eq!(fields(&headlines, title), ["T1", "T2"]);
-        assert_eq!(headlines[0].summary, []);
+        assert_eq!(fields(&headlines, title), ["T1", "T2", "T3"]);
+        assert_eq!(
+            (&headlines[0].summary, &headlines[2].summary),
+            (&vec![], &vec![])
+        );
         let text = headlines[1].summary[0].text().as_str();
         assert!(
             text.starts_with("aaaa") && text.ends_with('…'),
