@@ -3,12 +3,15 @@
 //! are messy even when nobody means harm. So this module is pure (bytes in, values out, no I/O)
 //! and assumes the worst:
 //!
-//! - Formats: RSS 0.9x/2.0, RDF (RSS 1.0), Atom and JSON Feed, read by feed-rs, which also
-//!   applies `xml:base` and unwraps CDATA. The charset a BOM or the XML declaration names
-//!   (GB2312/GBK, Windows-1252, UTF-16, …) is decoded here first, as quick-xml can panic on it.
-//! - Wrong bodies: an outage or consent page served with status 200 is [`FeedError::NotAFeed`],
-//!   so the user is told to check the URL rather than shown an XML error. An `<rss>` root with
-//!   no or an unusual version ("2.01"), which feed-rs refuses, is read as RSS 2.0.
+//! - Formats: RSS 0.90/0.9x/2.0, RDF (RSS 1.0), Atom 0.3/1.0 and JSON Feed, read by feed-rs,
+//!   which also applies `xml:base` and unwraps CDATA; the dialects it misreads are rewritten
+//!   first (see [`dialects`]). The charset a BOM or the XML declaration names (GB2312/GBK,
+//!   Windows-1252, UTF-16, …) is decoded here first, as quick-xml can panic on it.
+//! - Wrong bodies: an outage or consent page, an OPML list or a CDF file served with status
+//!   200 is [`FeedError::Unsupported`], naming what it is, and a feed without stories
+//!   [`FeedError::Empty`], so the user is told why nothing is listed rather than shown nothing
+//!   or an XML error. An `<rss>` root with no or an unusual version ("2.01"), which feed-rs
+//!   refuses, is read as RSS 2.0.
 //! - Markup where text belongs: RSS titles carry tags, entities escaped twice (`&amp;#8217;`)
 //!   and HTML entities XML never declared (`&rsquo;`, left as text by the XML reader); they are
 //!   decoded and stripped. Summaries are HTML and become [`Block`]s, without scripts, styles
@@ -39,12 +42,21 @@ use url::Url;
 use crate::domain::{Block, Headline};
 use crate::sanitize::SafeText;
 
-/// Why a body produced no headlines. The user sees it next to the feed's name.
+mod dialects;
+mod sniff;
+
+/// Why a body produced no headlines. The user sees it next to the feed's name, worded as an
+/// outage is, so a feed that shows nothing always says why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FeedError {
-    /// Not a feed at all: an HTML page, an error page, empty body.
-    #[error("not a feed (is the URL right?)")]
-    NotAFeed,
+    /// No feed at all: an HTML page, an OPML list of feeds, a CDF channel, an empty body. It
+    /// names what came (see [`sniff`]), so a wrong URL reads differently from a format we do
+    /// not read.
+    #[error("no stories found (unsupported format: {0})")]
+    Unsupported(String),
+    /// A feed we read, with no stories in it.
+    #[error("feed is empty")]
+    Empty,
     /// XML that feed-rs cannot read: name briefly what failed, sanitised, <= 200 chars.
     #[error("malformed feed: {0}")]
     Malformed(String),
@@ -137,8 +149,10 @@ pub fn parse_feed(
     let body = &*without_declarations(body);
     let start = trim_start(body);
     if start.is_empty() || starts_with_ignore_case(start, &[b"<!doctype html", b"<html"]) {
-        return Err(FeedError::NotAFeed);
+        return Err(FeedError::Unsupported(sniff::format_of(body)));
     }
+    let rewritten = dialects::rewritten(body);
+    let body = rewritten.as_deref().unwrap_or(body);
     let mut parsed = read(body, base);
     if is_no_root(&parsed)
         && let Some(fixed) = as_rss2(body)
@@ -147,7 +161,9 @@ pub fn parse_feed(
     }
     let feed = parsed.map_err(|error| match error {
         // feed-rs read the markup and found no feed in it: an XHTML page, a SOAP fault, text.
-        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => FeedError::NotAFeed,
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
+            FeedError::Unsupported(sniff::format_of(body))
+        }
         other => FeedError::Malformed(clip(&tidy(&other.to_string()), MAX_ERROR_CHARS)),
     })?;
     // Atom `type="text"` and JSON Feed titles are plain text by their specs; RSS titles are
@@ -157,7 +173,11 @@ pub fn parse_feed(
         let headline = headline(entry, source, base, fetched_at, plain_titles)?;
         Some((guid(entry), headline))
     });
-    Ok(distinct(headlines.collect()))
+    let headlines = distinct(headlines.collect());
+    if headlines.is_empty() {
+        return Err(FeedError::Empty);
+    }
+    Ok(headlines)
 }
 
 /// Live blogs, press-release feeds and aggregators give several stories one link, each with
@@ -394,9 +414,12 @@ fn headline(
     plain_titles: bool,
 ) -> Option<Headline> {
     let summary = summary_blocks(entry);
-    let title = (entry.title.as_ref())
+    // A `dc:title` arrives as the title itself (see `dialects`); feed-rs files `media:title`
+    // under the entry's media.
+    let media_titles = entry.media.iter().filter_map(|media| media.title.as_ref());
+    let title = (entry.title.iter().chain(media_titles))
         .map(|title| title_text(title, plain_titles))
-        .filter(|title| !title.is_empty());
+        .find(|title| !title.is_empty());
     let guid = guid(entry);
     // An RSS guid is a permalink unless it says otherwise, and many Atom ids are the page's
     // URL: better than no link at all.
@@ -905,7 +928,10 @@ mod tests {
     #[test]
     fn an_entry_with_nothing_to_show_is_dropped() {
         assert_eq!(parse(RSS2).len(), 6);
-        assert_eq!(parse(&rss("<item><title> </title></item>")), []);
+        let blank = "<item><title> </title></item>";
+        let kept = "<item><title>Kept</title></item>";
+        assert_eq!(titles(&parse(&rss(&format!("{blank}{kept}")))), ["Kept"]);
+        assert_eq!(try_parse(&rss(blank)), Err(FeedError::Empty));
     }
 
     #[test]
@@ -1208,21 +1234,26 @@ mod tests {
 
     #[test]
     fn html_pages_and_empty_bodies_are_not_feeds() {
-        assert_eq!(try_parse(NOT_A_FEED), Err(FeedError::NotAFeed));
-        for body in [
-            &b""[..],
-            b" \r\n\t ",
-            b"\xEF\xBB\xBF",
-            b"\xEF\xBB\xBF  <HTML><body>hi</body></HTML>",
-            b"<!doctype HTML><p>consent</p>",
-            b"Service Unavailable",
-            br#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>"#,
-        ] {
-            assert_eq!(try_parse(body), Err(FeedError::NotAFeed), "{body:?}");
+        let unsupported = |format: &str| Err(FeedError::Unsupported(format.to_owned()));
+        assert_eq!(try_parse(NOT_A_FEED), unsupported("HTML page"));
+        let bodies: [(&[u8], &str); 7] = [
+            (b"", "empty body"),
+            (b" \r\n\t ", "empty body"),
+            (b"\xEF\xBB\xBF", "empty body"),
+            (b"\xEF\xBB\xBF  <HTML><body>hi</body></HTML>", "HTML page"),
+            (b"<!doctype HTML><p>consent</p>", "HTML page"),
+            (b"Service Unavailable", "plain text"),
+            (
+                br#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>"#,
+                "HTML page",
+            ),
+        ];
+        for (body, format) in bodies {
+            assert_eq!(try_parse(body), unsupported(format), "{body:?}");
         }
         assert_eq!(
-            FeedError::NotAFeed.to_string(),
-            "not a feed (is the URL right?)"
+            FeedError::Unsupported("HTML page".to_owned()).to_string(),
+            "no stories found (unsupported format: HTML page)"
         );
     }
 
@@ -1600,7 +1631,8 @@ mod tests {
                 }).to_string().into_bytes(),
             };
             let headlines = try_parse(&body);
-            prop_assert!(headlines.is_ok(), "{:?}", headlines);
+            // Empty: every item was blank.
+            prop_assert!(matches!(headlines, Ok(_) | Err(FeedError::Empty)), "{:?}", headlines);
             for headline in headlines.iter().flatten() {
                 prop_assert!(headline.title.as_str().chars().count() <= 300);
                 prop_assert!(headline.summary.len() <= 20);

@@ -37,6 +37,10 @@ const DUP_A: &[u8] = include_bytes!("../fixtures/feeds/dup_a.xml");
 const DUP_B: &[u8] = include_bytes!("../fixtures/feeds/dup_b.xml");
 const LIVE_BLOG: &[u8] = include_bytes!("../fixtures/feeds/live_blog.xml");
 const LIVE_BLOG_ELSEWHERE: &[u8] = include_bytes!("../fixtures/feeds/live_blog_elsewhere.xml");
+const ATOM03: &[u8] = include_bytes!("../fixtures/feeds/atom03.xml");
+const OPML: &[u8] = include_bytes!("../fixtures/feeds/opml.xml");
+const CDF: &[u8] = include_bytes!("../fixtures/feeds/cdf.xml");
+const EMPTY: &[u8] = include_bytes!("../fixtures/feeds/empty.xml");
 
 const XML: &str = "application/rss+xml; charset=utf-8";
 /// Short, so "a refresh later" is a few seconds of `Instant` arithmetic. Success reschedules
@@ -751,4 +755,52 @@ async fn relative_links_in_a_moved_feed_resolve_against_where_it_moved() {
         Some(format!("{}/markets/a.html", new_host.uri()).as_str()),
         "the item's relative link must resolve against the feed's final URL"
     );
+}
+
+/// A feed answered with 200 whose body yields no stories says why on the status line, in the
+/// words an outage uses, while the other feed (Atom 0.3) is listed. Wide enough that the
+/// status line holds the whole sentence.
+#[tokio::test]
+async fn a_feed_without_stories_says_why_on_the_status_line_and_the_others_are_listed() {
+    const WIDTH: u16 = 200;
+    for (served, wording) in [
+        (OPML, "no stories found (unsupported format: OPML)"),
+        (CDF, "no stories found (unsupported format: CDF)"),
+        (EMPTY, "feed is empty"),
+    ] {
+        let server = MockServer::start().await;
+        serve(&server, "/news.xml", body(served, XML)).await;
+        serve(&server, "/notes.xml", body(ATOM03, "application/atom+xml")).await;
+        let feeds = vec![
+            feed("Quill Desk", &format!("{}/news.xml", server.uri())),
+            feed("Lamplighter", &format!("{}/notes.xml", server.uri())),
+        ];
+        let mut app = app_with(feeds.clone(), wall(), WIDTH, 40);
+        let t0 = Instant::now();
+        apply(
+            &mut app,
+            poller(feeds, None, t0).round(t0, wall()).await,
+            wall(),
+        );
+        let rows = screen_rows(&draw(&app, WIDTH, 40));
+        let status = rows[0].trim_end();
+        assert!(
+            status.ends_with(&format!(" · Quill Desk: {wording} (0s)")),
+            "status line: {status:?}"
+        );
+        let titles = [
+            "Copper & tin rally",
+            "Zinc slips",
+            "Nickel notes",
+            "Lead, inline",
+        ];
+        assert_eq!(list_titles(&app), titles, "{wording}");
+        for title in titles {
+            assert!(
+                rows.iter().any(|row| row.contains(title)),
+                "{title:?} on screen:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
 }
