@@ -35,7 +35,7 @@ const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
 /// feed-rs keeps an RDF item only if it has a link, so a linkless one gets this, which names
 /// no page: only http(s) links are ever opened, so the item is listed with nothing to open,
 /// as a linkless RSS 2.0 item is.
-pub(super) const NO_PAGE: &str = "urn:x-tickertape:no-link";
+const NO_PAGE: &str = "urn:x-tickertape:no-link";
 
 /// A title or a base64 body past this is not kept whole: the title is cut far shorter later,
 /// and a summary is read only so far.
