@@ -120,9 +120,8 @@ fn fate(c: char) -> Fate {
         c if c.is_control() => Fate::Drop,
         c => match CodePointMapData::<GeneralCategory>::new().get(c) {
             // Bidi controls, joiners, the soft hyphen and the BOM are all format characters.
-            GeneralCategory::Format => Fate::Drop,
-            // U+FFFD would be the natural stand-in, but the vt100 crate ignores it.
-            GeneralCategory::Unassigned => Fate::Drop,
+            // Unassigned ones are dropped, not shown as U+FFFD, which the vt100 crate ignores.
+            GeneralCategory::Format | GeneralCategory::Unassigned => Fate::Drop,
             _ if CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c) => Fate::Drop,
             _ => Fate::Keep,
         },

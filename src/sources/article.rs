@@ -172,7 +172,7 @@ pub fn extract(
         .as_deref()
         .and_then(parse_time)
         .or(page_time)
-        .or(byline_date.flatten())
+        .or(byline_date.as_ref().and_then(BylineDate::at))
         .or(fallback_published);
 
     // The parsed tree still holds the content; re-parsing `parsed.content` is the fallback.
@@ -460,13 +460,28 @@ const BYLINE_DATE_FORMATS: &[&str] = &[
     "%Y-%m-%d",
 ];
 
-/// `Some` when the byline is really a date, which is then no byline; inside, its time, only
-/// when it names its zone (`UTC`, `GMT` or an offset), as for the page's own dates.
-fn date_in_byline(raw: &str) -> Option<Option<Timestamp>> {
+/// A byline that is really a date: never shown as a byline, and the article's date if the page
+/// gives none, but only when it names its zone (`UTC`, `GMT` or an offset), as for page dates.
+#[derive(Debug, PartialEq)]
+enum BylineDate {
+    Zoned(Timestamp),
+    Unzoned,
+}
+
+impl BylineDate {
+    fn at(&self) -> Option<Timestamp> {
+        match self {
+            Self::Zoned(at) => Some(*at),
+            Self::Unzoned => None,
+        }
+    }
+}
+
+fn date_in_byline(raw: &str) -> Option<BylineDate> {
     let text = collapse(raw);
     let text = text.strip_prefix("Updated ").unwrap_or(&text);
     if let Some(at) = parse_time(text) {
-        return Some(Some(at));
+        return Some(BylineDate::Zoned(at));
     }
     let utc = ["UTC", "GMT"]
         .iter()
@@ -474,13 +489,10 @@ fn date_in_byline(raw: &str) -> Option<Option<Timestamp>> {
     let civil = utc.unwrap_or(text).trim_end();
     let parts = (BYLINE_DATE_FORMATS.iter())
         .find_map(|format| jiff::fmt::strtime::parse(format, civil).ok())?;
-    Some(
-        parts
-            .to_datetime()
-            .ok()
-            .filter(|_| utc.is_some())
-            .and_then(|at| jiff::tz::TimeZone::UTC.to_timestamp(at).ok()),
-    )
+    let at = (parts.to_datetime().ok())
+        .filter(|_| utc.is_some())
+        .and_then(|at| jiff::tz::TimeZone::UTC.to_timestamp(at).ok());
+    Some(at.map_or(BylineDate::Unzoned, BylineDate::Zoned))
 }
 
 fn clean_byline(raw: &str) -> Option<SafeText> {
@@ -1395,7 +1407,7 @@ mod tests {
         ] {
             assert_eq!(
                 date_in_byline(byline),
-                Some(Some(at.parse().unwrap())),
+                Some(BylineDate::Zoned(at.parse().unwrap())),
                 "{byline}"
             );
         }
@@ -1405,7 +1417,11 @@ mod tests {
             "5 March 2024 09:30",
             "Sunday, Feb 1, 2015 11:57 AM",
         ] {
-            assert_eq!(date_in_byline(byline), Some(None), "{byline}");
+            assert_eq!(
+                date_in_byline(byline),
+                Some(BylineDate::Unzoned),
+                "{byline}"
+            );
         }
         for name in [
             "Jo Bloggs",

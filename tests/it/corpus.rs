@@ -315,6 +315,10 @@ struct Tmux {
 
 impl Tmux {
     /// `None`, after saying so, when tmux is not installed.
+    #[expect(
+        clippy::print_stderr,
+        reason = "a skipped replay must say so in the test output"
+    )]
     fn start(width: u16, height: u16) -> Option<Self> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut tmux = Self {

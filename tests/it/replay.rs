@@ -10,12 +10,13 @@ use ratatui::buffer::{Buffer, CellWidth};
 /// (only the changed cells, a cursor move wherever the next cell is not the one after).
 pub fn frame_bytes(previous: &Buffer, next: &Buffer) -> Vec<u8> {
     let mut bytes = Vec::new();
-    let mut backend = CrosstermBackend::new(&mut bytes);
-    backend
-        .draw(previous.diff(next).into_iter())
-        .expect("writing to memory never fails");
-    Backend::flush(&mut backend).expect("flushing memory never fails");
-    drop(backend);
+    {
+        let mut backend = CrosstermBackend::new(&mut bytes);
+        backend
+            .draw(previous.diff(next).into_iter())
+            .expect("writing to memory never fails");
+        Backend::flush(&mut backend).expect("flushing memory never fails");
+    }
     bytes
 }
 
