@@ -257,6 +257,73 @@ fn tricky_text_lands_where_ratatui_put_it_in_tmux() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The pages that showed the defect: soft hyphens (`&shy;` in the HTML) inside the words. Through
+/// extraction, the reader and both emulators, every word reads whole.
+#[test]
+fn the_soft_hyphen_pages_read_whole_on_screen() {
+    let sentences = [
+        "Netanyahu's election-eve",
+        "Vladimir Putin",
+        "president",
+        "l'incroyable comportement",
+    ];
+    let paragraphs = [
+        "<p>Net&shy;an&shy;yahu's elec&shy;tion-eve speech drew a crowd of thousands in the square.</p>",
+        "<p>Vla&shy;di&shy;mir Pu&shy;tin spoke for an hour about the economy and the harvest.</p>",
+        "<p>The pres&shy;i&shy;dent left the summit early, aides said, without a statement.</p>",
+        "<p>Un débat sur l'in&shy;croy&shy;able com&shy;porte&shy;ment des marchés ce matin.</p>",
+    ];
+    let filler = "<p>Filler paragraph tells the story of the day at length, with enough words \
+                  that a readability scorer sees real prose here.</p>"
+        .repeat(3);
+    let html = format!(
+        "<html><head><title>Soft hyphens</title></head><body><article>{}{filler}</article>\
+         </body></html>",
+        paragraphs.concat()
+    );
+    let url = url::Url::parse("https://news.example.com/world/soft").expect("a URL");
+    let title = SafeText::new("Soft hyphens");
+    let article = tickertape::sources::article::extract(&html, &url, &title, &title, Some(NOW))
+        .expect("a readable article");
+    // Tall enough that the narrow layout, which stacks the reader under the list, shows it all.
+    for (width, height) in [(120, 30), (60, 50)] {
+        let base = base_app(width, height);
+        let mut app = app_showing(&base, "Soft hyphens");
+        update(
+            &mut app,
+            Message::ArticleArrived {
+                id: "tricky".to_owned(),
+                article: article.clone(),
+            },
+            NOW,
+        );
+        let buffer = draw(&app, width, height).backend().buffer().clone();
+        let mut bytes = CLEAR_SCREEN.to_vec();
+        bytes.extend(frame_bytes(&Buffer::empty(buffer.area), &buffer));
+        let mut terminal = emulator(&buffer).expect("a non-empty screen");
+        terminal.process(&bytes);
+        assert!(displaced_cells(&buffer, terminal.screen()).is_empty());
+        // The reader wraps at spaces, so its rows are joined, without borders, to find each.
+        let mut screens = vec![terminal.screen().contents()];
+        if let Some(mut tmux) = Tmux::start(width, height) {
+            screens.push(tmux.show(&bytes).join("\n"));
+        }
+        for screen in screens {
+            let reader_text = screen
+                .replace('│', " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            for sentence in sentences {
+                assert!(
+                    reader_text.contains(sentence),
+                    "{sentence:?} at {width}x{height} in:\n{screen}"
+                );
+            }
+        }
+    }
+}
+
 /// The check can fail: a soft hyphen drawn raw (past the sanitiser, straight into a ratatui
 /// span) shifts the rest of its line in tmux, which gives it a column that ratatui does not.
 #[test]
