@@ -324,6 +324,14 @@ fn the_soft_hyphen_pages_read_whole_on_screen() {
     }
 }
 
+/// `text` drawn by ratatui straight into a buffer, past the sanitiser.
+fn drawn_raw(text: &str, width: u16, height: u16) -> Buffer {
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(area);
+    ratatui::widgets::Widget::render(ratatui::text::Line::raw(text), area, &mut buffer);
+    buffer
+}
+
 /// The check can fail: a soft hyphen drawn raw (past the sanitiser, straight into a ratatui
 /// span) shifts the rest of its line in tmux, which gives it a column that ratatui does not.
 #[test]
@@ -331,15 +339,9 @@ fn a_raw_soft_hyphen_shifts_the_line_in_tmux() {
     let Some(mut tmux) = Tmux::start(40, 2) else {
         return;
     };
-    let area = ratatui::layout::Rect::new(0, 0, 40, 2);
-    let mut buffer = Buffer::empty(area);
-    ratatui::widgets::Widget::render(
-        ratatui::text::Line::raw("Netan\u{ad}yahu's election-eve"),
-        area,
-        &mut buffer,
-    );
+    let buffer = drawn_raw("Netan\u{ad}yahu's election-eve", 40, 2);
     let mut bytes = CLEAR_SCREEN.to_vec();
-    bytes.extend(frame_bytes(&Buffer::empty(area), &buffer));
+    bytes.extend(frame_bytes(&Buffer::empty(buffer.area), &buffer));
     let shown = tmux.show(&bytes);
     assert_ne!(
         shown[0], "Netan\u{ad}yahu's election-eve",
@@ -356,15 +358,9 @@ fn a_raw_soft_hyphen_shifts_the_line_in_tmux() {
 /// three wide characters to a terminal that draws the parts.
 #[test]
 fn a_raw_emoji_sequence_is_displaced_in_vt100() {
-    let area = ratatui::layout::Rect::new(0, 0, 20, 1);
-    let mut buffer = Buffer::empty(area);
-    ratatui::widgets::Widget::render(
-        ratatui::text::Line::raw("a\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}b"),
-        area,
-        &mut buffer,
-    );
+    let buffer = drawn_raw("a\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}b", 20, 1);
     let mut terminal = emulator(&buffer).expect("a non-empty screen");
-    terminal.process(&frame_bytes(&Buffer::empty(area), &buffer));
+    terminal.process(&frame_bytes(&Buffer::empty(buffer.area), &buffer));
     let displaced = displaced_cells(&buffer, terminal.screen());
     assert!(
         displaced.iter().any(|d| d.contains("column 1")),
