@@ -633,7 +633,11 @@ impl Run {
 
     /// Sends the frame to the emulator as the crossterm backend would, and checks every cell.
     fn replay(&mut self, buffer: Buffer) {
-        if self.screen.as_ref().is_none_or(|(_, shown)| shown.area != buffer.area) {
+        if self
+            .screen
+            .as_ref()
+            .is_none_or(|(_, shown)| shown.area != buffer.area)
+        {
             self.screen = replay::emulator(&buffer).map(|parser| {
                 let blank = Buffer::empty(buffer.area);
                 (parser, blank)
