@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::buffer::Buffer;
 use tempfile::TempDir;
-use tickertape::app::App;
+use tickertape::app::{App, Mode, Settings};
 use tickertape::app::update::update;
 use tickertape::domain::{Article, Block, Headline};
 use tickertape::message::{Message, SourceId, Step};
@@ -84,9 +84,17 @@ fn unescape(text: &str) -> String {
 
 /// The app as `run` starts it with one feed, sized to `width` x `height`.
 fn base_app(width: u16, height: u16) -> App {
-    let config = config_with_feeds(vec![feed("Tricky", "http://127.0.0.1:9/feed.xml")]);
-    let mut app =
-        tickertape::initial_app(&config, None, NOW, TimeZone::UTC).expect("the first frame");
+    first_frame(width, height, None)
+}
+
+/// [`base_app`], with `first_name` (when given) as the first instrument's name.
+fn first_frame(width: u16, height: u16, first_name: Option<&str>) -> App {
+    let mut config = config_with_feeds(vec![feed("Tricky", "http://127.0.0.1:9/feed.xml")]);
+    if let Some(name) = first_name {
+        config.quotes.instruments[0].name = SafeText::new(name);
+    }
+    let settings = Settings::new(&config, Mode::Offline, TimeZone::UTC);
+    let mut app = tickertape::initial_app(settings, None, NOW).expect("the first frame");
     let area = ratatui::layout::Rect::new(0, 0, width, height);
     update(
         &mut app,
@@ -100,8 +108,8 @@ fn base_app(width: u16, height: u16) -> App {
 /// article's title, byline and paragraphs.
 fn app_showing(base: &App, text: &str) -> App {
     let now = NOW;
-    let mut app = base.clone();
-    app.instruments[0].name = SafeText::new(text);
+    let area = base.viewport().area;
+    let mut app = first_frame(area.width, area.height, Some(text));
     let id = "tricky".to_owned();
     let headline = Headline {
         id: id.clone(),
@@ -131,7 +139,7 @@ fn app_showing(base: &App, text: &str) -> App {
     };
     update(&mut app, Message::ArticleArrived { id, article }, now);
     assert_eq!(
-        app.headlines.selected().map(|h| h.id.as_str()),
+        app.headlines().selected().map(|h| h.id.as_str()),
         Some("tricky"),
         "the sample's headline should be the selected one"
     );
@@ -140,7 +148,7 @@ fn app_showing(base: &App, text: &str) -> App {
 
 /// The sample's first frame, then the frame after the tape has moved on a few steps (a diff).
 fn frames(base: &App, text: &str) -> [Buffer; 2] {
-    let (width, height) = (base.viewport.area.width, base.viewport.area.height);
+    let (width, height) = (base.viewport().area.width, base.viewport().area.height);
     let mut app = app_showing(base, text);
     let first = draw(&app, width, height).backend().buffer().clone();
     for _ in 0..3 {
