@@ -244,6 +244,16 @@ impl App {
         }
     }
 
+    /// How the headline list labels a story's source: its feed's `short`, else the first word
+    /// of the name (cached stories may come from feeds no longer configured).
+    pub fn headline_source_label<'a>(&'a self, source: &'a SafeText) -> &'a str {
+        self.settings
+            .feeds
+            .iter()
+            .find(|feed| feed.name == *source)
+            .map_or_else(|| crate::config::short_label(source.as_str()), Feed::label)
+    }
+
     /// The tape moves unless paused or held still to choose from.
     pub fn is_tape_moving(&self) -> bool {
         self.tape.is_moving() && !matches!(self.focus, Focus::Tape { .. })

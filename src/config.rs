@@ -63,6 +63,29 @@ pub struct Feed {
     pub name: SafeText,
     /// A valid http(s) URL, normalised by the `url` crate.
     pub url: String,
+    /// `short`: the label the headline list shows; `None` derives one from the name.
+    pub short: Option<SafeText>,
+}
+
+impl Feed {
+    /// What the headline list shows as this feed's source.
+    pub fn label(&self) -> &str {
+        self.short
+            .as_ref()
+            .map_or_else(|| short_label(self.name.as_str()), SafeText::as_str)
+    }
+}
+
+/// A source name's first word, skipping a leading article ("The Guardian Business" is
+/// "Guardian"): a list row's columns go to the title, and one word tells feeds apart.
+pub fn short_label(name: &str) -> &str {
+    let mut words = name.split_whitespace();
+    let first = words.next().unwrap_or(name);
+    if ["the", "a", "an"].contains(&first.to_lowercase().as_str()) {
+        words.next().unwrap_or(first)
+    } else {
+        first
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -236,6 +259,7 @@ mod tests {
         Feed {
             name: SafeText::new(name),
             url: url.to_owned(),
+            short: None,
         }
     }
 
@@ -403,6 +427,24 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_is_labelled_by_its_short_name_else_its_first_word() {
+        let config = parse(
+            "[[news.feeds]]\nname = \"The Guardian Business\"\nurl = \"https://a.example\"\n\
+             [[news.feeds]]\nname = \"Financial Times\"\nurl = \"https://b.example\"\nshort = \"FT\"\n",
+            Path::new(PATH),
+        )
+        .unwrap();
+        let labels: Vec<&str> = config.news.feeds.iter().map(Feed::label).collect();
+        assert_eq!(labels, ["Guardian", "FT"]);
+        assert_eq!(short_label("MarketWatch"), "MarketWatch");
+        assert_eq!(short_label("The"), "The");
+        assert_eq!(
+            error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nshort = \" \"\n"),
+            "/etc/c.toml:4:9: feed short must not be empty"
+        );
+    }
+
+    #[test]
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
@@ -414,7 +456,7 @@ mod tests {
         );
         assert_eq!(
             error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nlink = 1\n"),
-            "/etc/c.toml:4:1: unknown field `link`, expected `name` or `url`"
+            "/etc/c.toml:4:1: unknown field `link`, expected one of `name`, `url`, `short`"
         );
         assert_eq!(
             error("[ticker]\nspeed = 5\ncolour = \"red\"\n"),

@@ -459,6 +459,7 @@ async fn soak(cycles: usize) {
     let feeds = vec![Feed {
         name: SafeText::new("Local"),
         url: format!("{}/feed.xml", server.base()),
+        short: None,
     }];
     let mut news = FeedPoller::new(
         client,

@@ -60,6 +60,7 @@ pub(super) struct RawNews {
 pub(super) struct RawFeed {
     pub(super) name: Spanned<String>,
     pub(super) url: Spanned<String>,
+    pub(super) short: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -337,5 +337,10 @@ fn feed_from(src: &Source, feed: &RawFeed) -> Result<Feed, ConfigError> {
     Ok(Feed {
         name: src.name(&feed.name, "feed name")?,
         url: src.http_url(&feed.url, "feed url")?.into(),
+        short: feed
+            .short
+            .as_ref()
+            .map(|short| src.name(short, "feed short"))
+            .transpose()?,
     })
 }

@@ -42,8 +42,9 @@ const STATUS_ROW: u16 = 0;
 const TAPE_ROW: u16 = 1;
 const PANES_TOP: u16 = 2;
 const FIRST_ITEM_ROW: u16 = PANES_TOP + 1;
-const LIST_COLS: Range<u16> = 0..48;
-const READER_TEXT_COLS: Range<u16> = 49..119;
+/// Below 236 columns the list spans the width, above the reader.
+const LIST_COLS: Range<u16> = 0..COLS;
+const READER_TEXT_COLS: Range<u16> = 1..COLS - 1;
 const FOOTER_ROW: u16 = ROWS - 1;
 
 /// Everything the program wrote, raw and as a screen.
@@ -145,7 +146,9 @@ impl Session {
     }
 
     fn reader_first_line(&self) -> String {
-        self.row(FIRST_ITEM_ROW, READER_TEXT_COLS).trim().to_owned()
+        self.row(reader_text_row(), READER_TEXT_COLS)
+            .trim()
+            .to_owned()
     }
 
     /// Polls the screen until `done` holds; panics with `what` and the screen at the deadline.
@@ -377,12 +380,21 @@ fn is_selected(screen: &vt100::Screen, index: u16) -> bool {
         .is_some_and(vt100::Cell::inverse)
 }
 
+/// The first row of the reader's text at 120x40, from the one layout the program uses.
+fn reader_text_row() -> u16 {
+    tickertape::ui::viewport(ratatui::layout::Rect::new(0, 0, COLS, ROWS))
+        .reader_text()
+        .y
+}
+
 /// The headline's title as the list shows it, without the cut-off ellipsis.
 fn listed_title(item: &str) -> String {
-    // `│28 Jun • tickertap… Title…│`: the title follows the source column.
-    let after_source = item
-        .split_once("… ")
-        .map_or(item, |(_, rest)| rest)
+    // `│28 Jun • tickertape Title…│`: the one-word source label follows the time and marker.
+    let after_marker: String = item.chars().skip(10).collect();
+    let after_source = after_marker
+        .split_once(' ')
+        .map_or(after_marker.as_str(), |(_, rest)| rest)
+        .trim_start()
         .trim_end_matches('│')
         .trim_end();
     after_source.trim_end_matches('…').to_owned()
@@ -424,7 +436,7 @@ fn offline_start_navigate_filter_and_quit() {
     );
     session.send(b"j");
     session.wait_until("the second headline in the reader", |screen| {
-        row_text(screen, FIRST_ITEM_ROW, READER_TEXT_COLS).starts_with(&second_title)
+        row_text(screen, reader_text_row(), READER_TEXT_COLS).starts_with(&second_title)
     });
     session.wait_until("the selection on the second row", |screen| {
         is_selected(screen, 1) && !is_selected(screen, 0)
@@ -494,10 +506,10 @@ fn resize_to_tiny_and_back_does_not_crash() {
             && row_text(screen, 11, 0..40).contains("j/k move")
     });
     session.resize(ROWS, COLS);
-    session.wait_until("the side-by-side panes at 120x40 again", |screen| {
+    session.wait_until("the stacked panes at 120x40 again", |screen| {
         let top = row_text(screen, PANES_TOP, 0..COLS);
         top.contains("Headlines (16)")
-            && top.contains("Article")
+            && row_text(screen, reader_text_row() - 1, 0..COLS).contains("Article")
             && row_text(screen, STATUS_ROW, 0..COLS).contains(SNAPSHOT_DATE)
             && row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
     });
