@@ -1407,9 +1407,10 @@ mod tests {
         assert_eq!(bounded(&sloppy).len(), sloppy.len());
         let balanced = "<div><span><b>x</b></span></div>".repeat(20_000);
         assert_eq!(bounded(&balanced).len(), balanced.len());
-        let start = std::time::Instant::now();
-        let _ = run(&"<div>".repeat(200_000));
-        assert!(start.elapsed().as_secs() < 20);
+        // The tree builder's work grows with the elements left open, so a page of nothing but
+        // openings reaches it cut to the estimate, however long it is.
+        let openings = "<div>".repeat(200_000);
+        assert_eq!(bounded(&openings).len(), "<div>".len() * MAX_OPEN_ESTIMATE);
     }
 
     #[test]
@@ -1453,9 +1454,7 @@ mod tests {
     #[test]
     fn a_megabyte_page_extracts_every_paragraph() {
         let (html, n) = megabyte_page();
-        let start = std::time::Instant::now();
         let article = run(&html).unwrap();
-        let elapsed = start.elapsed();
         let paragraphs: Vec<&Block> = article
             .blocks
             .iter()
@@ -1471,7 +1470,6 @@ mod tests {
             );
         }
         assert_eq!(article.links.len(), 50);
-        assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
     }
 
     /// `cargo test --release -- --ignored --nocapture timing` prints the per-page cost.

@@ -396,8 +396,18 @@ fn fetch_error(error: ChartError, status: StatusCode) -> FetchError {
         _ if status.is_server_error() => FetchError::Server {
             status: status.as_u16(),
         },
-        other if status.is_success() => FetchError::BadResponse(other.to_string()),
-        other => FetchError::BadResponse(format!("{other} (HTTP {})", status.as_u16())),
+        ChartError::NotJson => FetchError::WebPage(with_status(&ChartError::NotJson, status)),
+        other @ ChartError::Unexpected { .. } => {
+            FetchError::BadResponse(with_status(&other, status))
+        }
+    }
+}
+
+fn with_status(error: &ChartError, status: StatusCode) -> String {
+    if status.is_success() {
+        error.to_string()
+    } else {
+        format!("{error} (HTTP {})", status.as_u16())
     }
 }
 
