@@ -21,6 +21,7 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 use crate::config::{Config, Feed};
 use crate::domain::{Article, Headline, Instrument};
+use crate::keymap::KeyMap;
 use crate::market;
 use crate::message::{Failure, SourceId, Viewport};
 use crate::sanitize::SafeText;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub mode: Mode,
     /// The user's zone for clock times; exchange zones come from `market`.
     pub tz: TimeZone,
+    /// The effective keys: defaults with the config's `[keys]` laid over.
+    pub keys: KeyMap,
 }
 
 impl Settings {
@@ -73,6 +76,7 @@ impl Settings {
             tape_speed_cols_per_sec: config.ticker.speed_cols_per_sec,
             mode,
             tz,
+            keys: config.keys.clone(),
         }
     }
 }
@@ -154,6 +158,10 @@ impl App {
 
     pub fn viewport(&self) -> &Viewport {
         &self.viewport
+    }
+
+    pub fn keymap(&self) -> &KeyMap {
+        &self.settings.keys
     }
 
     pub fn instruments(&self) -> &[Instrument] {

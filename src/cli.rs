@@ -26,6 +26,9 @@ pub struct Cli {
     /// Write a fully commented default config (to --config PATH or the default place) and exit.
     #[arg(long)]
     pub init_config: bool,
+    /// Print the effective key map as a TOML `[keys]` table (to paste into the config) and exit.
+    #[arg(long)]
+    pub print_keys: bool,
     /// Never touch the network: show the cache, else the bundled snapshot.
     #[arg(long)]
     pub offline: bool,

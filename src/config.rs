@@ -6,6 +6,8 @@
 //! file `--init-config` writes and the built-in defaults cannot drift apart), the XDG paths and
 //! `--init-config`. Never touches the terminal: callers decide how to report errors.
 
+#[cfg(test)]
+mod keys_tests;
 mod raw;
 mod validate;
 
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::Instrument;
+use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
 use validate::{Layer, Source};
 
@@ -37,6 +40,7 @@ pub struct Config {
     pub quotes: QuotesConfig,
     pub news: NewsConfig,
     pub ticker: TickerConfig,
+    pub keys: KeyMap,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -332,6 +336,7 @@ mod tests {
             ticker: TickerConfig {
                 speed_cols_per_sec: 5,
             },
+            keys: KeyMap::default(),
         }
     }
 
@@ -448,7 +453,7 @@ mod tests {
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `keys`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -615,7 +620,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `keys`"
         );
     }
 

@@ -63,6 +63,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         return Ok(Exit::ConfigWritten(path));
     }
     let loaded = config::load(cli.config.as_deref(), &env)?;
+    if cli.print_keys {
+        output::print(&loaded.config.keys.to_toml())?;
+        return Ok(Exit::Printed);
+    }
     logging::init(cli.log_file.as_deref())?;
     tracing::info!(config = ?loaded.path, "starting");
     let cache = config::cache_dir(&env).map(Cache::new);

@@ -81,7 +81,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     }
     footer::render(app, theme, viewport.footer, buf);
     if app.is_help_open() {
-        help::render(theme, viewport.area, buf);
+        help::render(app.keymap(), theme, viewport.area, buf);
     }
 }
 
@@ -185,7 +185,7 @@ mod tests {
                 reader::render(&app, theme, &viewport, &mut buf);
             }
             "footer" => footer::render(&app, theme, area, &mut buf),
-            _ => help::render(theme, area, &mut buf),
+            _ => help::render(app.keymap(), theme, area, &mut buf),
         }
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal

@@ -476,6 +476,7 @@ async fn soak(cycles: usize) {
         tape_speed_cols_per_sec: 8,
         mode: Mode::Live,
         tz: TimeZone::UTC,
+        keys: tickertape::keymap::KeyMap::default(),
     };
     let startup = Startup {
         quotes: QuoteBoard::new(

@@ -2,7 +2,7 @@
 //! naming its file, line and column. One [`Layer`] per file; the user's is laid over the
 //! built-in defaults.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -11,10 +11,11 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{BaseUrls, RawConfig, RawFeed, RawSymbol, WholeNumber};
+use super::raw::{Keys, OneOrMany, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber};
 use super::{Config, ConfigError, Feed, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
 use super::{NewsConfig, QuotesConfig, TickerConfig};
 use crate::domain::{Instrument, Provider};
+use crate::keymap::{Key, KeyMap, KeyMapError};
 use crate::market::Market;
 use crate::sanitize::SafeText;
 
@@ -231,6 +232,7 @@ pub(super) struct Layer {
     article_cache_mb: Option<u64>,
     feeds: Option<Vec<Feed>>,
     speed: Option<u8>,
+    keys: Option<KeyMap>,
 }
 
 impl Layer {
@@ -275,6 +277,7 @@ impl Layer {
             speed: (raw.ticker.and_then(|ticker| ticker.speed).as_ref())
                 .map(|value| src.bounded(value, "ticker.speed", 1, 20))
                 .transpose()?,
+            keys: raw.keys.map(|table| keys(src, table)).transpose()?,
         })
     }
 
@@ -289,6 +292,7 @@ impl Layer {
             article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
             feeds: self.feeds.or(base.feeds),
             speed: self.speed.or(base.speed),
+            keys: self.keys.or(base.keys),
         }
     }
 
@@ -309,16 +313,56 @@ impl Layer {
             ticker: TickerConfig {
                 speed_cols_per_sec: self.speed?,
             },
+            keys: self.keys.unwrap_or_default(),
         })
     }
 }
 
-fn base_urls(src: &Source, urls: Spanned<BaseUrls>) -> Result<Vec<String>, ConfigError> {
+/// The strings of a [`OneOrMany`], each with its span.
+fn spanned_strings<E>(value: Spanned<OneOrMany<E>>) -> Vec<Spanned<String>> {
+    let span = value.span();
+    match value.into_inner().0 {
+        Strings::One(one) => vec![Spanned::new(span, one)],
+        Strings::Many(list) => list,
+    }
+}
+
+/// The `[keys]` table over the default map; every entry names an action and parses, and no
+/// key serves two actions that can be active at once.
+fn keys(
+    src: &Source,
+    table: BTreeMap<Spanned<String>, Spanned<OneOrMany<Keys>>>,
+) -> Result<KeyMap, ConfigError> {
+    let mut map = KeyMap::default();
+    let mut spans = Vec::new();
+    for (action, value) in table {
+        let value_span = value.span();
+        let keys = spanned_strings(value)
+            .iter()
+            .map(|text| Key::parse(text.get_ref()).map_err(|err| src.invalid(text.span(), err)))
+            .collect::<Result<Vec<_>, _>>()?;
+        map.bind(action.get_ref(), keys)
+            .map_err(|err| src.invalid(action.span(), format!("[keys]: {err}")))?;
+        spans.push((action.into_inner(), value_span));
+    }
+    if let Some(conflict) = map.conflict() {
+        // At least one side was set here (the defaults have no conflicts): point at the later.
+        let at = match &conflict {
+            KeyMapError::Conflict { first, second, .. } => spans
+                .iter()
+                .filter(|(action, _)| action == first || action == second)
+                .map(|(_, span)| span.clone())
+                .max_by_key(|span| span.start),
+            KeyMapError::UnknownAction(_) => None,
+        };
+        return Err(src.invalid(at.unwrap_or(0..0), format!("[keys]: {conflict}")));
+    }
+    Ok(map)
+}
+
+fn base_urls(src: &Source, urls: Spanned<OneOrMany<Urls>>) -> Result<Vec<String>, ConfigError> {
     let span = urls.span();
-    let list = match urls.into_inner() {
-        BaseUrls::One(url) => vec![Spanned::new(span.clone(), url)],
-        BaseUrls::Many(list) => list,
-    };
+    let list = spanned_strings(urls);
     if list.is_empty() {
         return Err(src.invalid(span, "quotes.base_url must list at least one URL"));
     }

@@ -224,3 +224,36 @@ fn the_default_config_parses_up_to_its_last_line() {
     );
     assert!(result.stdout.is_empty(), "{}", result.describe());
 }
+
+/// `--print-keys` prints the map in use as a `[keys]` table; pasted into a config on its own,
+/// it gives the same map back.
+#[test]
+fn print_keys_prints_the_effective_map_which_reads_back() {
+    let dirs = Dirs::new();
+    let first = dirs.path("first.toml");
+    crate::support::write_file(
+        &first,
+        "[keys]\nquit = [\"x\", \"ctrl-q\"]\nrefresh = \"F5\"\n",
+    );
+    let print = |config: &Path| {
+        let mut command = dirs.command();
+        command.arg("--config").arg(config).arg("--print-keys");
+        let result = run(command);
+        assert_eq!(result.code, Some(0), "{}", result.describe());
+        String::from_utf8(result.stdout).unwrap()
+    };
+    let printed = print(&first);
+    assert!(printed.starts_with("[keys]\n"), "{printed}");
+    assert!(
+        printed.contains("\nquit = [\"x\", \"ctrl-q\"]\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("\nrefresh = [\"F5\"]\n"), "{printed}");
+    assert!(
+        printed.contains("\nnext_headline = [\"j\", \"down\"]\n"),
+        "{printed}"
+    );
+    let pasted = dirs.path("pasted.toml");
+    crate::support::write_file(&pasted, &printed);
+    assert_eq!(print(&pasted), printed);
+}
