@@ -6,6 +6,9 @@
 //! file `--init-config` writes and the built-in defaults cannot drift apart), the XDG paths and
 //! `--init-config`. Never touches the terminal: callers decide how to report errors.
 
+mod appearance;
+#[cfg(test)]
+mod appearance_tests;
 #[cfg(test)]
 mod keys_tests;
 mod raw;
@@ -20,6 +23,7 @@ use std::time::Duration;
 use crate::domain::Instrument;
 use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
+pub use appearance::{Appearance, Colors, ThemeName, color_name, parse_color};
 use validate::{Layer, Source};
 
 /// The commented default file: written by `--init-config`, and parsed as the base every user
@@ -41,6 +45,7 @@ pub struct Config {
     pub news: NewsConfig,
     pub ticker: TickerConfig,
     pub keys: KeyMap,
+    pub appearance: Appearance,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -337,6 +342,7 @@ mod tests {
                 speed_cols_per_sec: 5,
             },
             keys: KeyMap::default(),
+            appearance: Appearance::default(),
         }
     }
 
@@ -453,7 +459,7 @@ mod tests {
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `keys`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `theme`, `colors`, `keys`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -620,7 +626,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `keys`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `theme`, `colors`, `keys`"
         );
     }
 

@@ -80,7 +80,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     };
     let settings = Settings::new(&loaded.config, mode, TimeZone::system());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
-    let theme = ui::theme::Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref());
+    let theme = ui::theme::Theme::new(
+        &loaded.config.appearance,
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
 
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()

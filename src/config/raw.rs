@@ -19,6 +19,8 @@ pub(super) struct RawConfig {
     pub(super) quotes: Option<RawQuotes>,
     pub(super) news: Option<RawNews>,
     pub(super) ticker: Option<RawTicker>,
+    pub(super) theme: Option<Spanned<String>>,
+    pub(super) colors: Option<RawColors>,
     /// Action name to one key or a list; checked against the keymap's actions.
     pub(super) keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany<Keys>>>>,
 }
@@ -71,6 +73,19 @@ pub(super) struct RawFeed {
 #[serde(deny_unknown_fields, expecting = "a [ticker] table")]
 pub(super) struct RawTicker {
     pub(super) speed: Option<Spanned<WholeNumber>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [colors] table")]
+pub(super) struct RawColors {
+    pub(super) up: Option<Spanned<String>>,
+    pub(super) down: Option<Spanned<String>>,
+    pub(super) unchanged: Option<Spanned<String>>,
+    pub(super) stale: Option<Spanned<String>>,
+    pub(super) border: Option<Spanned<String>>,
+    pub(super) selected: Option<Spanned<String>>,
+    pub(super) dim: Option<Spanned<String>>,
+    pub(super) accent: Option<Spanned<String>>,
 }
 
 /// A value that may be one string or a list (`base_url`, a `[keys]` entry). Hand-written

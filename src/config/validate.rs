@@ -11,9 +11,12 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{Keys, OneOrMany, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber};
+use super::appearance::{Colors, ThemeName, parse_color};
+use super::raw::{
+    Keys, OneOrMany, RawColors, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber,
+};
+use super::{Appearance, NewsConfig, QuotesConfig, TickerConfig};
 use super::{Config, ConfigError, Feed, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
-use super::{NewsConfig, QuotesConfig, TickerConfig};
 use crate::domain::{Instrument, Provider};
 use crate::keymap::{Key, KeyMap, KeyMapError};
 use crate::market::Market;
@@ -233,6 +236,8 @@ pub(super) struct Layer {
     feeds: Option<Vec<Feed>>,
     speed: Option<u8>,
     keys: Option<KeyMap>,
+    theme: Option<ThemeName>,
+    colors: Option<Colors>,
 }
 
 impl Layer {
@@ -278,6 +283,10 @@ impl Layer {
                 .map(|value| src.bounded(value, "ticker.speed", 1, 20))
                 .transpose()?,
             keys: raw.keys.map(|table| keys(src, table)).transpose()?,
+            theme: (raw.theme.as_ref())
+                .map(|name| theme(src, name))
+                .transpose()?,
+            colors: raw.colors.map(|table| colors(src, &table)).transpose()?,
         })
     }
 
@@ -293,6 +302,8 @@ impl Layer {
             feeds: self.feeds.or(base.feeds),
             speed: self.speed.or(base.speed),
             keys: self.keys.or(base.keys),
+            theme: self.theme.or(base.theme),
+            colors: self.colors.or(base.colors),
         }
     }
 
@@ -314,8 +325,55 @@ impl Layer {
                 speed_cols_per_sec: self.speed?,
             },
             keys: self.keys.unwrap_or_default(),
+            appearance: Appearance {
+                theme: self.theme.unwrap_or_default(),
+                colors: self.colors.unwrap_or_default(),
+            },
         })
     }
+}
+
+fn theme(src: &Source, name: &Spanned<String>) -> Result<ThemeName, ConfigError> {
+    ThemeName::parse(name.get_ref()).ok_or_else(|| {
+        let names: Vec<String> = ThemeName::ALL
+            .iter()
+            .map(|(_, n)| format!("{n:?}"))
+            .collect();
+        let message = format!(
+            "theme {:?} is not known; use {}",
+            name.get_ref(),
+            names.join(", ")
+        );
+        src.invalid(name.span(), message)
+    })
+}
+
+/// Each role set in `[colors]`, checked as a colour name or `#rrggbb`.
+fn colors(src: &Source, raw: &RawColors) -> Result<Colors, ConfigError> {
+    let color = |value: &Option<Spanned<String>>, role: &str| {
+        value
+            .as_ref()
+            .map(|value| {
+                parse_color(value.get_ref()).ok_or_else(|| {
+                    let message = format!(
+                        "colors.{role}: {:?} is not a colour; use a name (red, light-blue, dark-gray, …) or #rrggbb",
+                        value.get_ref()
+                    );
+                    src.invalid(value.span(), message)
+                })
+            })
+            .transpose()
+    };
+    Ok(Colors {
+        up: color(&raw.up, "up")?,
+        down: color(&raw.down, "down")?,
+        unchanged: color(&raw.unchanged, "unchanged")?,
+        stale: color(&raw.stale, "stale")?,
+        border: color(&raw.border, "border")?,
+        selected: color(&raw.selected, "selected")?,
+        dim: color(&raw.dim, "dim")?,
+        accent: color(&raw.accent, "accent")?,
+    })
 }
 
 /// The strings of a [`OneOrMany`], each with its span.
