@@ -11,6 +11,7 @@ mod appearance;
 mod appearance_tests;
 #[cfg(test)]
 mod keys_tests;
+mod print;
 mod raw;
 mod validate;
 
@@ -24,6 +25,7 @@ use crate::domain::Instrument;
 use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
 pub use appearance::{Appearance, Colors, ThemeName, color_name, parse_color};
+pub use print::to_toml;
 use validate::{Layer, Source};
 
 /// The commented default file: written by `--init-config`, and parsed as the base every user

@@ -143,15 +143,18 @@ impl KeyMap {
         BINDINGS.iter().zip(self.keys.iter().map(Vec::as_slice))
     }
 
+    /// Each action's name with its keys in the config's form, in table order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, Vec<String>)> {
+        self.rows()
+            .map(|(binding, keys)| (binding.action, keys.iter().map(Key::to_string).collect()))
+    }
+
     /// The map as a TOML `[keys]` table that reads back as this map.
     pub fn to_toml(&self) -> String {
         let mut out = String::from("[keys]\n");
-        for (binding, keys) in self.rows() {
-            let keys: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{:?}", k.to_string()))
-                .collect();
-            let _ = writeln!(out, "{} = [{}]", binding.action, keys.join(", "));
+        for (action, keys) in self.entries() {
+            let keys: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+            let _ = writeln!(out, "{action} = [{}]", keys.join(", "));
         }
         out
     }

@@ -54,6 +54,10 @@ pub enum Exit {
 
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     let env = |key: &str| std::env::var_os(key);
+    if let Some(shell) = cli.completions {
+        output::print(&cli::completions(shell))?;
+        return Ok(Exit::Printed);
+    }
     if cli.init_config {
         let path = match &cli.config {
             Some(path) => path.clone(),
@@ -63,6 +67,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         return Ok(Exit::ConfigWritten(path));
     }
     let loaded = config::load(cli.config.as_deref(), &env)?;
+    if cli.print_config {
+        output::print(&config::to_toml(&loaded.config))?;
+        return Ok(Exit::Printed);
+    }
     if cli.print_keys {
         output::print(&loaded.config.keys.to_toml())?;
         return Ok(Exit::Printed);

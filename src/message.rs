@@ -13,6 +13,10 @@ use crate::sanitize::SafeText;
 pub enum Message {
     /// Move the headline selection.
     Move(Step),
+    /// Select this row of the visible list (a click).
+    SelectHeadline(usize),
+    /// Choose this watchlist entry on the tape and show its detail (a click).
+    OpenInstrument(usize),
     /// Scroll the reader pane.
     ScrollReader(Scroll),
     /// Read the selected headline: mark it read and give the reader the focus.

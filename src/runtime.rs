@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, MouseEvent, MouseEventKind};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::layout::{Position, Rect};
@@ -191,7 +191,7 @@ fn translate(event: &Event, app: &App) -> Option<Message> {
         Event::Resize(width, height) => Some(Message::Resized(ui::viewport(Rect::new(
             0, 0, *width, *height,
         )))),
-        Event::Mouse(mouse) => wheel(*mouse, app),
+        Event::Mouse(mouse) => wheel(*mouse, app).or_else(|| click(*mouse, app)),
         _ => None,
     }
 }
@@ -214,6 +214,25 @@ fn wheel(mouse: MouseEvent, app: &App) -> Option<Message> {
     }
 }
 
+/// A left click selects the headline under it, or opens the detail of the tape entry under it.
+fn click(mouse: MouseEvent, app: &App) -> Option<Message> {
+    if mouse.kind != MouseEventKind::Down(MouseButton::Left) {
+        return None;
+    }
+    let at = Position::new(mouse.column, mouse.row);
+    let viewport = app.viewport();
+    let rows = viewport.list.inner(ratatui::layout::Margin::new(1, 1));
+    if rows.contains(at) {
+        let row = usize::from(mouse.row - rows.y) + app.headlines().offset();
+        return Some(Message::SelectHeadline(row));
+    }
+    if viewport.tape.contains(at) {
+        let column = usize::from(mouse.column - viewport.tape.x);
+        return app.tape().entry_at(column).map(Message::OpenInstrument);
+    }
+    None
+}
+
 /// Debug builds only, for the pty test that proves a panic gives the terminal back: F12 panics
 /// when `TICKERTAPE_TEST_PANIC` is set. Release builds have no such key.
 fn panic_if_asked(event: &Event) {
@@ -223,5 +242,64 @@ fn panic_if_asked(event: &Event) {
         && std::env::var_os("TICKERTAPE_TEST_PANIC").is_some()
     {
         panic!("a panic asked for by TICKERTAPE_TEST_PANIC");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+    use super::translate;
+    use crate::app::update::update;
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::message::Message;
+
+    fn left_click(column: u16, row: u16) -> crossterm::event::Event {
+        crossterm::event::Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    #[test]
+    fn a_click_on_a_headline_selects_it() {
+        let mut app = app_from_snapshot(120, 40);
+        let list = app.viewport().list;
+        let message = translate(&left_click(30, list.y + 3), &app);
+        assert_eq!(message, Some(Message::SelectHeadline(2)));
+        update(&mut app, message.unwrap(), now());
+        assert_eq!(app.headlines().selected_row(), Some(2));
+        // The last row inside the border; the border itself selects nothing.
+        let message = translate(&left_click(30, list.y + list.height - 2), &app);
+        let last_row = usize::from(list.height) - 3;
+        assert_eq!(message, Some(Message::SelectHeadline(last_row)));
+        assert_eq!(translate(&left_click(30, list.y), &app), None);
+        // A row past the last story (a short list) leaves the selection alone.
+        update(&mut app, Message::SelectHeadline(99), now());
+        assert_eq!(app.headlines().selected_row(), Some(2));
+    }
+
+    #[test]
+    fn a_click_on_a_tape_entry_opens_its_detail() {
+        let mut app = app_from_snapshot(120, 40);
+        let tape = app.viewport().tape;
+        // `FTSE 100 8,164.12 ▼-15.56 (-0.19%) │ FTSE 250 …`: column 40 is in the second entry.
+        let message = translate(&left_click(40, tape.y), &app);
+        assert_eq!(message, Some(Message::OpenInstrument(1)));
+        update(&mut app, message.unwrap(), now());
+        assert!(app.is_detail_open());
+        assert_eq!(app.tape_cursor(), Some(1));
+        // The separator between entries opens nothing.
+        assert_eq!(translate(&left_click(35, tape.y), &app), None);
+        // A right click is not a click.
+        let right = crossterm::event::Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Right),
+            column: 5,
+            row: tape.y,
+            modifiers: KeyModifiers::NONE,
+        });
+        assert_eq!(translate(&right, &app), None);
     }
 }

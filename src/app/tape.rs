@@ -136,6 +136,19 @@ impl Tape {
             .unwrap_or(0)
     }
 
+    /// The entry drawn at `column` of the tape's row (a click), `None` on a separator.
+    pub fn entry_at(&self, column: usize) -> Option<usize> {
+        let total = self.loop_width();
+        if total == 0 {
+            return None;
+        }
+        let at = (self.offset_cols + column) % total;
+        (0..self.entries.len()).find(|&index| {
+            let start = entry_start(&self.entries, index);
+            (start..start + self.entries[index].width()).contains(&at)
+        })
+    }
+
     pub fn offset_cols(&self) -> usize {
         self.offset_cols
     }

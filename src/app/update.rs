@@ -21,6 +21,11 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::Move(step) => {
             app.headlines.move_selection(step);
         }
+        Message::SelectHeadline(row) => {
+            app.headlines.select_row(row);
+            app.focus = Focus::List;
+        }
+        Message::OpenInstrument(index) => open_instrument(app, index),
         Message::ScrollReader(scroll) => scroll_reader(app, scroll),
         Message::OpenSelected => commands.extend(open_selected(app)),
         Message::ToggleFocus => toggle_focus(app),
@@ -239,6 +244,17 @@ fn select_instrument(app: &mut App, step: Step) {
     let cursor = *cursor;
     app.refresh_tape();
     app.tape.show_entry(cursor);
+}
+
+fn open_instrument(app: &mut App, index: usize) {
+    if index >= app.settings.instruments.len() {
+        return;
+    }
+    app.focus = Focus::Tape {
+        cursor: index,
+        detail_open: true,
+    };
+    app.refresh_tape();
 }
 
 fn toggle_detail(app: &mut App) {

@@ -257,3 +257,61 @@ fn print_keys_prints_the_effective_map_which_reads_back() {
     crate::support::write_file(&pasted, &printed);
     assert_eq!(print(&pasted), printed);
 }
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    let dirs = Dirs::new();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef tickertape"),
+        ("fish", "complete -c tickertape"),
+    ] {
+        let mut command = dirs.command();
+        command.arg("--completions").arg(shell);
+        let result = run(command);
+        assert_eq!(result.code, Some(0), "{shell}: {}", result.describe());
+        let script = String::from_utf8(result.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("print-config"),
+            "{shell} lacks --print-config"
+        );
+    }
+    let mut command = dirs.command();
+    command.arg("--completions").arg("powershell");
+    assert_eq!(run(command).code, Some(2));
+}
+
+/// `--print-config` prints the config in use, defaults filled in; the printed text is a config
+/// that prints the same again.
+#[test]
+fn print_config_prints_the_effective_config_which_loads_back() {
+    let dirs = Dirs::new();
+    let user = dirs.path("user.toml");
+    crate::support::write_file(
+        &user,
+        "theme = \"high-contrast\"\n[colors]\nup = \"#00af5f\"\n[ticker]\nspeed = 9\n[keys]\nquit = \"x\"\n",
+    );
+    let print = |config: &Path| {
+        let mut command = dirs.command();
+        command.arg("--config").arg(config).arg("--print-config");
+        let result = run(command);
+        assert_eq!(result.code, Some(0), "{}", result.describe());
+        String::from_utf8(result.stdout).unwrap()
+    };
+    let printed = print(&user);
+    for expected in [
+        "theme = \"high-contrast\"",
+        "speed = 9",
+        "up = \"#00af5f\"",
+        "quit = [\"x\"]",
+        "refresh_secs = 15",
+        "name = \"FTSE 100\"",
+        "name = \"BBC Business\"",
+    ] {
+        assert!(printed.contains(expected), "lacks {expected:?}:\n{printed}");
+    }
+    let again = dirs.path("printed.toml");
+    crate::support::write_file(&again, &printed);
+    assert_eq!(print(&again), printed);
+}
