@@ -26,7 +26,7 @@ pub mod sources;
 pub mod terminal;
 pub mod ui;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jiff::{Timestamp, tz::TimeZone};
@@ -88,10 +88,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     };
     let settings = Settings::new(&loaded.config, mode, TimeZone::system());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
-    let theme = ui::theme::Theme::new(
-        &loaded.config.appearance,
-        std::env::var_os("NO_COLOR").as_deref(),
-    );
+    let styling = runtime::Styling {
+        config: loaded.config.clone(),
+        no_color: std::env::var_os("NO_COLOR"),
+    };
+    // The file in use, else where one would be looked for: creating it applies it too.
+    let watched = (loaded.path.clone())
+        .or_else(|| config::default_config_path(&env))
+        .filter(|path| path.parent().is_some_and(Path::is_dir));
 
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -100,11 +104,24 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     tokio.block_on(async {
         let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
         let mut tasks = tokio::task::JoinSet::new();
+        let _watch = match watched {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).ok();
+                sources::config_watch::watch(path, text, outbox.clone())
+                    .inspect_err(|error| tracing::warn!(%error, "config not watched"))
+                    .ok()
+            }
+            None => None,
+        };
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
         // The sources start after the first frame: building the HTTP client reads the
-        // system's certificates, which the first frame need not wait for.
-        let start = || sources::spawn(cli, &loaded.config, cache, outbox, &mut tasks);
-        runtime::run(app, &theme, &mut terminal, inbox, start).await?;
+        // system's certificates, which the first frame need not wait for. A reloaded config
+        // with another watchlist or other feeds starts them again.
+        let start = |config: &config::Config| {
+            tasks.abort_all();
+            sources::spawn(cli, config, cache.clone(), outbox.clone(), &mut tasks)
+        };
+        runtime::run(app, styling, &mut terminal, inbox, start).await?;
         tasks.abort_all();
         Ok::<_, anyhow::Error>(())
     })?;

@@ -77,6 +77,11 @@ pub enum Message {
     OpenInBrowser,
     /// One line for the user that needs no action, e.g. the URL when no browser could start.
     Notice(SafeText),
+    /// The config file changed and reads as this config: apply it.
+    ConfigReloaded(Box<crate::config::Config>),
+    /// The config file changed and has a mistake (`FILE:LINE:COLUMN: message`): keep running
+    /// on the last good one and say so until the file is fixed.
+    ConfigFailed(SafeText),
     /// With the tape held: list only headlines about the chosen instrument (`f`).
     FilterByInstrument,
 }
@@ -224,6 +229,8 @@ pub enum Command {
     Refresh,
     /// Remember what has been read across restarts.
     SaveReadState { read: Vec<String> },
+    /// A reloaded config is in force: restyle, and restart the sources if theirs changed.
+    ApplyConfig(Box<crate::config::Config>),
     /// Remember the last good quotes, shown (with their age) at the next start.
     SaveQuotes {
         quotes: Vec<Quote>,

@@ -14,6 +14,7 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 use crate::app::App;
 use crate::app::update::update;
 use crate::cache::Cache;
+use crate::config::Config;
 use crate::keymap;
 use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId, Step};
 use crate::sanitize::SafeText;
@@ -33,14 +34,23 @@ pub struct Effects {
     pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
 }
 
-/// `start` sets the sources going once the first frame is on screen.
+/// The config in force and what colour is allowed: a reload restyles from them.
+pub struct Styling {
+    pub config: Config,
+    /// `NO_COLOR`, which beats any theme.
+    pub no_color: Option<std::ffi::OsString>,
+}
+
+/// `start` sets the sources going once the first frame is on screen, and again (stopping the
+/// old ones) when a reloaded config changes the watchlist or the feeds.
 pub async fn run(
     mut app: App,
-    theme: &Theme,
+    mut styling: Styling,
     terminal: &mut Tty,
     mut inbox: mpsc::Receiver<Message>,
-    start: impl FnOnce() -> anyhow::Result<Effects>,
+    mut start: impl FnMut(&Config) -> anyhow::Result<Effects>,
 ) -> anyhow::Result<()> {
+    let mut theme = Theme::new(&styling.config.appearance, styling.no_color.as_deref());
     let mut events = EventStream::new();
     let mut signals = QuitSignals::new()?;
     let size = terminal.size()?;
@@ -50,8 +60,8 @@ pub async fn run(
         Message::Resized(ui::viewport(area)),
         Timestamp::now(),
     );
-    terminal.draw(|frame| ui::draw(&app, theme, frame))?;
-    let effects = start()?;
+    terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
+    let mut effects = start(&styling.config)?;
     let mut tape_timer = tape_timer(&app);
     loop {
         let deadline = app.next_deadline().map(instant_of);
@@ -72,10 +82,19 @@ pub async fn run(
         let Some(message) = message else { continue };
         let speed = app.tape().speed_cols_per_sec();
         let was_moving = app.is_tape_moving();
-        apply(&mut app, message, &effects);
+        let mut reloaded = apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
-            apply(&mut app, message, &effects);
+            reloaded = apply(&mut app, message, &effects).or(reloaded);
+        }
+        if let Some(config) = reloaded {
+            theme = Theme::new(&config.appearance, styling.no_color.as_deref());
+            let old = &styling.config;
+            if config.quotes != old.quotes || config.news != old.news {
+                tracing::info!("config reloaded: restarting the sources");
+                effects = start(&config)?;
+            }
+            styling.config = *config;
         }
         if app.is_quitting() {
             return Ok(());
@@ -83,14 +102,21 @@ pub async fn run(
         if app.tape().speed_cols_per_sec() != speed || (app.is_tape_moving() && !was_moving) {
             tape_timer = self::tape_timer(&app);
         }
-        terminal.draw(|frame| ui::draw(&app, theme, frame))?;
+        terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
     }
 }
 
-fn apply(app: &mut App, message: Message, effects: &Effects) {
+/// Runs what update asks for; a reloaded config comes back to the loop, which owns the
+/// sources and the theme.
+fn apply(app: &mut App, message: Message, effects: &Effects) -> Option<Box<Config>> {
+    let mut reloaded = None;
     for command in update(app, message, Timestamp::now()) {
-        effects.run(command);
+        match command {
+            Command::ApplyConfig(config) => reloaded = Some(config),
+            command => effects.run(command),
+        }
     }
+    reloaded
 }
 
 impl Effects {
@@ -115,6 +141,8 @@ impl Effects {
                 open_in_browser(&url, &self.outbox);
                 return;
             }
+            // The loop applies a config itself (see `apply`).
+            Command::ApplyConfig(_) => return,
             Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
                 let Some(cache) = self.cache.clone() else {
                     return;
@@ -126,7 +154,10 @@ impl Effects {
             let result = match command {
                 Command::SaveReadState { read } => cache.save_read(&read),
                 Command::SaveQuotes { quotes, saved_at } => cache.save_quotes(&quotes, saved_at),
-                Command::Refresh | Command::FetchArticle(_) | Command::OpenUrl(_) => Ok(()),
+                Command::Refresh
+                | Command::FetchArticle(_)
+                | Command::OpenUrl(_)
+                | Command::ApplyConfig(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");

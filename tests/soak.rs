@@ -477,6 +477,7 @@ async fn soak(cycles: usize) {
         mode: Mode::Live,
         tz: TimeZone::UTC,
         keys: tickertape::keymap::KeyMap::default(),
+        appearance: tickertape::config::Appearance::default(),
     };
     let startup = Startup {
         quotes: QuoteBoard::new(

@@ -106,9 +106,10 @@ impl Tape {
         Self {
             offset_cols: 0,
             is_paused: false,
-            speed_cols_per_sec: speed_cols_per_sec.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
+            speed_cols_per_sec: SPEEDS[0],
             entries: Vec::new(),
         }
+        .with_speed(speed_cols_per_sec)
     }
 
     pub fn entries(&self) -> &[TapeEntry] {
@@ -177,6 +178,16 @@ impl Tape {
 
     pub fn toggle_pause(&mut self) {
         self.is_paused = !self.is_paused;
+    }
+
+    /// A speed from the config (a reload); the offset stays, so the tape keeps its place.
+    pub fn set_speed(&mut self, speed_cols_per_sec: u8) {
+        self.speed_cols_per_sec = speed_cols_per_sec.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+    }
+
+    fn with_speed(mut self, speed_cols_per_sec: u8) -> Self {
+        self.set_speed(speed_cols_per_sec);
+        self
     }
 
     pub fn faster(&mut self) {

@@ -84,11 +84,20 @@ impl Session {
     }
 
     fn start_with(dirs: &Dirs, extra_env: &[(&str, &str)]) -> Self {
+        Self::launch(dirs, extra_env, &["--offline"])
+    }
+
+    /// With the network: for sources served on 127.0.0.1.
+    fn start_live(dirs: &Dirs) -> Self {
+        Self::launch(dirs, &[], &[])
+    }
+
+    fn launch(dirs: &Dirs, extra_env: &[(&str, &str)], args: &[&str]) -> Self {
         let pair = native_pty_system()
             .openpty(pty_size(ROWS, COLS))
             .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_tickertape"));
-        command.arg("--offline");
+        command.args(args);
         command.env_clear();
         for (key, value) in dirs.env() {
             command.env(key, value);
@@ -675,4 +684,86 @@ fn read_state_survives_a_restart() {
         session.describe()
     );
     session.quit_cleanly();
+}
+
+/// An editor saves by writing a temporary file and renaming it over the config.
+fn save_by_rename(path: &std::path::Path, text: &str) {
+    let temporary = path.with_extension("toml.swp");
+    write_file(&temporary, text);
+    std::fs::rename(&temporary, path).expect("the rename");
+}
+
+/// The config is edited while the program runs: a faster tape and a new feed (served on
+/// 127.0.0.1) apply; a broken save is reported with its place and changes nothing; the fix
+/// applies.
+#[test]
+fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    // The server runs on its own thread's runtime while this test drives the terminal.
+    let (uri_sender, uri) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server_thread = thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the server");
+        runtime.block_on(async {
+            let server = MockServer::start().await;
+            Mock::given(method("GET"))
+                .and(path("/wire.xml"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .insert_header("content-type", "application/rss+xml")
+                        .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
+                )
+                .mount(&server)
+                .await;
+            uri_sender.send(server.uri()).expect("the test waits");
+            let _ = stopped.await;
+        });
+    });
+    let uri = uri.recv().expect("the server's address");
+    let config = |speed: &str, feeds: &str| {
+        format!("[quotes]\nbase_url = \"{uri}\"\n[news]\n{feeds}\n[ticker]\nspeed = {speed}\n")
+    };
+    let no_feeds = "feeds = []";
+    let wire = format!("feeds = [{{ name = \"Wire\", url = \"{uri}/wire.xml\" }}]");
+    let dirs = Dirs::new();
+    let file = dirs.config_file();
+    write_file(&file, &config("5", no_feeds));
+    let mut session = Session::start_live(&dirs);
+    session.wait_until("the first frame", |screen| {
+        row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
+    });
+
+    save_by_rename(&file, &config("12", &wire));
+    session.wait_until("the new feed's stories and the reload notice", |screen| {
+        screen.contents().contains("Gilts rally as central bank")
+            && row_text(screen, FOOTER_ROW, 0..COLS)
+                .contains("config reloaded: feeds (1), tape speed 12")
+    });
+
+    write_file(&file, &config("50", &wire));
+    let wanted = format!(
+        "config: {}:6:9: ticker.speed must be at most 20 (got 50)",
+        file.display()
+    );
+    session.wait_until("the broken file's place on the status line", |screen| {
+        row_text(screen, STATUS_ROW, 0..COLS).contains(&wanted)
+    });
+    assert!(
+        session.row(FIRST_ITEM_ROW, LIST_COLS).contains("Wire"),
+        "the running config's feed stays\n{}",
+        session.describe()
+    );
+
+    save_by_rename(&file, &config("3", &wire));
+    session.wait_until("the fix applied and the error gone", |screen| {
+        !row_text(screen, STATUS_ROW, 0..COLS).contains("config:")
+            && row_text(screen, FOOTER_ROW, 0..COLS).contains("config reloaded: tape speed 3")
+    });
+    session.quit_cleanly();
+    let _ = stop.send(());
+    server_thread.join().expect("the server thread");
 }
