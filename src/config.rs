@@ -9,6 +9,7 @@
 mod appearance;
 #[cfg(test)]
 mod appearance_tests;
+mod keys;
 #[cfg(test)]
 mod keys_tests;
 mod print;
@@ -252,9 +253,9 @@ mod tests {
     use crate::fixtures::instrument;
     use crate::market::Market;
 
-    const PATH: &str = "/etc/c.toml";
+    pub(super) const PATH: &str = "/etc/c.toml";
 
-    fn error(text: &str) -> String {
+    pub(super) fn error(text: &str) -> String {
         parse(text, Path::new(PATH)).unwrap_err().to_string()
     }
 

@@ -1,10 +1,16 @@
 //! How the screen is coloured, as the config says: a named theme and per-role colour
-//! overrides. Plain values; `ui::theme` turns them into styles (and `NO_COLOR` beats both).
+//! overrides, and their checks. Plain values; `ui::theme` turns them into styles (and
+//! `NO_COLOR` beats both).
 
 use std::fmt;
 use std::str::FromStr;
 
 use ratatui::style::Color;
+use toml::Spanned;
+
+use super::ConfigError;
+use super::raw::RawColors;
+use super::validate::Source;
 
 /// `theme = "…"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,6 +95,50 @@ pub fn color_name(color: Color) -> String {
             out
         }
     }
+}
+
+/// `theme = "…"`: one of the named themes.
+pub(super) fn theme(src: &Source, name: &Spanned<String>) -> Result<ThemeName, ConfigError> {
+    ThemeName::parse(name.get_ref()).ok_or_else(|| {
+        let names: Vec<String> = ThemeName::ALL
+            .iter()
+            .map(|(_, n)| format!("{n:?}"))
+            .collect();
+        let message = format!(
+            "theme {:?} is not known; use {}",
+            name.get_ref(),
+            names.join(", ")
+        );
+        src.invalid(name.span(), message)
+    })
+}
+
+/// Each role set in `[colors]`, checked as a colour name or `#rrggbb`.
+pub(super) fn colors(src: &Source, raw: &RawColors) -> Result<Colors, ConfigError> {
+    let color = |value: &Option<Spanned<String>>, role: &str| {
+        value
+            .as_ref()
+            .map(|value| {
+                parse_color(value.get_ref()).ok_or_else(|| {
+                    let message = format!(
+                        "colors.{role}: {:?} is not a colour; use a name (red, light-blue, dark-gray, …) or #rrggbb",
+                        value.get_ref()
+                    );
+                    src.invalid(value.span(), message)
+                })
+            })
+            .transpose()
+    };
+    Ok(Colors {
+        up: color(&raw.up, "up")?,
+        down: color(&raw.down, "down")?,
+        unchanged: color(&raw.unchanged, "unchanged")?,
+        stale: color(&raw.stale, "stale")?,
+        border: color(&raw.border, "border")?,
+        selected: color(&raw.selected, "selected")?,
+        dim: color(&raw.dim, "dim")?,
+        accent: color(&raw.accent, "accent")?,
+    })
 }
 
 #[cfg(test)]

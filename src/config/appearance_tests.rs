@@ -5,13 +5,8 @@ use std::path::Path;
 
 use ratatui::style::Color;
 
+use super::tests::{PATH, error};
 use super::{Appearance, Colors, ThemeName, parse};
-
-const PATH: &str = "/etc/c.toml";
-
-fn error(text: &str) -> String {
-    parse(text, Path::new(PATH)).unwrap_err().to_string()
-}
 
 fn appearance(text: &str) -> Appearance {
     parse(text, Path::new(PATH)).unwrap().appearance

@@ -2,14 +2,9 @@
 
 use std::path::Path;
 
+use super::tests::{PATH, error};
 use super::{DEFAULT_CONFIG_TEXT, parse};
 use crate::keymap::{Key, KeyMap};
-
-const PATH: &str = "/etc/c.toml";
-
-fn error(text: &str) -> String {
-    parse(text, Path::new(PATH)).unwrap_err().to_string()
-}
 
 fn keys(text: &str) -> KeyMap {
     parse(text, Path::new(PATH)).unwrap().keys

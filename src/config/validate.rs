@@ -2,7 +2,7 @@
 //! naming its file, line and column. One [`Layer`] per file; the user's is laid over the
 //! built-in defaults.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -11,14 +11,13 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::appearance::{Colors, ThemeName, parse_color};
-use super::raw::{
-    Keys, OneOrMany, RawColors, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber,
-};
+use super::appearance::{Colors, ThemeName, colors, theme};
+use super::keys::keys;
+use super::raw::{OneOrMany, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber};
 use super::{Appearance, NewsConfig, QuotesConfig, TickerConfig};
 use super::{Config, ConfigError, Feed, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
 use crate::domain::{Instrument, Provider};
-use crate::keymap::{Key, KeyMap, KeyMapError};
+use crate::keymap::KeyMap;
 use crate::market::Market;
 use crate::sanitize::SafeText;
 
@@ -333,89 +332,13 @@ impl Layer {
     }
 }
 
-fn theme(src: &Source, name: &Spanned<String>) -> Result<ThemeName, ConfigError> {
-    ThemeName::parse(name.get_ref()).ok_or_else(|| {
-        let names: Vec<String> = ThemeName::ALL
-            .iter()
-            .map(|(_, n)| format!("{n:?}"))
-            .collect();
-        let message = format!(
-            "theme {:?} is not known; use {}",
-            name.get_ref(),
-            names.join(", ")
-        );
-        src.invalid(name.span(), message)
-    })
-}
-
-/// Each role set in `[colors]`, checked as a colour name or `#rrggbb`.
-fn colors(src: &Source, raw: &RawColors) -> Result<Colors, ConfigError> {
-    let color = |value: &Option<Spanned<String>>, role: &str| {
-        value
-            .as_ref()
-            .map(|value| {
-                parse_color(value.get_ref()).ok_or_else(|| {
-                    let message = format!(
-                        "colors.{role}: {:?} is not a colour; use a name (red, light-blue, dark-gray, …) or #rrggbb",
-                        value.get_ref()
-                    );
-                    src.invalid(value.span(), message)
-                })
-            })
-            .transpose()
-    };
-    Ok(Colors {
-        up: color(&raw.up, "up")?,
-        down: color(&raw.down, "down")?,
-        unchanged: color(&raw.unchanged, "unchanged")?,
-        stale: color(&raw.stale, "stale")?,
-        border: color(&raw.border, "border")?,
-        selected: color(&raw.selected, "selected")?,
-        dim: color(&raw.dim, "dim")?,
-        accent: color(&raw.accent, "accent")?,
-    })
-}
-
 /// The strings of a [`OneOrMany`], each with its span.
-fn spanned_strings<E>(value: Spanned<OneOrMany<E>>) -> Vec<Spanned<String>> {
+pub(super) fn spanned_strings<E>(value: Spanned<OneOrMany<E>>) -> Vec<Spanned<String>> {
     let span = value.span();
     match value.into_inner().0 {
         Strings::One(one) => vec![Spanned::new(span, one)],
         Strings::Many(list) => list,
     }
-}
-
-/// The `[keys]` table over the default map; every entry names an action and parses, and no
-/// key serves two actions that can be active at once.
-fn keys(
-    src: &Source,
-    table: BTreeMap<Spanned<String>, Spanned<OneOrMany<Keys>>>,
-) -> Result<KeyMap, ConfigError> {
-    let mut map = KeyMap::default();
-    let mut spans = Vec::new();
-    for (action, value) in table {
-        let value_span = value.span();
-        let keys = spanned_strings(value)
-            .iter()
-            .map(|text| Key::parse(text.get_ref()).map_err(|err| src.invalid(text.span(), err)))
-            .collect::<Result<Vec<_>, _>>()?;
-        map.bind(action.get_ref(), keys)
-            .map_err(|err| src.invalid(action.span(), format!("[keys]: {err}")))?;
-        spans.push((action.into_inner(), value_span));
-    }
-    if let Some(conflict) = map.conflict() {
-        // At least one side was set here (the defaults have no conflicts): point at the later.
-        let at = match &conflict {
-            KeyMapError::Conflict { first, second, .. } => spans
-                .iter()
-                .filter(|(action, _)| action == first || action == second)
-                .map(|(_, span)| span.clone())
-                .max_by_key(|span| span.start),
-            KeyMapError::UnknownAction(_) => None,
-        };
-        return Err(src.invalid(at.unwrap_or(0..0), format!("[keys]: {conflict}")));
-    }
-    Ok(map)
 }
 
 fn base_urls(src: &Source, urls: Spanned<OneOrMany<Urls>>) -> Result<Vec<String>, ConfigError> {

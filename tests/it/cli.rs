@@ -225,6 +225,15 @@ fn the_default_config_parses_up_to_its_last_line() {
     assert!(result.stdout.is_empty(), "{}", result.describe());
 }
 
+/// What the binary prints to stdout with `--config config` and `flag`, after exiting 0.
+fn printed_with(dirs: &Dirs, config: &Path, flag: &str) -> String {
+    let mut command = dirs.command();
+    command.arg("--config").arg(config).arg(flag);
+    let result = run(command);
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    String::from_utf8(result.stdout).expect("UTF-8 on stdout")
+}
+
 /// `--print-keys` prints the map in use as a `[keys]` table; pasted into a config on its own,
 /// it gives the same map back.
 #[test]
@@ -235,13 +244,7 @@ fn print_keys_prints_the_effective_map_which_reads_back() {
         &first,
         "[keys]\nquit = [\"x\", \"ctrl-q\"]\nrefresh = \"F5\"\n",
     );
-    let print = |config: &Path| {
-        let mut command = dirs.command();
-        command.arg("--config").arg(config).arg("--print-keys");
-        let result = run(command);
-        assert_eq!(result.code, Some(0), "{}", result.describe());
-        String::from_utf8(result.stdout).unwrap()
-    };
+    let print = |config: &Path| printed_with(&dirs, config, "--print-keys");
     let printed = print(&first);
     assert!(printed.starts_with("[keys]\n"), "{printed}");
     assert!(
@@ -292,13 +295,7 @@ fn print_config_prints_the_effective_config_which_loads_back() {
         &user,
         "theme = \"high-contrast\"\n[colors]\nup = \"#00af5f\"\n[ticker]\nspeed = 9\n[keys]\nquit = \"x\"\n",
     );
-    let print = |config: &Path| {
-        let mut command = dirs.command();
-        command.arg("--config").arg(config).arg("--print-config");
-        let result = run(command);
-        assert_eq!(result.code, Some(0), "{}", result.describe());
-        String::from_utf8(result.stdout).unwrap()
-    };
+    let print = |config: &Path| printed_with(&dirs, config, "--print-config");
     let printed = print(&user);
     for expected in [
         "theme = \"high-contrast\"",
