@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::config::{Config, Feed};
+use crate::config::{Appearance, Config, Feed};
 use crate::domain::{Article, Headline, Instrument};
+use crate::keymap::KeyMap;
 use crate::market;
 use crate::message::{Failure, SourceId, Viewport};
 use crate::sanitize::SafeText;
@@ -61,6 +62,10 @@ pub struct Settings {
     pub mode: Mode,
     /// The user's zone for clock times; exchange zones come from `market`.
     pub tz: TimeZone,
+    /// The effective keys: defaults with the config's `[keys]` laid over.
+    pub keys: KeyMap,
+    /// Theme and colours; the runtime styles the screen from them.
+    pub appearance: Appearance,
 }
 
 impl Settings {
@@ -73,6 +78,8 @@ impl Settings {
             tape_speed_cols_per_sec: config.ticker.speed_cols_per_sec,
             mode,
             tz,
+            keys: config.keys.clone(),
+            appearance: config.appearance,
         }
     }
 }
@@ -106,18 +113,14 @@ pub struct App {
     is_quitting: bool,
     /// A one-line message for the user, cleared by the next key.
     notice: Option<SafeText>,
+    /// The config file's mistake (`FILE:LINE:COLUMN: message`) since the last good version.
+    config_error: Option<SafeText>,
 }
 
 impl App {
     pub fn new(settings: Settings, startup: Startup, now: Timestamp) -> Self {
         let mut headlines = HeadlineList::new(startup.headlines, startup.read);
-        headlines.set_tag_terms(
-            settings
-                .instruments
-                .iter()
-                .map(|i| i.aliases.clone())
-                .collect(),
-        );
+        headlines.set_tag_terms(tag_terms(&settings.instruments));
         let mut health = SourceHealth::default();
         if let Some(failure) = startup.cache_failure {
             health.mark_failed(SourceId::Cache, failure, now);
@@ -134,6 +137,7 @@ impl App {
             health,
             is_quitting: false,
             notice: None,
+            config_error: None,
             settings,
         };
         app.refresh_tape();
@@ -154,6 +158,65 @@ impl App {
 
     pub fn viewport(&self) -> &Viewport {
         &self.viewport
+    }
+
+    /// A reloaded config: the watchlist, feeds, limits, speed, keys and colours change; the
+    /// selection, read marks, cached stories, quotes and the tape's place stay. The mode and
+    /// time zone are the run's, not the file's. The notice says what changed, so an edit is
+    /// seen to have landed.
+    fn reconfigure(&mut self, config: &Config) {
+        let settings = Settings::new(config, self.settings.mode, self.settings.tz.clone());
+        let old = &self.settings;
+        let mut changed = Vec::new();
+        if settings.instruments != old.instruments {
+            changed.push(format!("watchlist ({})", settings.instruments.len()));
+        }
+        if settings.feeds != old.feeds {
+            changed.push(format!("feeds ({})", settings.feeds.len()));
+        }
+        if settings.tape_speed_cols_per_sec != old.tape_speed_cols_per_sec {
+            changed.push(format!("tape speed {}", settings.tape_speed_cols_per_sec));
+        }
+        if settings.keys != old.keys {
+            changed.push("keys".to_owned());
+        }
+        if settings.appearance != old.appearance {
+            changed.push("colours".to_owned());
+        }
+        if settings.quote_refresh != old.quote_refresh
+            || settings.max_headlines != old.max_headlines
+        {
+            changed.push("limits".to_owned());
+        }
+        self.headlines
+            .set_tag_terms(tag_terms(&settings.instruments));
+        self.tape.set_speed(settings.tape_speed_cols_per_sec);
+        if let Focus::Tape { cursor, .. } = self.focus
+            && cursor >= settings.instruments.len()
+        {
+            self.focus = Focus::List;
+        }
+        self.settings = settings;
+        self.config_error = None;
+        self.refresh_tape();
+        let what = if changed.is_empty() {
+            "nothing that shows".to_owned()
+        } else {
+            changed.join(", ")
+        };
+        self.notice = Some(SafeText::new(&format!("config reloaded: {what}")));
+    }
+
+    pub fn config_error(&self) -> Option<&SafeText> {
+        self.config_error.as_ref()
+    }
+
+    pub fn appearance(&self) -> &Appearance {
+        &self.settings.appearance
+    }
+
+    pub fn keymap(&self) -> &KeyMap {
+        &self.settings.keys
     }
 
     pub fn instruments(&self) -> &[Instrument] {
@@ -244,6 +307,16 @@ impl App {
         }
     }
 
+    /// How the headline list labels a story's source: its feed's `short`, else the first word
+    /// of the name (cached stories may come from feeds no longer configured).
+    pub fn headline_source_label<'a>(&'a self, source: &'a SafeText) -> &'a str {
+        self.settings
+            .feeds
+            .iter()
+            .find(|feed| feed.name == *source)
+            .map_or_else(|| crate::config::short_label(source.as_str()), Feed::label)
+    }
+
     /// The tape moves unless paused or held still to choose from.
     pub fn is_tape_moving(&self) -> bool {
         self.tape.is_moving() && !matches!(self.focus, Focus::Tape { .. })
@@ -324,6 +397,11 @@ fn next_minute_of_age(since: Timestamp, now: Timestamp) -> Option<Timestamp> {
     let age_secs = now.duration_since(since).as_secs().max(0);
     let next = SignedDuration::from_secs((age_secs / 60 + 1) * 60);
     since.checked_add(next).ok()
+}
+
+/// Each instrument's words that tag a headline as about it, by watchlist index.
+fn tag_terms(instruments: &[Instrument]) -> Vec<Vec<String>> {
+    instruments.iter().map(|i| i.aliases.clone()).collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,13 @@
 //! file `--init-config` writes and the built-in defaults cannot drift apart), the XDG paths and
 //! `--init-config`. Never touches the terminal: callers decide how to report errors.
 
+mod appearance;
+#[cfg(test)]
+mod appearance_tests;
+mod keys;
+#[cfg(test)]
+mod keys_tests;
+mod print;
 mod raw;
 mod validate;
 
@@ -16,7 +23,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::Instrument;
+use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
+pub use appearance::{Appearance, Colors, ThemeName, color_name, parse_color};
+pub use print::to_toml;
 use validate::{Layer, Source};
 
 /// The commented default file: written by `--init-config`, and parsed as the base every user
@@ -37,6 +47,8 @@ pub struct Config {
     pub quotes: QuotesConfig,
     pub news: NewsConfig,
     pub ticker: TickerConfig,
+    pub keys: KeyMap,
+    pub appearance: Appearance,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +75,29 @@ pub struct Feed {
     pub name: SafeText,
     /// A valid http(s) URL, normalised by the `url` crate.
     pub url: String,
+    /// `short`: the label the headline list shows; `None` derives one from the name.
+    pub short: Option<SafeText>,
+}
+
+impl Feed {
+    /// What the headline list shows as this feed's source.
+    pub fn label(&self) -> &str {
+        self.short
+            .as_ref()
+            .map_or_else(|| short_label(self.name.as_str()), SafeText::as_str)
+    }
+}
+
+/// A source name's first word, skipping a leading article ("The Guardian Business" is
+/// "Guardian"): a list row's columns go to the title, and one word tells feeds apart.
+pub fn short_label(name: &str) -> &str {
+    let mut words = name.split_whitespace();
+    let first = words.next().unwrap_or(name);
+    if ["the", "a", "an"].contains(&first.to_lowercase().as_str()) {
+        words.next().unwrap_or(first)
+    } else {
+        first
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -218,9 +253,9 @@ mod tests {
     use crate::fixtures::instrument;
     use crate::market::Market;
 
-    const PATH: &str = "/etc/c.toml";
+    pub(super) const PATH: &str = "/etc/c.toml";
 
-    fn error(text: &str) -> String {
+    pub(super) fn error(text: &str) -> String {
         parse(text, Path::new(PATH)).unwrap_err().to_string()
     }
 
@@ -236,6 +271,7 @@ mod tests {
         Feed {
             name: SafeText::new(name),
             url: url.to_owned(),
+            short: None,
         }
     }
 
@@ -308,6 +344,8 @@ mod tests {
             ticker: TickerConfig {
                 speed_cols_per_sec: 5,
             },
+            keys: KeyMap::default(),
+            appearance: Appearance::default(),
         }
     }
 
@@ -403,10 +441,28 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_is_labelled_by_its_short_name_else_its_first_word() {
+        let config = parse(
+            "[[news.feeds]]\nname = \"The Guardian Business\"\nurl = \"https://a.example\"\n\
+             [[news.feeds]]\nname = \"Financial Times\"\nurl = \"https://b.example\"\nshort = \"FT\"\n",
+            Path::new(PATH),
+        )
+        .unwrap();
+        let labels: Vec<&str> = config.news.feeds.iter().map(Feed::label).collect();
+        assert_eq!(labels, ["Guardian", "FT"]);
+        assert_eq!(short_label("MarketWatch"), "MarketWatch");
+        assert_eq!(short_label("The"), "The");
+        assert_eq!(
+            error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nshort = \" \"\n"),
+            "/etc/c.toml:4:9: feed short must not be empty"
+        );
+    }
+
+    #[test]
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `theme`, `colors`, `keys`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -414,7 +470,7 @@ mod tests {
         );
         assert_eq!(
             error("[[news.feeds]]\nname = \"A\"\nurl = \"https://a.example\"\nlink = 1\n"),
-            "/etc/c.toml:4:1: unknown field `link`, expected `name` or `url`"
+            "/etc/c.toml:4:1: unknown field `link`, expected one of `name`, `url`, `short`"
         );
         assert_eq!(
             error("[ticker]\nspeed = 5\ncolour = \"red\"\n"),
@@ -573,7 +629,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `theme`, `colors`, `keys`"
         );
     }
 

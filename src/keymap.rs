@@ -1,7 +1,10 @@
-//! The one table of key bindings. Translating a key, the help overlay, the footer hints and the
-//! README's key section are all read from [`BINDINGS`], so they cannot disagree.
+//! The one table of actions ([`BINDINGS`]) and the effective map of keys to them ([`KeyMap`]:
+//! the defaults with the config's `[keys]` laid over). Translating a key, the help overlay, the
+//! footer hints, `--print-keys` and the README's key section all read them, so they cannot
+//! disagree.
 
 mod bindings;
+mod key;
 
 use std::fmt::Write as _;
 
@@ -12,6 +15,8 @@ use crate::message::Message;
 use crate::sanitize::SafeText;
 use Context::{Anywhere, Filter, List, Reader, Tape};
 pub use bindings::BINDINGS;
+pub use key::{BadKey, Key};
+use key::{code, ctrl, key};
 
 /// When a binding applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,41 +43,147 @@ impl Context {
             Self::Filter => "filter",
         }
     }
-}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Key {
-    code: KeyCode,
-    ctrl: bool,
-}
-
-const fn key(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        ctrl: false,
+    /// Whether both can be active at once, so one key cannot serve both.
+    fn overlaps(self, other: Self) -> bool {
+        self == other
+            || matches!(
+                (self, other),
+                (Anywhere, List | Reader | Tape) | (List | Reader | Tape, Anywhere)
+            )
     }
 }
 
-const fn code(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
-}
-
-const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        ctrl: true,
-    }
+/// A footer hint: a word after the action's first key, or after the first keys of this action
+/// and the next row's (`j/k move`).
+#[derive(Clone, Copy, Debug)]
+pub enum Hint {
+    One(&'static str),
+    Pair(&'static str),
 }
 
 pub struct Binding {
+    /// The stable name: the action's key in `[keys]`.
+    pub action: &'static str,
     pub context: Context,
+    /// The default keys.
     keys: &'static [Key],
-    /// How the keys are written in help, hints and the README.
-    pub label: &'static str,
     pub description: &'static str,
-    /// The few shown in the footer: keys and a word, e.g. `("j/k", "move")`.
-    pub hint: Option<(&'static str, &'static str)>,
+    hint: Option<Hint>,
     message: Message,
+}
+
+/// The keys of every action, by its row in [`BINDINGS`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyMap {
+    keys: Vec<Vec<Key>>,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        Self {
+            keys: BINDINGS.iter().map(|b| b.keys.to_vec()).collect(),
+        }
+    }
+}
+
+/// Why a `[keys]` entry cannot be applied.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyMapError {
+    #[error("{0:?} is not an action; the actions are {actions}", actions = action_names())]
+    UnknownAction(String),
+    #[error("{key:?} is bound to both {first} and {second} ({where_})")]
+    Conflict {
+        key: String,
+        first: &'static str,
+        second: &'static str,
+        where_: &'static str,
+    },
+}
+
+fn action_names() -> String {
+    BINDINGS
+        .iter()
+        .map(|b| b.action)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl KeyMap {
+    /// Replaces `action`'s keys (an empty list unbinds it).
+    pub fn bind(&mut self, action: &str, keys: Vec<Key>) -> Result<(), KeyMapError> {
+        let row = BINDINGS
+            .iter()
+            .position(|b| b.action == action)
+            .ok_or_else(|| KeyMapError::UnknownAction(action.to_owned()))?;
+        self.keys[row] = keys;
+        Ok(())
+    }
+
+    /// The first key serving two actions that can be active at once, if any.
+    pub fn conflict(&self) -> Option<KeyMapError> {
+        let rows = BINDINGS.iter().zip(&self.keys);
+        for (i, (first, first_keys)) in rows.clone().enumerate() {
+            for (second, second_keys) in rows.clone().skip(i + 1) {
+                let shared = first_keys.iter().find(|k| second_keys.contains(k));
+                if let Some(key) = shared.filter(|_| first.context.overlaps(second.context)) {
+                    return Some(KeyMapError::Conflict {
+                        key: key.to_string(),
+                        first: first.action,
+                        second: second.action,
+                        where_: first.context.label(),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn rows(&self) -> impl Iterator<Item = (&'static Binding, &[Key])> + Clone {
+        BINDINGS.iter().zip(self.keys.iter().map(Vec::as_slice))
+    }
+
+    /// Each action's name with its keys in the config's form, in table order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, Vec<String>)> {
+        self.rows()
+            .map(|(binding, keys)| (binding.action, keys.iter().map(Key::to_string).collect()))
+    }
+
+    /// The map as a TOML `[keys]` table that reads back as this map.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::from("[keys]\n");
+        for (action, keys) in self.entries() {
+            let keys: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+            let _ = writeln!(out, "{action} = [{}]", keys.join(", "));
+        }
+        out
+    }
+
+    /// The key reference as a Markdown table; the README embeds the default map's.
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from("| where | keys | what | action |\n| --- | --- | --- | --- |\n");
+        for (context, keys, what, action) in self.help_rows() {
+            let _ = writeln!(out, "| {context} | {keys} | {what} | `{action}` |");
+        }
+        out
+    }
+
+    /// Rows for the help overlay: where, keys, what, and the action's name.
+    pub fn help_rows(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, String, &'static str, &'static str)> {
+        self.rows().map(|(b, keys)| {
+            let keys = if keys.is_empty() {
+                "(none)".to_owned()
+            } else {
+                keys.iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            };
+            (b.context.label(), keys, b.description, b.action)
+        })
+    }
 }
 
 /// The contexts active in the app's current mode, most specific first.
@@ -99,10 +210,10 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
     };
     let contexts = active_contexts(app);
     let bound = contexts.iter().find_map(|context| {
-        BINDINGS
-            .iter()
-            .find(|b| b.context == *context && b.keys.contains(&pressed))
-            .map(|b| b.message.clone())
+        app.keymap()
+            .rows()
+            .find(|(b, keys)| b.context == *context && keys.contains(&pressed))
+            .map(|(b, _)| b.message.clone())
     });
     match (bound, pressed) {
         (Some(message), _) => Some(message),
@@ -131,36 +242,32 @@ fn is_printable(c: char) -> bool {
     SafeText::new(typed).as_str() == typed
 }
 
-/// Footer hints for the current mode, e.g. `j/k move · Enter read · …`.
-pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
-    let contexts = active_contexts(app);
-    contexts
-        .iter()
-        .flat_map(|context| BINDINGS.iter().filter(move |b| b.context == *context))
-        .filter_map(|b| b.hint)
-        .collect()
-}
-
-/// The key reference as a Markdown table; the README embeds exactly this (a test checks).
-pub fn markdown_table() -> String {
-    let mut out = String::from("| where | keys | what |\n| --- | --- | --- |\n");
-    for b in BINDINGS {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            b.context.label(),
-            b.label,
-            b.description
-        );
+/// Footer hints for the current mode from the effective map, e.g. `j/k move · Enter read · …`;
+/// an action without keys has no hint.
+pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let rows: Vec<_> = app.keymap().rows().collect();
+    let first_key = |row: usize| {
+        rows.get(row)
+            .and_then(|(_, keys)| keys.first())
+            .map(|k| k.label())
+    };
+    let mut out = Vec::new();
+    for context in active_contexts(app) {
+        for (row, (binding, _)) in rows.iter().enumerate() {
+            if binding.context != *context {
+                continue;
+            }
+            let keys = match binding.hint {
+                Some(Hint::One(word)) => first_key(row).map(|k| (k, word)),
+                Some(Hint::Pair(word)) => first_key(row)
+                    .zip(first_key(row + 1))
+                    .map(|(a, b)| (format!("{a}/{b}"), word)),
+                None => None,
+            };
+            out.extend(keys);
+        }
     }
     out
-}
-
-/// Rows for the help overlay: where, keys, what.
-pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .map(|b| (b.context.label(), b.label, b.description))
 }
 
 #[cfg(test)]
@@ -186,7 +293,7 @@ mod tests {
             .expect("README lacks the keys:start marker")
             + START.len();
         let end = readme.find(END).expect("README lacks the keys:end marker");
-        let table = markdown_table();
+        let table = KeyMap::default().markdown_table();
         if std::env::var_os("UPDATE_README").is_some() {
             let updated = format!("{}{table}{}", &readme[..start], &readme[end..]);
             std::fs::write(&path, updated).unwrap();
@@ -265,6 +372,37 @@ mod tests {
             message_for(press(KeyCode::Char('c'), KeyModifiers::CONTROL), &app),
             Some(Message::Quit)
         );
+    }
+
+    /// A remapped action answers to its new keys only, and the footer and help say so.
+    #[test]
+    fn a_remapped_key_drives_translation_hints_and_help() {
+        use crate::app::{Mode, Settings};
+        let mut config = crate::config::Config::default();
+        config.keys.bind("quit", vec![key('x')]).unwrap();
+        config
+            .keys
+            .bind("next_headline", vec![key('n'), code(KeyCode::Down)])
+            .unwrap();
+        let settings = Settings::new(&config, Mode::Offline, crate::fixtures::london());
+        let app = crate::app::initial_app(settings, None, now()).unwrap();
+        let typed = |c| message_for(press(KeyCode::Char(c), KeyModifiers::NONE), &app);
+        assert_eq!(typed('x'), Some(Message::Quit));
+        assert_eq!(typed('q'), None);
+        assert_eq!(typed('n'), Some(Message::Move(Step::Down)));
+        assert_eq!(typed('j'), None);
+        let hints: Vec<String> = hints(&app)
+            .iter()
+            .map(|(k, w)| format!("{k} {w}"))
+            .collect();
+        assert_eq!(hints.first().map(String::as_str), Some("n/k move"));
+        assert_eq!(hints.last().map(String::as_str), Some("x quit"));
+        let quit_row = app
+            .keymap()
+            .help_rows()
+            .find(|row| row.3 == "quit")
+            .unwrap();
+        assert_eq!(quit_row.1, "x");
     }
 
     #[test]

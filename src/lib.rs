@@ -26,7 +26,7 @@ pub mod sources;
 pub mod terminal;
 pub mod ui;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jiff::{Timestamp, tz::TimeZone};
@@ -54,6 +54,10 @@ pub enum Exit {
 
 pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     let env = |key: &str| std::env::var_os(key);
+    if let Some(shell) = cli.completions {
+        output::print(&cli::completions(shell))?;
+        return Ok(Exit::Printed);
+    }
     if cli.init_config {
         let path = match &cli.config {
             Some(path) => path.clone(),
@@ -63,6 +67,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         return Ok(Exit::ConfigWritten(path));
     }
     let loaded = config::load(cli.config.as_deref(), &env)?;
+    if cli.print_config {
+        output::print(&config::to_toml(&loaded.config))?;
+        return Ok(Exit::Printed);
+    }
+    if cli.print_keys {
+        output::print(&loaded.config.keys.to_toml())?;
+        return Ok(Exit::Printed);
+    }
     logging::init(cli.log_file.as_deref())?;
     tracing::info!(config = ?loaded.path, "starting");
     let cache = config::cache_dir(&env).map(Cache::new);
@@ -76,7 +88,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     };
     let settings = Settings::new(&loaded.config, mode, TimeZone::system());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
-    let theme = ui::theme::Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref());
+    let styling = runtime::Styling {
+        config: loaded.config.clone(),
+        no_color: std::env::var_os("NO_COLOR"),
+    };
+    // The file in use, else where one would be looked for: creating it applies it too.
+    let watched = (loaded.path.clone())
+        .or_else(|| config::default_config_path(&env))
+        .filter(|path| path.parent().is_some_and(Path::is_dir));
 
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -85,11 +104,24 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     tokio.block_on(async {
         let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
         let mut tasks = tokio::task::JoinSet::new();
+        let _watch = match watched {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).ok();
+                sources::config_watch::watch(path, text, outbox.clone())
+                    .inspect_err(|error| tracing::warn!(%error, "config not watched"))
+                    .ok()
+            }
+            None => None,
+        };
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
         // The sources start after the first frame: building the HTTP client reads the
-        // system's certificates, which the first frame need not wait for.
-        let start = || sources::spawn(cli, &loaded.config, cache, outbox, &mut tasks);
-        runtime::run(app, &theme, &mut terminal, inbox, start).await?;
+        // system's certificates, which the first frame need not wait for. A reloaded config
+        // with another watchlist or other feeds starts them again.
+        let start = |config: &config::Config| {
+            tasks.abort_all();
+            sources::spawn(cli, config, cache.clone(), outbox.clone(), &mut tasks)
+        };
+        runtime::run(app, styling, &mut terminal, inbox, start).await?;
         tasks.abort_all();
         Ok::<_, anyhow::Error>(())
     })?;

@@ -13,6 +13,10 @@ use crate::sanitize::SafeText;
 pub enum Message {
     /// Move the headline selection.
     Move(Step),
+    /// Select this row of the visible list (a click).
+    SelectHeadline(usize),
+    /// Choose this watchlist entry on the tape and show its detail (a click).
+    OpenInstrument(usize),
     /// Scroll the reader pane.
     ScrollReader(Scroll),
     /// Read the selected headline: mark it read and give the reader the focus.
@@ -73,6 +77,11 @@ pub enum Message {
     OpenInBrowser,
     /// One line for the user that needs no action, e.g. the URL when no browser could start.
     Notice(SafeText),
+    /// The config file changed and reads as this config: apply it.
+    ConfigReloaded(Box<crate::config::Config>),
+    /// The config file changed and has a mistake (`FILE:LINE:COLUMN: message`): keep running
+    /// on the last good one and say so until the file is fixed.
+    ConfigFailed(SafeText),
     /// With the tape held: list only headlines about the chosen instrument (`f`).
     FilterByInstrument,
 }
@@ -220,6 +229,8 @@ pub enum Command {
     Refresh,
     /// Remember what has been read across restarts.
     SaveReadState { read: Vec<String> },
+    /// A reloaded config is in force: restyle, and restart the sources if theirs changed.
+    ApplyConfig(Box<crate::config::Config>),
     /// Remember the last good quotes, shown (with their age) at the next start.
     SaveQuotes {
         quotes: Vec<Quote>,

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, MouseEvent, MouseEventKind};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::layout::{Position, Rect};
@@ -14,6 +14,7 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 use crate::app::App;
 use crate::app::update::update;
 use crate::cache::Cache;
+use crate::config::Config;
 use crate::keymap;
 use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId, Step};
 use crate::sanitize::SafeText;
@@ -33,14 +34,23 @@ pub struct Effects {
     pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
 }
 
-/// `start` sets the sources going once the first frame is on screen.
+/// The config in force and what colour is allowed: a reload restyles from them.
+pub struct Styling {
+    pub config: Config,
+    /// `NO_COLOR`, which beats any theme.
+    pub no_color: Option<std::ffi::OsString>,
+}
+
+/// `start` sets the sources going once the first frame is on screen, and again (stopping the
+/// old ones) when a reloaded config changes the watchlist or the feeds.
 pub async fn run(
     mut app: App,
-    theme: &Theme,
+    mut styling: Styling,
     terminal: &mut Tty,
     mut inbox: mpsc::Receiver<Message>,
-    start: impl FnOnce() -> anyhow::Result<Effects>,
+    mut start: impl FnMut(&Config) -> anyhow::Result<Effects>,
 ) -> anyhow::Result<()> {
+    let mut theme = Theme::new(&styling.config.appearance, styling.no_color.as_deref());
     let mut events = EventStream::new();
     let mut signals = QuitSignals::new()?;
     let size = terminal.size()?;
@@ -50,8 +60,8 @@ pub async fn run(
         Message::Resized(ui::viewport(area)),
         Timestamp::now(),
     );
-    terminal.draw(|frame| ui::draw(&app, theme, frame))?;
-    let effects = start()?;
+    terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
+    let mut effects = start(&styling.config)?;
     let mut tape_timer = tape_timer(&app);
     loop {
         let deadline = app.next_deadline().map(instant_of);
@@ -72,10 +82,19 @@ pub async fn run(
         let Some(message) = message else { continue };
         let speed = app.tape().speed_cols_per_sec();
         let was_moving = app.is_tape_moving();
-        apply(&mut app, message, &effects);
+        let mut reloaded = apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
-            apply(&mut app, message, &effects);
+            reloaded = apply(&mut app, message, &effects).or(reloaded);
+        }
+        if let Some(config) = reloaded {
+            theme = Theme::new(&config.appearance, styling.no_color.as_deref());
+            let old = &styling.config;
+            if config.quotes != old.quotes || config.news != old.news {
+                tracing::info!("config reloaded: restarting the sources");
+                effects = start(&config)?;
+            }
+            styling.config = *config;
         }
         if app.is_quitting() {
             return Ok(());
@@ -83,14 +102,21 @@ pub async fn run(
         if app.tape().speed_cols_per_sec() != speed || (app.is_tape_moving() && !was_moving) {
             tape_timer = self::tape_timer(&app);
         }
-        terminal.draw(|frame| ui::draw(&app, theme, frame))?;
+        terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
     }
 }
 
-fn apply(app: &mut App, message: Message, effects: &Effects) {
+/// Runs what update asks for; a reloaded config comes back to the loop, which owns the
+/// sources and the theme.
+fn apply(app: &mut App, message: Message, effects: &Effects) -> Option<Box<Config>> {
+    let mut reloaded = None;
     for command in update(app, message, Timestamp::now()) {
-        effects.run(command);
+        match command {
+            Command::ApplyConfig(config) => reloaded = Some(config),
+            command => effects.run(command),
+        }
     }
+    reloaded
 }
 
 impl Effects {
@@ -115,6 +141,8 @@ impl Effects {
                 open_in_browser(&url, &self.outbox);
                 return;
             }
+            // The loop applies a config itself (see `apply`).
+            Command::ApplyConfig(_) => return,
             Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
                 let Some(cache) = self.cache.clone() else {
                     return;
@@ -126,7 +154,10 @@ impl Effects {
             let result = match command {
                 Command::SaveReadState { read } => cache.save_read(&read),
                 Command::SaveQuotes { quotes, saved_at } => cache.save_quotes(&quotes, saved_at),
-                Command::Refresh | Command::FetchArticle(_) | Command::OpenUrl(_) => Ok(()),
+                Command::Refresh
+                | Command::FetchArticle(_)
+                | Command::OpenUrl(_)
+                | Command::ApplyConfig(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");
@@ -191,7 +222,7 @@ fn translate(event: &Event, app: &App) -> Option<Message> {
         Event::Resize(width, height) => Some(Message::Resized(ui::viewport(Rect::new(
             0, 0, *width, *height,
         )))),
-        Event::Mouse(mouse) => wheel(*mouse, app),
+        Event::Mouse(mouse) => wheel(*mouse, app).or_else(|| click(*mouse, app)),
         _ => None,
     }
 }
@@ -214,6 +245,25 @@ fn wheel(mouse: MouseEvent, app: &App) -> Option<Message> {
     }
 }
 
+/// A left click selects the headline under it, or opens the detail of the tape entry under it.
+fn click(mouse: MouseEvent, app: &App) -> Option<Message> {
+    if mouse.kind != MouseEventKind::Down(MouseButton::Left) {
+        return None;
+    }
+    let at = Position::new(mouse.column, mouse.row);
+    let viewport = app.viewport();
+    let rows = viewport.list.inner(ratatui::layout::Margin::new(1, 1));
+    if rows.contains(at) {
+        let row = usize::from(mouse.row - rows.y) + app.headlines().offset();
+        return Some(Message::SelectHeadline(row));
+    }
+    if viewport.tape.contains(at) {
+        let column = usize::from(mouse.column - viewport.tape.x);
+        return app.tape().entry_at(column).map(Message::OpenInstrument);
+    }
+    None
+}
+
 /// Debug builds only, for the pty test that proves a panic gives the terminal back: F12 panics
 /// when `TICKERTAPE_TEST_PANIC` is set. Release builds have no such key.
 fn panic_if_asked(event: &Event) {
@@ -223,5 +273,64 @@ fn panic_if_asked(event: &Event) {
         && std::env::var_os("TICKERTAPE_TEST_PANIC").is_some()
     {
         panic!("a panic asked for by TICKERTAPE_TEST_PANIC");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+    use super::translate;
+    use crate::app::update::update;
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::message::Message;
+
+    fn left_click(column: u16, row: u16) -> crossterm::event::Event {
+        crossterm::event::Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    #[test]
+    fn a_click_on_a_headline_selects_it() {
+        let mut app = app_from_snapshot(120, 40);
+        let list = app.viewport().list;
+        let message = translate(&left_click(30, list.y + 3), &app);
+        assert_eq!(message, Some(Message::SelectHeadline(2)));
+        update(&mut app, message.unwrap(), now());
+        assert_eq!(app.headlines().selected_row(), Some(2));
+        // The last row inside the border; the border itself selects nothing.
+        let message = translate(&left_click(30, list.y + list.height - 2), &app);
+        let last_row = usize::from(list.height) - 3;
+        assert_eq!(message, Some(Message::SelectHeadline(last_row)));
+        assert_eq!(translate(&left_click(30, list.y), &app), None);
+        // A row past the last story (a short list) leaves the selection alone.
+        update(&mut app, Message::SelectHeadline(99), now());
+        assert_eq!(app.headlines().selected_row(), Some(2));
+    }
+
+    #[test]
+    fn a_click_on_a_tape_entry_opens_its_detail() {
+        let mut app = app_from_snapshot(120, 40);
+        let tape = app.viewport().tape;
+        // `FTSE 100 8,164.12 ▼-15.56 (-0.19%) │ FTSE 250 …`: column 40 is in the second entry.
+        let message = translate(&left_click(40, tape.y), &app);
+        assert_eq!(message, Some(Message::OpenInstrument(1)));
+        update(&mut app, message.unwrap(), now());
+        assert!(app.is_detail_open());
+        assert_eq!(app.tape_cursor(), Some(1));
+        // The separator between entries opens nothing.
+        assert_eq!(translate(&left_click(35, tape.y), &app), None);
+        // A right click is not a click.
+        let right = crossterm::event::Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Right),
+            column: 5,
+            row: tape.y,
+            modifiers: KeyModifiers::NONE,
+        });
+        assert_eq!(translate(&right, &app), None);
     }
 }

@@ -5,6 +5,7 @@
 pub mod article;
 pub mod article_worker;
 pub mod coingecko;
+pub mod config_watch;
 pub mod demo;
 pub mod feed_poller;
 pub mod feeds;

@@ -26,8 +26,12 @@ use theme::Theme;
 /// Below this the panes would be unreadable; a plain message says so instead.
 const MIN_WIDTH: u16 = 24;
 const MIN_HEIGHT: u16 = 7;
-/// From this width the list and reader sit side by side.
-const SIDE_BY_SIDE_WIDTH: u16 = 100;
+/// Side by side, the reader keeps 80 columns of text, a comfortable measure for prose…
+const SIDE_READER_WIDTH: u16 = 82;
+/// …and the list needs room for a 120-column title after its time, marker, source and tag.
+/// Narrower than both, the list sits above the reader across the whole width: titles are what
+/// a list is scanned by, so they get the width (as newsboat and mutt's pager index do).
+const SIDE_LIST_WIDTH: u16 = 154;
 
 pub fn viewport(area: Rect) -> Viewport {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -43,8 +47,9 @@ pub fn viewport(area: Rect) -> Viewport {
         Constraint::Length(1),
     ])
     .areas(area);
-    let [list, reader] = if area.width >= SIDE_BY_SIDE_WIDTH {
-        Layout::horizontal([Constraint::Percentage(40), Constraint::Fill(1)]).areas(panes)
+    let [list, reader] = if area.width >= SIDE_LIST_WIDTH + SIDE_READER_WIDTH {
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE_READER_WIDTH)])
+            .areas(panes)
     } else {
         Layout::vertical([Constraint::Percentage(40), Constraint::Fill(1)]).areas(panes)
     };
@@ -76,7 +81,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     }
     footer::render(app, theme, viewport.footer, buf);
     if app.is_help_open() {
-        help::render(theme, viewport.area, buf);
+        help::render(app.keymap(), theme, viewport.area, buf);
     }
 }
 
@@ -120,7 +125,7 @@ mod tests {
     use ratatui::buffer::Buffer;
     use rstest::rstest;
 
-    fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    pub(crate) fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
             .draw(|frame| draw(app, &Theme::colour(), frame))
@@ -129,6 +134,7 @@ mod tests {
     }
 
     #[rstest]
+    #[case(200, 50)]
     #[case(120, 40)]
     #[case(80, 24)]
     #[case(40, 12)]
@@ -179,7 +185,7 @@ mod tests {
                 reader::render(&app, theme, &viewport, &mut buf);
             }
             "footer" => footer::render(&app, theme, area, &mut buf),
-            _ => help::render(theme, area, &mut buf),
+            _ => help::render(app.keymap(), theme, area, &mut buf),
         }
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
@@ -258,12 +264,14 @@ mod tests {
 
     #[test]
     fn layout_is_side_by_side_when_wide_stacked_when_narrow_and_empty_when_tiny() {
-        let wide = viewport(Rect::new(0, 0, 120, 40));
+        let wide = viewport(Rect::new(0, 0, 240, 40));
         assert_eq!(wide.list.y, wide.reader.y);
         assert_eq!(
-            (wide.list.width + wide.reader.width, wide.list.height),
-            (120, 37)
+            (wide.list.width, wide.reader.width, wide.list.height),
+            (158, 82, 37)
         );
+        let medium = viewport(Rect::new(0, 0, 120, 40));
+        assert_eq!((medium.list.width, medium.list.x), (120, medium.reader.x));
         let narrow = viewport(Rect::new(0, 0, 80, 24));
         assert_eq!(narrow.list.x, narrow.reader.x);
         assert_eq!(narrow.list.height + narrow.reader.height, 21);

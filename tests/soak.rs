@@ -459,6 +459,7 @@ async fn soak(cycles: usize) {
     let feeds = vec![Feed {
         name: SafeText::new("Local"),
         url: format!("{}/feed.xml", server.base()),
+        short: None,
     }];
     let mut news = FeedPoller::new(
         client,
@@ -475,6 +476,8 @@ async fn soak(cycles: usize) {
         tape_speed_cols_per_sec: 8,
         mode: Mode::Live,
         tz: TimeZone::UTC,
+        keys: tickertape::keymap::KeyMap::default(),
+        appearance: tickertape::config::Appearance::default(),
     };
     let startup = Startup {
         quotes: QuoteBoard::new(

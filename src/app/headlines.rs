@@ -247,7 +247,15 @@ impl HeadlineList {
             (Step::Down, Some(row)) => (row + 1).min(last),
             (Step::Up, Some(row)) => row.saturating_sub(1),
         };
-        let id = visible[target].id.clone();
+        self.select_row(target)
+    }
+
+    /// Selects row `row` of [`Self::visible`] (a click); returns whether the selection changed.
+    pub fn select_row(&mut self, row: usize) -> bool {
+        let Some(headline) = self.visible().get(row).copied() else {
+            return false;
+        };
+        let id = headline.id.clone();
         let changed = self.selected.as_deref() != Some(id.as_str());
         self.selected = Some(id);
         changed

@@ -158,7 +158,8 @@ impl Reader {
         self.layout.layout(article, width, tz)
     }
 
-    /// Scrolls `headline`'s text as laid out in `area` (the pane inside its border).
+    /// Scrolls `headline`'s text as laid out in `area` (the pane inside its border), below
+    /// the title that stays pinned at the top.
     pub fn scroll_in(
         &mut self,
         scroll: Scroll,
@@ -166,11 +167,14 @@ impl Reader {
         area: Rect,
         tz: &TimeZone,
     ) {
-        let total = headline.map_or(0, |headline| {
+        let rows = usize::from(area.height);
+        let (header, total) = headline.map_or((0, 0), |headline| {
             let article = self.text_for(headline);
-            self.lines(&article, usize::from(area.width), tz).len()
+            let lines = self.lines(&article, usize::from(area.width), tz);
+            let header = header_rows(&lines, rows);
+            (header, lines.len() - header)
         });
-        self.apply(scroll, total, usize::from(area.height));
+        self.apply(scroll, total, rows - header);
     }
 
     pub fn scroll(&self) -> usize {
@@ -196,6 +200,17 @@ impl Reader {
         }
         .min(max);
     }
+}
+
+/// How many of `lines` (the wrapped title) stay pinned above the scrolling text in a pane of
+/// `rows`, so the whole title can always be read: at most half the pane, which keeps room for
+/// the text in a short one.
+pub fn header_rows(lines: &[ReaderLine], rows: usize) -> usize {
+    let title = lines
+        .iter()
+        .take_while(|line| line.kind == LineKind::Title)
+        .count();
+    title.min(rows / 2)
 }
 
 /// The article as lines of at most `width` display columns: title, source, byline and date,

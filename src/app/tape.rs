@@ -106,9 +106,10 @@ impl Tape {
         Self {
             offset_cols: 0,
             is_paused: false,
-            speed_cols_per_sec: speed_cols_per_sec.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
+            speed_cols_per_sec: SPEEDS[0],
             entries: Vec::new(),
         }
+        .with_speed(speed_cols_per_sec)
     }
 
     pub fn entries(&self) -> &[TapeEntry] {
@@ -134,6 +135,19 @@ impl Tape {
         (0..self.entries.len())
             .find(|&index| entry_start(&self.entries, index) >= self.offset_cols)
             .unwrap_or(0)
+    }
+
+    /// The entry drawn at `column` of the tape's row (a click), `None` on a separator.
+    pub fn entry_at(&self, column: usize) -> Option<usize> {
+        let total = self.loop_width();
+        if total == 0 {
+            return None;
+        }
+        let at = (self.offset_cols + column) % total;
+        (0..self.entries.len()).find(|&index| {
+            let start = entry_start(&self.entries, index);
+            (start..start + self.entries[index].width()).contains(&at)
+        })
     }
 
     pub fn offset_cols(&self) -> usize {
@@ -164,6 +178,16 @@ impl Tape {
 
     pub fn toggle_pause(&mut self) {
         self.is_paused = !self.is_paused;
+    }
+
+    /// A speed from the config (a reload); the offset stays, so the tape keeps its place.
+    pub fn set_speed(&mut self, speed_cols_per_sec: u8) {
+        self.speed_cols_per_sec = speed_cols_per_sec.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+    }
+
+    fn with_speed(mut self, speed_cols_per_sec: u8) -> Self {
+        self.set_speed(speed_cols_per_sec);
+        self
     }
 
     pub fn faster(&mut self) {

@@ -21,6 +21,11 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::Move(step) => {
             app.headlines.move_selection(step);
         }
+        Message::SelectHeadline(row) => {
+            app.headlines.select_row(row);
+            app.focus = Focus::List;
+        }
+        Message::OpenInstrument(index) => open_instrument(app, index),
         Message::ScrollReader(scroll) => scroll_reader(app, scroll),
         Message::OpenSelected => commands.extend(open_selected(app)),
         Message::ToggleFocus => toggle_focus(app),
@@ -38,6 +43,11 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ToggleHelp => app.is_help_open = !app.is_help_open,
         Message::Quit => app.is_quitting = true,
         Message::Refresh => commands.push(Command::Refresh),
+        Message::ConfigReloaded(config) => {
+            app.reconfigure(&config);
+            commands.push(Command::ApplyConfig(config));
+        }
+        Message::ConfigFailed(error) => app.config_error = Some(error),
         Message::Resized(viewport) => resized(app, viewport),
         Message::TapeStep => step_tape(app),
         Message::DeadlineReached => {}
@@ -244,6 +254,17 @@ fn select_instrument(app: &mut App, step: Step) {
     app.tape.show_entry(cursor);
 }
 
+fn open_instrument(app: &mut App, index: usize) {
+    if index >= app.settings.instruments.len() {
+        return;
+    }
+    app.focus = Focus::Tape {
+        cursor: index,
+        detail_open: true,
+    };
+    app.refresh_tape();
+}
+
 fn toggle_detail(app: &mut App) {
     if let Focus::Tape { detail_open, .. } = &mut app.focus {
         *detail_open = !*detail_open;
@@ -263,6 +284,8 @@ fn is_from_user(msg: &Message) -> bool {
             | Message::ArticleArrived { .. }
             | Message::ArticleFailed { .. }
             | Message::Notice(_)
+            | Message::ConfigReloaded(_)
+            | Message::ConfigFailed(_)
     )
 }
 
@@ -475,5 +498,56 @@ mod tests {
         assert_eq!(app.tape.speed_cols_per_sec(), 4);
         update(&mut app, Message::Quit, now());
         assert!(app.is_quitting);
+    }
+
+    /// A reload changes what the file says and keeps what the user was doing; a broken file
+    /// keeps the running config and says where it is broken until a good one arrives.
+    #[test]
+    fn a_reload_applies_the_file_and_keeps_the_place_and_a_broken_file_changes_nothing() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::Move(Step::Down), now());
+        update(&mut app, Message::OpenSelected, now());
+        let selected = app.headlines.selected().unwrap().id.clone();
+        for _ in 0..7 {
+            update(&mut app, Message::TapeStep, now());
+        }
+        let offset = app.tape.offset_cols();
+        let path = std::path::Path::new("/c.toml");
+        let text = "[ticker]\nspeed = 12\n[keys]\nquit = \"x\"\n[[quotes.symbols]]\nsymbol = \"^FTSE\"\nname = \"FTSE 100\"\n";
+        let config = crate::config::parse(text, path).unwrap();
+        let commands = update(
+            &mut app,
+            Message::ConfigReloaded(Box::new(config.clone())),
+            now(),
+        );
+        assert_eq!(commands, [Command::ApplyConfig(Box::new(config))]);
+        assert_eq!(app.tape.speed_cols_per_sec(), 12);
+        assert_eq!(app.settings.instruments.len(), 1);
+        assert_eq!(app.headlines.selected().unwrap().id, selected);
+        assert!(app.headlines.is_read(&selected));
+        assert_eq!(
+            app.tape.offset_cols(),
+            offset % app.tape.loop_width().max(1)
+        );
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("config reloaded: watchlist (1), tape speed 12, keys")
+        );
+
+        let broken = crate::config::parse("[ticker]\nspeed = 50\n", path).unwrap_err();
+        let error = SafeText::new(&broken.to_string());
+        update(&mut app, Message::ConfigFailed(error.clone()), now());
+        assert_eq!(app.config_error(), Some(&error));
+        assert_eq!(
+            app.tape.speed_cols_per_sec(),
+            12,
+            "the running config stays"
+        );
+        update(&mut app, Message::Move(Step::Down), now());
+        assert_eq!(app.config_error(), Some(&error), "a key does not clear it");
+        let fixed = crate::config::parse("[ticker]\nspeed = 3\n", path).unwrap();
+        update(&mut app, Message::ConfigReloaded(Box::new(fixed)), now());
+        assert_eq!(app.config_error(), None);
+        assert_eq!(app.tape.speed_cols_per_sec(), 3);
     }
 }

@@ -2,7 +2,9 @@
 //! validation (`super::validate`) can point at its line and column. No checks beyond TOML's
 //! own types live here.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Unexpected, Visitor};
@@ -17,12 +19,16 @@ pub(super) struct RawConfig {
     pub(super) quotes: Option<RawQuotes>,
     pub(super) news: Option<RawNews>,
     pub(super) ticker: Option<RawTicker>,
+    pub(super) theme: Option<Spanned<String>>,
+    pub(super) colors: Option<RawColors>,
+    /// Action name to one key or a list; checked against the keymap's actions.
+    pub(super) keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany<Keys>>>>,
 }
 
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [quotes] table")]
 pub(super) struct RawQuotes {
-    pub(super) base_url: Option<Spanned<BaseUrls>>,
+    pub(super) base_url: Option<Spanned<OneOrMany<Urls>>>,
     pub(super) coingecko_url: Option<Spanned<String>>,
     pub(super) refresh_secs: Option<Spanned<WholeNumber>>,
     pub(super) symbols: Option<Spanned<Vec<RawSymbol>>>,
@@ -60,6 +66,7 @@ pub(super) struct RawNews {
 pub(super) struct RawFeed {
     pub(super) name: Spanned<String>,
     pub(super) url: Spanned<String>,
+    pub(super) short: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -68,33 +75,64 @@ pub(super) struct RawTicker {
     pub(super) speed: Option<Spanned<WholeNumber>>,
 }
 
-/// `base_url` may be one string or a list. Hand-written because `#[serde(untagged)]` buffers
-/// the value, which loses the list items' spans and replaces the error with a vague one.
-pub(super) enum BaseUrls {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [colors] table")]
+pub(super) struct RawColors {
+    pub(super) up: Option<Spanned<String>>,
+    pub(super) down: Option<Spanned<String>>,
+    pub(super) unchanged: Option<Spanned<String>>,
+    pub(super) stale: Option<Spanned<String>>,
+    pub(super) border: Option<Spanned<String>>,
+    pub(super) selected: Option<Spanned<String>>,
+    pub(super) dim: Option<Spanned<String>>,
+    pub(super) accent: Option<Spanned<String>>,
+}
+
+/// A value that may be one string or a list (`base_url`, a `[keys]` entry). Hand-written
+/// because `#[serde(untagged)]` buffers the value, which loses the list items' spans and
+/// replaces the error with a vague one. `E` names what is expected in type errors.
+pub(super) struct OneOrMany<E>(pub(super) Strings, PhantomData<E>);
+
+pub(super) enum Strings {
     One(String),
     Many(Vec<Spanned<String>>),
 }
 
-impl<'de> Deserialize<'de> for BaseUrls {
+/// What a [`OneOrMany`] holds, for its type errors.
+pub(super) trait Expecting {
+    const WHAT: &'static str;
+}
+
+pub(super) struct Urls;
+impl Expecting for Urls {
+    const WHAT: &'static str = "a URL or a list of URLs";
+}
+
+pub(super) struct Keys;
+impl Expecting for Keys {
+    const WHAT: &'static str = "a key or a list of keys";
+}
+
+impl<'de, E: Expecting> Deserialize<'de> for OneOrMany<E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct UrlsVisitor;
-        impl<'de> Visitor<'de> for UrlsVisitor {
-            type Value = BaseUrls;
+        struct StringsVisitor<E>(PhantomData<E>);
+        impl<'de, E: Expecting> Visitor<'de> for StringsVisitor<E> {
+            type Value = OneOrMany<E>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a URL or a list of URLs")
+                f.write_str(E::WHAT)
             }
-            fn visit_str<E: de::Error>(self, url: &str) -> Result<BaseUrls, E> {
-                Ok(BaseUrls::One(url.to_owned()))
+            fn visit_str<Er: de::Error>(self, one: &str) -> Result<Self::Value, Er> {
+                Ok(OneOrMany(Strings::One(one.to_owned()), PhantomData))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BaseUrls, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut list = Vec::new();
-                while let Some(url) = seq.next_element()? {
-                    list.push(url);
+                while let Some(item) = seq.next_element()? {
+                    list.push(item);
                 }
-                Ok(BaseUrls::Many(list))
+                Ok(OneOrMany(Strings::Many(list), PhantomData))
             }
         }
-        deserializer.deserialize_any(UrlsVisitor)
+        deserializer.deserialize_any(StringsVisitor(PhantomData))
     }
 }
 

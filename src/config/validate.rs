@@ -11,10 +11,13 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{BaseUrls, RawConfig, RawFeed, RawSymbol, WholeNumber};
+use super::appearance::{Colors, ThemeName, colors, theme};
+use super::keys::keys;
+use super::raw::{OneOrMany, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber};
+use super::{Appearance, NewsConfig, QuotesConfig, TickerConfig};
 use super::{Config, ConfigError, Feed, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
-use super::{NewsConfig, QuotesConfig, TickerConfig};
 use crate::domain::{Instrument, Provider};
+use crate::keymap::KeyMap;
 use crate::market::Market;
 use crate::sanitize::SafeText;
 
@@ -231,6 +234,9 @@ pub(super) struct Layer {
     article_cache_mb: Option<u64>,
     feeds: Option<Vec<Feed>>,
     speed: Option<u8>,
+    keys: Option<KeyMap>,
+    theme: Option<ThemeName>,
+    colors: Option<Colors>,
 }
 
 impl Layer {
@@ -275,6 +281,11 @@ impl Layer {
             speed: (raw.ticker.and_then(|ticker| ticker.speed).as_ref())
                 .map(|value| src.bounded(value, "ticker.speed", 1, 20))
                 .transpose()?,
+            keys: raw.keys.map(|table| keys(src, table)).transpose()?,
+            theme: (raw.theme.as_ref())
+                .map(|name| theme(src, name))
+                .transpose()?,
+            colors: raw.colors.map(|table| colors(src, &table)).transpose()?,
         })
     }
 
@@ -289,6 +300,9 @@ impl Layer {
             article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
             feeds: self.feeds.or(base.feeds),
             speed: self.speed.or(base.speed),
+            keys: self.keys.or(base.keys),
+            theme: self.theme.or(base.theme),
+            colors: self.colors.or(base.colors),
         }
     }
 
@@ -309,16 +323,27 @@ impl Layer {
             ticker: TickerConfig {
                 speed_cols_per_sec: self.speed?,
             },
+            keys: self.keys.unwrap_or_default(),
+            appearance: Appearance {
+                theme: self.theme.unwrap_or_default(),
+                colors: self.colors.unwrap_or_default(),
+            },
         })
     }
 }
 
-fn base_urls(src: &Source, urls: Spanned<BaseUrls>) -> Result<Vec<String>, ConfigError> {
+/// The strings of a [`OneOrMany`], each with its span.
+pub(super) fn spanned_strings<E>(value: Spanned<OneOrMany<E>>) -> Vec<Spanned<String>> {
+    let span = value.span();
+    match value.into_inner().0 {
+        Strings::One(one) => vec![Spanned::new(span, one)],
+        Strings::Many(list) => list,
+    }
+}
+
+fn base_urls(src: &Source, urls: Spanned<OneOrMany<Urls>>) -> Result<Vec<String>, ConfigError> {
     let span = urls.span();
-    let list = match urls.into_inner() {
-        BaseUrls::One(url) => vec![Spanned::new(span.clone(), url)],
-        BaseUrls::Many(list) => list,
-    };
+    let list = spanned_strings(urls);
     if list.is_empty() {
         return Err(src.invalid(span, "quotes.base_url must list at least one URL"));
     }
@@ -337,5 +362,10 @@ fn feed_from(src: &Source, feed: &RawFeed) -> Result<Feed, ConfigError> {
     Ok(Feed {
         name: src.name(&feed.name, "feed name")?,
         url: src.http_url(&feed.url, "feed url")?.into(),
+        short: feed
+            .short
+            .as_ref()
+            .map(|short| src.name(short, "feed short"))
+            .transpose()?,
     })
 }

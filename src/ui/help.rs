@@ -1,16 +1,17 @@
-//! The help overlay, rendered from the keymap's table: it has no bindings of its own.
+//! The help overlay, rendered from the effective key map: it has no bindings of its own.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Row, Table, Widget};
 
-use crate::keymap;
+use crate::keymap::KeyMap;
 use crate::ui::theme::Theme;
 
-pub fn render(theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let rows: Vec<Row> = keymap::help_rows()
-        .map(|(context, keys, what)| Row::new([context, keys, what]))
+pub fn render(keys: &KeyMap, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let rows: Vec<Row> = keys
+        .help_rows()
+        .map(|(context, keys, what, _)| Row::new([context.to_owned(), keys, what.to_owned()]))
         .collect();
     let height = u16::try_from(rows.len() + 4)
         .unwrap_or(u16::MAX)

@@ -2,10 +2,11 @@
 //! position update keeps, with the position shown on the border. Wraps; never fetches.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 
-use crate::app::reader::{ArticleStatus, LineKind};
+use crate::app::reader::{ArticleStatus, LineKind, ReaderLine, header_rows};
 use crate::app::{App, Focus};
 use crate::message::Viewport;
 use crate::ui::fit;
@@ -33,9 +34,11 @@ pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
     };
     let reader = app.reader();
     let lines = reader.lines(&article, usize::from(text_area.width), app.tz());
-    let rows = usize::from(text_area.height);
-    let scroll = reader.scroll().min(lines.len().saturating_sub(rows));
-    if let Some(position) = position(scroll, rows, lines.len()) {
+    let header = header_rows(&lines, usize::from(text_area.height));
+    let (title, body) = lines.split_at(header);
+    let rows = usize::from(text_area.height) - header;
+    let scroll = reader.scroll().min(body.len().saturating_sub(rows));
+    if let Some(position) = position(scroll, rows, body.len()) {
         block = block.title_bottom(Line::from(position).right_aligned());
     }
     if let Some(id) = app.headlines().selected().map(|h| h.id.as_str()) {
@@ -57,24 +60,33 @@ pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
         }
     }
     block.render(area, buf);
-    for (row, line) in lines.iter().skip(scroll).take(rows).enumerate() {
-        let style = match line.kind {
-            LineKind::Title => theme.title,
-            LineKind::Meta => theme.dim,
-            LineKind::Heading => theme.heading,
-            LineKind::Quote => theme.quote,
-            LineKind::Body | LineKind::ListItem | LineKind::Blank => ratatui::style::Style::new(),
-        };
-        let y = text_area.y + u16::try_from(row).unwrap_or(u16::MAX);
-        Line::styled(line.text.as_str(), style).render(
-            ratatui::layout::Rect {
-                y,
-                height: 1,
-                ..text_area
-            },
-            buf,
-        );
+    let pinned = title.iter();
+    for (row, line) in pinned
+        .chain(body.iter().skip(scroll).take(rows))
+        .enumerate()
+    {
+        render_line(line, theme, text_area, row, buf);
     }
+}
+
+/// One laid-out line at `row` of the text area, styled by its kind.
+fn render_line(line: &ReaderLine, theme: &Theme, text_area: Rect, row: usize, buf: &mut Buffer) {
+    let style = match line.kind {
+        LineKind::Title => theme.title,
+        LineKind::Meta => theme.dim,
+        LineKind::Heading => theme.heading,
+        LineKind::Quote => theme.quote,
+        LineKind::Body | LineKind::ListItem | LineKind::Blank => ratatui::style::Style::new(),
+    };
+    let y = text_area.y + u16::try_from(row).unwrap_or(u16::MAX);
+    Line::styled(line.text.as_str(), style).render(
+        Rect {
+            y,
+            height: 1,
+            ..text_area
+        },
+        buf,
+    );
 }
 
 /// Where the view is, as `less` says it: `All`, `Top`, `Bot` or a percentage through.
@@ -97,6 +109,41 @@ fn position(scroll: usize, rows: usize, total: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::position;
+    use crate::app::update::update;
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::message::{Message, Scroll, Step};
+    use crate::ui::tests::screen;
+
+    /// Scrolled to the end of a long article, the reader still shows its whole title, wrapped,
+    /// pinned above the text; the text still reaches its last line.
+    #[test]
+    fn the_title_stays_pinned_while_the_text_scrolls() {
+        let mut app = app_from_snapshot(60, 24);
+        while app.headlines().selected().unwrap().id != "sample-h1-2024-markets-review" {
+            update(&mut app, Message::Move(Step::Down), now());
+        }
+        update(&mut app, Message::ScrollReader(Scroll::Bottom), now());
+        let title = app.headlines().selected().unwrap().title.to_string();
+        let reader = app.viewport().reader_text();
+        let terminal = screen(&app, 60, 24);
+        let buf = terminal.backend().buffer();
+        let row = |y: u16| -> String {
+            (reader.x..reader.x + reader.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        };
+        let header: Vec<String> = (reader.y..reader.y + 2).map(row).collect();
+        assert_eq!(
+            header.join(" "),
+            title,
+            "title over two lines at 58 columns"
+        );
+        assert_ne!(row(reader.y + 2), "", "the text follows the title");
+        let bottom = format!("{}", terminal.backend());
+        assert!(bottom.contains(" Bot "), "{bottom}");
+    }
 
     #[test]
     fn position_reads_like_less() {

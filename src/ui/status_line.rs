@@ -19,6 +19,12 @@ const RIGHT_MIN_COLS: usize = 34;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let total = usize::from(area.width);
+    // A broken config file being edited matters most: the old config runs until it is fixed.
+    if let Some(error) = app.config_error() {
+        let text = format!("config: {error}");
+        Line::styled(super::fit(&text, total).into_owned(), theme.warning).render(area, buf);
+        return;
+    }
     let statuses = market::region_statuses(app.market_statuses());
     // The data state matters most (is this number live?), so the market list yields room first
     // (long words, then short ones, then cut), but keeps enough to name the markets.

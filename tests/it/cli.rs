@@ -224,3 +224,91 @@ fn the_default_config_parses_up_to_its_last_line() {
     );
     assert!(result.stdout.is_empty(), "{}", result.describe());
 }
+
+/// What the binary prints to stdout with `--config config` and `flag`, after exiting 0.
+fn printed_with(dirs: &Dirs, config: &Path, flag: &str) -> String {
+    let mut command = dirs.command();
+    command.arg("--config").arg(config).arg(flag);
+    let result = run(command);
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    String::from_utf8(result.stdout).expect("UTF-8 on stdout")
+}
+
+/// `--print-keys` prints the map in use as a `[keys]` table; pasted into a config on its own,
+/// it gives the same map back.
+#[test]
+fn print_keys_prints_the_effective_map_which_reads_back() {
+    let dirs = Dirs::new();
+    let first = dirs.path("first.toml");
+    crate::support::write_file(
+        &first,
+        "[keys]\nquit = [\"x\", \"ctrl-q\"]\nrefresh = \"F5\"\n",
+    );
+    let print = |config: &Path| printed_with(&dirs, config, "--print-keys");
+    let printed = print(&first);
+    assert!(printed.starts_with("[keys]\n"), "{printed}");
+    assert!(
+        printed.contains("\nquit = [\"x\", \"ctrl-q\"]\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("\nrefresh = [\"F5\"]\n"), "{printed}");
+    assert!(
+        printed.contains("\nnext_headline = [\"j\", \"down\"]\n"),
+        "{printed}"
+    );
+    let pasted = dirs.path("pasted.toml");
+    crate::support::write_file(&pasted, &printed);
+    assert_eq!(print(&pasted), printed);
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    let dirs = Dirs::new();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef tickertape"),
+        ("fish", "complete -c tickertape"),
+    ] {
+        let mut command = dirs.command();
+        command.arg("--completions").arg(shell);
+        let result = run(command);
+        assert_eq!(result.code, Some(0), "{shell}: {}", result.describe());
+        let script = String::from_utf8(result.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("print-config"),
+            "{shell} lacks --print-config"
+        );
+    }
+    let mut command = dirs.command();
+    command.arg("--completions").arg("powershell");
+    assert_eq!(run(command).code, Some(2));
+}
+
+/// `--print-config` prints the config in use, defaults filled in; the printed text is a config
+/// that prints the same again.
+#[test]
+fn print_config_prints_the_effective_config_which_loads_back() {
+    let dirs = Dirs::new();
+    let user = dirs.path("user.toml");
+    crate::support::write_file(
+        &user,
+        "theme = \"high-contrast\"\n[colors]\nup = \"#00af5f\"\n[ticker]\nspeed = 9\n[keys]\nquit = \"x\"\n",
+    );
+    let print = |config: &Path| printed_with(&dirs, config, "--print-config");
+    let printed = print(&user);
+    for expected in [
+        "theme = \"high-contrast\"",
+        "speed = 9",
+        "up = \"#00af5f\"",
+        "quit = [\"x\"]",
+        "refresh_secs = 15",
+        "name = \"FTSE 100\"",
+        "name = \"BBC Business\"",
+    ] {
+        assert!(printed.contains(expected), "lacks {expected:?}:\n{printed}");
+    }
+    let again = dirs.path("printed.toml");
+    crate::support::write_file(&again, &printed);
+    assert_eq!(print(&again), printed);
+}

@@ -619,10 +619,13 @@ async fn hostile_titles_reach_the_screen_as_harmless_text_cut_to_the_list() {
     );
     let rows = screen_rows(&terminal);
     for (row, shown) in [
-        (3, "│       • Hostile    [31mRED ALERT[0m markets …│"),
-        (4, "│       • Hostile    ]52;c;cm0gLXJmIH4=clipboa…│"),
-        (5, "│       • Hostile    Price 0001$ reversed and …│"),
-        (6, "│       • Hostile    Markets Markets Markets M…│"),
+        (3, "│       • Hostile [31mRED ALERT[0m markets crash  "),
+        (
+            4,
+            "│       • Hostile ]52;c;cm0gLXJmIH4=clipboard [2J1;1H raw  ",
+        ),
+        (5, "│       • Hostile Price 0001$ reversed and isolate  "),
+        (6, "│       • Hostile Markets Markets Markets Markets"),
     ] {
         assert!(rows[row].starts_with(shown), "row {row}: {:?}", rows[row]);
     }

@@ -42,8 +42,9 @@ const STATUS_ROW: u16 = 0;
 const TAPE_ROW: u16 = 1;
 const PANES_TOP: u16 = 2;
 const FIRST_ITEM_ROW: u16 = PANES_TOP + 1;
-const LIST_COLS: Range<u16> = 0..48;
-const READER_TEXT_COLS: Range<u16> = 49..119;
+/// Below 236 columns the list spans the width, above the reader.
+const LIST_COLS: Range<u16> = 0..COLS;
+const READER_TEXT_COLS: Range<u16> = 1..COLS - 1;
 const FOOTER_ROW: u16 = ROWS - 1;
 
 /// Everything the program wrote, raw and as a screen.
@@ -83,11 +84,20 @@ impl Session {
     }
 
     fn start_with(dirs: &Dirs, extra_env: &[(&str, &str)]) -> Self {
+        Self::launch(dirs, extra_env, &["--offline"])
+    }
+
+    /// With the network: for sources served on 127.0.0.1.
+    fn start_live(dirs: &Dirs) -> Self {
+        Self::launch(dirs, &[], &[])
+    }
+
+    fn launch(dirs: &Dirs, extra_env: &[(&str, &str)], args: &[&str]) -> Self {
         let pair = native_pty_system()
             .openpty(pty_size(ROWS, COLS))
             .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_tickertape"));
-        command.arg("--offline");
+        command.args(args);
         command.env_clear();
         for (key, value) in dirs.env() {
             command.env(key, value);
@@ -145,7 +155,9 @@ impl Session {
     }
 
     fn reader_first_line(&self) -> String {
-        self.row(FIRST_ITEM_ROW, READER_TEXT_COLS).trim().to_owned()
+        self.row(reader_text_row(), READER_TEXT_COLS)
+            .trim()
+            .to_owned()
     }
 
     /// Polls the screen until `done` holds; panics with `what` and the screen at the deadline.
@@ -377,12 +389,21 @@ fn is_selected(screen: &vt100::Screen, index: u16) -> bool {
         .is_some_and(vt100::Cell::inverse)
 }
 
+/// The first row of the reader's text at 120x40, from the one layout the program uses.
+fn reader_text_row() -> u16 {
+    tickertape::ui::viewport(ratatui::layout::Rect::new(0, 0, COLS, ROWS))
+        .reader_text()
+        .y
+}
+
 /// The headline's title as the list shows it, without the cut-off ellipsis.
 fn listed_title(item: &str) -> String {
-    // `│28 Jun • tickertap… Title…│`: the title follows the source column.
-    let after_source = item
-        .split_once("… ")
-        .map_or(item, |(_, rest)| rest)
+    // `│28 Jun • tickertape Title…│`: the one-word source label follows the time and marker.
+    let after_marker: String = item.chars().skip(10).collect();
+    let after_source = after_marker
+        .split_once(' ')
+        .map_or(after_marker.as_str(), |(_, rest)| rest)
+        .trim_start()
         .trim_end_matches('│')
         .trim_end();
     after_source.trim_end_matches('…').to_owned()
@@ -424,7 +445,7 @@ fn offline_start_navigate_filter_and_quit() {
     );
     session.send(b"j");
     session.wait_until("the second headline in the reader", |screen| {
-        row_text(screen, FIRST_ITEM_ROW, READER_TEXT_COLS).starts_with(&second_title)
+        row_text(screen, reader_text_row(), READER_TEXT_COLS).starts_with(&second_title)
     });
     session.wait_until("the selection on the second row", |screen| {
         is_selected(screen, 1) && !is_selected(screen, 0)
@@ -494,10 +515,10 @@ fn resize_to_tiny_and_back_does_not_crash() {
             && row_text(screen, 11, 0..40).contains("j/k move")
     });
     session.resize(ROWS, COLS);
-    session.wait_until("the side-by-side panes at 120x40 again", |screen| {
+    session.wait_until("the stacked panes at 120x40 again", |screen| {
         let top = row_text(screen, PANES_TOP, 0..COLS);
         top.contains("Headlines (16)")
-            && top.contains("Article")
+            && row_text(screen, reader_text_row() - 1, 0..COLS).contains("Article")
             && row_text(screen, STATUS_ROW, 0..COLS).contains(SNAPSHOT_DATE)
             && row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
     });
@@ -663,4 +684,86 @@ fn read_state_survives_a_restart() {
         session.describe()
     );
     session.quit_cleanly();
+}
+
+/// An editor saves by writing a temporary file and renaming it over the config.
+fn save_by_rename(path: &std::path::Path, text: &str) {
+    let temporary = path.with_extension("toml.swp");
+    write_file(&temporary, text);
+    std::fs::rename(&temporary, path).expect("the rename");
+}
+
+/// The config is edited while the program runs: a faster tape and a new feed (served on
+/// 127.0.0.1) apply; a broken save is reported with its place and changes nothing; the fix
+/// applies.
+#[test]
+fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    // The server runs on its own thread's runtime while this test drives the terminal.
+    let (uri_sender, uri) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server_thread = thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the server");
+        runtime.block_on(async {
+            let server = MockServer::start().await;
+            Mock::given(method("GET"))
+                .and(path("/wire.xml"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .insert_header("content-type", "application/rss+xml")
+                        .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
+                )
+                .mount(&server)
+                .await;
+            uri_sender.send(server.uri()).expect("the test waits");
+            let _ = stopped.await;
+        });
+    });
+    let uri = uri.recv().expect("the server's address");
+    let config = |speed: &str, feeds: &str| {
+        format!("[quotes]\nbase_url = \"{uri}\"\n[news]\n{feeds}\n[ticker]\nspeed = {speed}\n")
+    };
+    let no_feeds = "feeds = []";
+    let wire = format!("feeds = [{{ name = \"Wire\", url = \"{uri}/wire.xml\" }}]");
+    let dirs = Dirs::new();
+    let file = dirs.config_file();
+    write_file(&file, &config("5", no_feeds));
+    let mut session = Session::start_live(&dirs);
+    session.wait_until("the first frame", |screen| {
+        row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
+    });
+
+    save_by_rename(&file, &config("12", &wire));
+    session.wait_until("the new feed's stories and the reload notice", |screen| {
+        screen.contents().contains("Gilts rally as central bank")
+            && row_text(screen, FOOTER_ROW, 0..COLS)
+                .contains("config reloaded: feeds (1), tape speed 12")
+    });
+
+    write_file(&file, &config("50", &wire));
+    let wanted = format!(
+        "config: {}:6:9: ticker.speed must be at most 20 (got 50)",
+        file.display()
+    );
+    session.wait_until("the broken file's place on the status line", |screen| {
+        row_text(screen, STATUS_ROW, 0..COLS).contains(&wanted)
+    });
+    assert!(
+        session.row(FIRST_ITEM_ROW, LIST_COLS).contains("Wire"),
+        "the running config's feed stays\n{}",
+        session.describe()
+    );
+
+    save_by_rename(&file, &config("3", &wire));
+    session.wait_until("the fix applied and the error gone", |screen| {
+        !row_text(screen, STATUS_ROW, 0..COLS).contains("config:")
+            && row_text(screen, FOOTER_ROW, 0..COLS).contains("config reloaded: tape speed 3")
+    });
+    session.quit_cleanly();
+    let _ = stop.send(());
+    server_thread.join().expect("the server thread");
 }

@@ -599,7 +599,7 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
         "{wide_text}"
     );
     assert!(
-        wide_text.contains("the tightest in a decade [1]."),
+        wide_text.contains("as the tightest in│") && wide_text.contains("│a decade [1]."),
         "{wide_text}"
     );
     insta::assert_snapshot!("reader_article_120x40", snapshot_text(&wide, &server));

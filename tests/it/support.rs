@@ -149,6 +149,7 @@ pub fn feed(name: &str, url: &str) -> tickertape::config::Feed {
     tickertape::config::Feed {
         name: tickertape::sanitize::SafeText::new(name),
         url: url.to_owned(),
+        short: None,
     }
 }
 
