@@ -73,6 +73,8 @@ pub struct Feed {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TickerConfig {
     pub speed_cols_per_sec: u8,
+    /// A step is drawn as a delete-character and the new cells, not a rewritten row.
+    pub is_shift_on: bool,
 }
 
 impl Default for Config {
@@ -429,6 +431,7 @@ struct Layer {
     article_cache_mb: Option<u64>,
     feeds: Option<Vec<Feed>>,
     speed: Option<u8>,
+    shift: Option<bool>,
 }
 
 impl Layer {
@@ -436,6 +439,7 @@ impl Layer {
         let raw: RawConfig = toml::from_str(src.text)
             .map_err(|err| src.invalid(err.span().unwrap_or(0..0), err.message()))?;
         let (quotes, news) = (raw.quotes.unwrap_or_default(), raw.news.unwrap_or_default());
+        let ticker = raw.ticker.unwrap_or_default();
         let secs = |value: &Spanned<WholeNumber>, key, min| {
             src.bounded(value, key, min, MAX_REFRESH_SECS)
                 .map(Duration::from_secs)
@@ -470,9 +474,10 @@ impl Layer {
             feeds: (news.feeds.as_ref())
                 .map(|feeds| feeds.iter().map(|feed| feed_from(src, feed)).collect())
                 .transpose()?,
-            speed: (raw.ticker.and_then(|ticker| ticker.speed).as_ref())
+            speed: (ticker.speed.as_ref())
                 .map(|value| src.bounded(value, "ticker.speed", 1, 20))
                 .transpose()?,
+            shift: ticker.shift,
         })
     }
 
@@ -487,6 +492,7 @@ impl Layer {
             article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
             feeds: self.feeds.or(base.feeds),
             speed: self.speed.or(base.speed),
+            shift: self.shift.or(base.shift),
         }
     }
 
@@ -506,6 +512,7 @@ impl Layer {
             },
             ticker: TickerConfig {
                 speed_cols_per_sec: self.speed?,
+                is_shift_on: self.shift?,
             },
         })
     }
@@ -592,10 +599,11 @@ struct RawFeed {
     url: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [ticker] table")]
 struct RawTicker {
     speed: Option<Spanned<WholeNumber>>,
+    shift: Option<bool>,
 }
 
 /// `base_url` may be one string or a list. Hand-written because `#[serde(untagged)]` buffers
@@ -746,6 +754,7 @@ mod tests {
             },
             ticker: TickerConfig {
                 speed_cols_per_sec: 5,
+                is_shift_on: true,
             },
         }
     }
@@ -833,6 +842,14 @@ mod tests {
     }
 
     #[test]
+    fn shift_can_be_turned_off_and_must_be_a_boolean() {
+        let config = parse("[ticker]\nshift = false\n", Path::new(PATH)).unwrap();
+        assert!(!config.ticker.is_shift_on);
+        assert_eq!(config.ticker.speed_cols_per_sec, 5);
+        assert!(error("[ticker]\nshift = \"no\"\n").starts_with("/etc/c.toml:2:9: "));
+    }
+
+    #[test]
     fn limits_are_inclusive() {
         let text = "[quotes]\nrefresh_secs = 5\n[news]\nrefresh_secs = 86400\nmax_items = 5000\n";
         let config = parse(text, Path::new(PATH)).unwrap();
@@ -857,7 +874,7 @@ mod tests {
         );
         assert_eq!(
             error("[ticker]\nspeed = 5\ncolour = \"red\"\n"),
-            "/etc/c.toml:3:1: unknown field `colour`, expected `speed`"
+            "/etc/c.toml:3:1: unknown field `colour`, expected `speed` or `shift`"
         );
     }
 

@@ -94,7 +94,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     tokio.block_on(async {
         let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
         let mut tasks = tokio::task::JoinSet::new();
-        let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
+        let row_shift = if loaded.config.ticker.is_shift_on {
+            terminal::RowShift::On
+        } else {
+            terminal::RowShift::Off
+        };
+        let (mut terminal, _guard) =
+            terminal::init(row_shift).context("cannot set up the terminal")?;
         // The sources start after the first frame: building the HTTP client reads the
         // system's certificates, which the first frame need not wait for.
         let start = || spawn_sources(cli, &loaded.config, cache, outbox, &mut tasks);
