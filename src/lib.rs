@@ -124,14 +124,17 @@ fn spawn_sources(
 ) -> anyhow::Result<runtime::Effects> {
     let mut refresh = Vec::new();
     let is_networked = !cli.offline && !cli.demo;
-    let client = sources::client().context("cannot build the HTTP client")?;
+    // Offline there is no client: building one reads every system root certificate.
+    let client = is_networked
+        .then(|| sources::client().context("cannot build the HTTP client"))
+        .transpose()?;
     if cli.demo {
         let quotes = bundled::snapshot()?.quotes;
         let seed = cli.seed.unwrap_or_else(|| fastrand::u64(..));
         let market = sources::demo::DemoMarket::new(quotes, seed);
         tasks.spawn(sources::demo::run(market, outbox.clone()));
     }
-    if is_networked {
+    if let Some(client) = &client {
         let (refresh_tx, refresh_rx) = mpsc::channel(1);
         refresh.push(refresh_tx);
         let endpoints = sources::poll::Endpoints {
@@ -167,7 +170,6 @@ fn spawn_sources(
         client,
         cache: cache.clone(),
         cache_budget_bytes: config.news.article_cache_bytes,
-        is_offline: !is_networked,
     };
     tasks.spawn(sources::pages::run(worker, requests, outbox.clone()));
     Ok(runtime::Effects {
