@@ -23,7 +23,7 @@ use tickertape::app::update::update;
 use tickertape::cache::Cache;
 use tickertape::message::{ArticleRequest, Message};
 use tickertape::sanitize::SafeText;
-use tickertape::sources::pages::{ArticleWorker, SETTLE};
+use tickertape::sources::article_worker::{ArticleWorker, SETTLE};
 use tickertape::sources::{article, feeds};
 use tokio::sync::{mpsc, watch};
 use url::Url;
@@ -161,8 +161,8 @@ struct CachedReader {
 
 fn cached_reader() -> CachedReader {
     let app = support::app_at(120, 40);
-    let now = app.now;
-    let headline = app.headlines.selected().unwrap().clone();
+    let now = app.now();
+    let headline = app.headlines().selected().unwrap().clone();
     let url = "https://news.example.com/markets/copper-record".to_owned();
     let page = include_bytes!("../tests/fixtures/articles/news_with_clutter.html");
     let parsed = Url::parse(&url).unwrap();
@@ -203,7 +203,9 @@ fn enter_to_text_with_settle(c: &mut Criterion) {
     };
     let (requests, receiver) = watch::channel(None);
     let (outbox, mut inbox) = mpsc::channel(16);
-    runtime.spawn(tickertape::sources::pages::run(worker, receiver, outbox));
+    runtime.spawn(tickertape::sources::article_worker::run(
+        worker, receiver, outbox,
+    ));
     let mut group = c.benchmark_group("reader");
     group
         .sample_size(10)
@@ -250,8 +252,9 @@ fn enter_to_text_excluding_settle(c: &mut Criterion) {
                 article,
             };
             update(&mut app, message, now);
+            let theme = tickertape::ui::theme::Theme::colour();
             terminal
-                .draw(|frame| tickertape::ui::draw(&app, frame))
+                .draw(|frame| tickertape::ui::draw(&app, &theme, frame))
                 .unwrap();
         });
     });

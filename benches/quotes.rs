@@ -19,7 +19,8 @@ use ratatui::backend::TestBackend;
 use tickertape::app::update::update;
 use tickertape::config::Config;
 use tickertape::message::{Message, SourceId};
-use tickertape::sources::poll::{Endpoints, QuotePoller};
+use tickertape::sources::poll::Polled;
+use tickertape::sources::quote_poller::{Endpoints, QuotePoller};
 use tickertape::sources::{client, yahoo};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -103,7 +104,7 @@ fn refresh(c: &mut Criterion) {
 
 fn response_to_frame(c: &mut Criterion) {
     let mut app = support::app_at(120, 40);
-    let now = app.now;
+    let now = app.now();
     let quotes = tickertape::bundled::snapshot().unwrap().quotes;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("frame/response_to_updated_frame_120x40", |b| {
@@ -115,8 +116,9 @@ fn response_to_frame(c: &mut Criterion) {
                 fetched_at: now,
             };
             update(&mut app, message, now);
+            let theme = tickertape::ui::theme::Theme::colour();
             terminal
-                .draw(|frame| tickertape::ui::draw(&app, frame))
+                .draw(|frame| tickertape::ui::draw(&app, &theme, frame))
                 .unwrap();
         });
     });

@@ -11,6 +11,7 @@ use ratatui::backend::TestBackend;
 use tickertape::app::update::update;
 use tickertape::message::Message;
 use tickertape::sanitize::SafeText;
+use tickertape::ui::theme::Theme;
 
 fn frames(c: &mut Criterion) {
     for (width, height) in [(120, 40), (250, 70)] {
@@ -19,19 +20,19 @@ fn frames(c: &mut Criterion) {
         c.bench_function(&format!("frame/full_{width}x{height}"), |b| {
             b.iter(|| {
                 terminal
-                    .draw(|frame| tickertape::ui::draw(&app, frame))
+                    .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
                     .unwrap();
             });
         });
     }
     let mut app = support::app_at(120, 40);
-    let now = app.now;
+    let now = app.now();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("tape/step_and_frame_120x40", |b| {
         b.iter(|| {
             update(&mut app, Message::TapeStep, now);
             terminal
-                .draw(|frame| tickertape::ui::draw(&app, frame))
+                .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
                 .unwrap();
         });
     });

@@ -1,43 +1,37 @@
-//! The whole state of the program, as a few sub-states each owned by its own module. Only
-//! `update` mutates it; `ui::draw` reads it. It holds no derived fields: what can be computed
-//! from it (tape entries, market status) is computed where it is needed. Two exceptions save
-//! work every frame would repeat: the reader's layout memo, and each headline's instrument tag
+//! The whole state of the program, as a few sub-states each owned by its own module, behind
+//! private fields: only `update` mutates it; `ui::draw` reads it through methods. It holds few
+//! derived fields, each saving work every frame would repeat: the tape's entries (rebuilt by
+//! update once per message), the reader's layout memo, and each headline's instrument tag
 //! (kept by the list as stories arrive).
 
+pub mod data_state;
 pub mod headlines;
 pub mod health;
 pub mod quotes;
 pub mod reader;
+mod startup;
 pub mod tape;
 pub mod update;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::domain::{Article, Instrument};
+use crate::config::{Config, Feed};
+use crate::domain::{Article, Headline, Instrument};
 use crate::market;
-use crate::message::{SourceId, Viewport};
+use crate::message::{Failure, SourceId, Viewport};
 use crate::sanitize::SafeText;
-use crate::ui::theme::Theme;
+pub use data_state::Mode;
+use data_state::{DataState, Freshness, Origin};
 use headlines::HeadlineList;
 use health::SourceHealth;
-use quotes::{Origin, QuoteBoard};
+use quotes::QuoteBoard;
 use reader::Reader;
+pub use startup::initial_app;
 use tape::Tape;
-
-/// Where quotes come from in this run, which decides how the status line words their state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Mode {
-    /// `--offline`: nothing will ever be fetched.
-    #[default]
-    Offline,
-    /// `--demo`: simulated prices.
-    Demo,
-    /// Pollers are running.
-    Live,
-}
 
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,104 +39,193 @@ pub enum Focus {
     #[default]
     List,
     Reader,
-    /// Choosing an instrument on the tape, which holds still meanwhile.
-    Tape,
+    /// Choosing an instrument on the tape (`cursor`, an index into the watchlist), which holds
+    /// still meanwhile; the detail panel of the choice may be open over the reader.
+    Tape {
+        cursor: usize,
+        detail_open: bool,
+    },
 }
 
+/// What the run is configured to be, fixed at start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub instruments: Vec<Instrument>,
+    /// The configured feeds, by `SourceId::Feed` index: their names label failures.
+    pub feeds: Vec<Feed>,
+    /// The configured quote refresh, against which live quotes go stale.
+    pub quote_refresh: Duration,
+    /// Headlines kept at most (`news.max_items`).
+    pub max_headlines: usize,
+    pub tape_speed_cols_per_sec: u8,
+    pub mode: Mode,
+    /// The user's zone for clock times; exchange zones come from `market`.
+    pub tz: TimeZone,
+}
+
+impl Settings {
+    pub fn new(config: &Config, mode: Mode, tz: TimeZone) -> Self {
+        Self {
+            instruments: config.quotes.instruments.clone(),
+            feeds: config.news.feeds.clone(),
+            quote_refresh: config.quotes.refresh,
+            max_headlines: config.news.max_items,
+            tape_speed_cols_per_sec: config.ticker.speed_cols_per_sec,
+            mode,
+            tz,
+        }
+    }
+}
+
+/// What the first frame shows, before any source has answered.
+#[derive(Clone, Debug)]
+pub struct Startup {
+    pub quotes: QuoteBoard,
+    pub headlines: Vec<Headline>,
+    pub read: HashSet<String>,
+    /// Full texts already at hand (the samples'), by headline id.
+    pub articles: HashMap<String, Article>,
+    /// Cache files that could not be read: the status line says so.
+    pub cache_failure: Option<Failure>,
+}
+
+/// Fields are private: `update` (a child module) is the only code that changes them.
 #[derive(Clone, Debug)]
 pub struct App {
     /// The time of the last message; draw shows ages from this, never from the OS clock.
-    pub now: Timestamp,
-    /// The user's zone for clock times; exchange zones come from `market`.
-    pub tz: TimeZone,
-    pub viewport: Viewport,
-    pub instruments: Vec<Instrument>,
-    pub quotes: QuoteBoard,
-    pub tape: Tape,
-    pub headlines: HeadlineList,
-    /// Full texts by headline id; a headline without one is read from its summary.
-    pub articles: HashMap<String, Article>,
-    pub reader: Reader,
-    pub reader_layout: reader::LayoutMemo,
-    pub focus: Focus,
-    /// The instrument chosen on the tape (index into `instruments`).
-    pub tape_cursor: usize,
-    /// The detail panel for the chosen instrument is showing.
-    pub is_detail_open: bool,
-    pub is_help_open: bool,
-    pub health: health::SourceHealth,
-    /// Chosen once at start (`NO_COLOR`); draw reads it like any other state.
-    pub theme: Theme,
-    pub is_quitting: bool,
-    pub mode: Mode,
-    /// Headlines kept at most (`news.max_items`).
-    pub max_headlines: usize,
-    /// Configured feed names, by `SourceId::Feed` index.
-    pub feed_names: Vec<SafeText>,
-    /// Why the selected headline's page could not be read, by headline id.
-    pub article_failures: HashMap<String, SafeText>,
-    /// Headlines whose page is being fetched.
-    pub articles_loading: std::collections::HashSet<String>,
+    now: Timestamp,
+    settings: Settings,
+    viewport: Viewport,
+    quotes: QuoteBoard,
+    tape: Tape,
+    headlines: HeadlineList,
+    reader: Reader,
+    focus: Focus,
+    is_help_open: bool,
+    health: SourceHealth,
+    is_quitting: bool,
     /// A one-line message for the user, cleared by the next key.
-    pub notice: Option<SafeText>,
-    /// The configured quote refresh, against which live quotes go stale.
-    pub quote_refresh: std::time::Duration,
+    notice: Option<SafeText>,
 }
 
 impl App {
-    pub fn new(
-        instruments: Vec<Instrument>,
-        quotes: QuoteBoard,
-        headlines: HeadlineList,
-        articles: HashMap<String, Article>,
-        tape: Tape,
-        now: Timestamp,
-        tz: TimeZone,
-    ) -> Self {
-        let mut headlines = headlines;
-        headlines.set_tag_terms(instruments.iter().map(|i| i.aliases.clone()).collect());
-        Self {
-            now,
-            tz,
-            viewport: Viewport::default(),
-            instruments,
-            quotes,
-            tape,
-            headlines,
-            articles,
-            reader: Reader::default(),
-            reader_layout: reader::LayoutMemo::default(),
-            focus: Focus::default(),
-            tape_cursor: 0,
-            is_detail_open: false,
-            is_help_open: false,
-            health: SourceHealth::default(),
-            theme: Theme::colour(),
-            is_quitting: false,
-            mode: Mode::default(),
-            max_headlines: 500,
-            feed_names: Vec::new(),
-            article_failures: HashMap::new(),
-            articles_loading: std::collections::HashSet::new(),
-            notice: None,
-            quote_refresh: std::time::Duration::from_secs(15),
+    pub fn new(settings: Settings, startup: Startup, now: Timestamp) -> Self {
+        let mut headlines = HeadlineList::new(startup.headlines, startup.read);
+        headlines.set_tag_terms(
+            settings
+                .instruments
+                .iter()
+                .map(|i| i.aliases.clone())
+                .collect(),
+        );
+        let mut health = SourceHealth::default();
+        if let Some(failure) = startup.cache_failure {
+            health.mark_failed(SourceId::Cache, failure, now);
         }
+        let mut app = Self {
+            now,
+            viewport: Viewport::default(),
+            quotes: startup.quotes,
+            tape: Tape::new(settings.tape_speed_cols_per_sec),
+            headlines,
+            reader: Reader::new(startup.articles),
+            focus: Focus::default(),
+            is_help_open: false,
+            health,
+            is_quitting: false,
+            notice: None,
+            settings,
+        };
+        app.refresh_tape();
+        app
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn tz(&self) -> &TimeZone {
+        &self.settings.tz
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.settings.mode
+    }
+
+    pub fn viewport(&self) -> &Viewport {
+        &self.viewport
+    }
+
+    pub fn instruments(&self) -> &[Instrument] {
+        &self.settings.instruments
+    }
+
+    pub fn quotes(&self) -> &QuoteBoard {
+        &self.quotes
+    }
+
+    pub fn tape(&self) -> &Tape {
+        &self.tape
+    }
+
+    pub fn headlines(&self) -> &HeadlineList {
+        &self.headlines
+    }
+
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn health(&self) -> &SourceHealth {
+        &self.health
+    }
+
+    pub fn notice(&self) -> Option<&SafeText> {
+        self.notice.as_ref()
+    }
+
+    pub fn is_help_open(&self) -> bool {
+        self.is_help_open
+    }
+
+    pub fn is_quitting(&self) -> bool {
+        self.is_quitting
+    }
+
+    /// The instrument chosen on the held tape.
+    pub fn tape_cursor(&self) -> Option<usize> {
+        match self.focus {
+            Focus::Tape { cursor, .. } => Some(cursor),
+            Focus::List | Focus::Reader => None,
+        }
+    }
+
+    pub fn is_detail_open(&self) -> bool {
+        matches!(
+            self.focus,
+            Focus::Tape {
+                detail_open: true,
+                ..
+            }
+        )
+    }
+
+    /// How current the numbers are, taken together: the status line's first word.
+    pub fn data_state(&self) -> DataState {
+        DataState::of(
+            self.settings.mode,
+            self.quotes.origin(),
+            self.health.are_quotes_failing(),
+        )
     }
 
     /// The text for the reader: the full article when we have it, else the feed's summary.
     pub fn selected_article(&self) -> Option<Cow<'_, Article>> {
-        let headline = self.headlines.selected()?;
-        if let Some(article) = self.articles.get(&headline.id) {
-            return Some(Cow::Borrowed(article));
-        }
-        Some(Cow::Owned(Article {
-            title: headline.title.clone(),
-            source: headline.source.clone(),
-            published: headline.published,
-            byline: None,
-            blocks: headline.summary.clone(),
-            links: Vec::new(),
-        }))
+        Some(self.reader.text_for(self.headlines.selected()?))
     }
 
     /// How the status line names a source.
@@ -154,19 +237,20 @@ impl App {
             SourceId::CoinGecko => "coingecko",
             SourceId::Articles => "articles",
             SourceId::Feed(index) => self
-                .feed_names
+                .settings
+                .feeds
                 .get(usize::from(index))
-                .map_or("feed", SafeText::as_str),
+                .map_or("feed", |feed| feed.name.as_str()),
         }
     }
 
     /// The tape moves unless paused or held still to choose from.
     pub fn is_tape_moving(&self) -> bool {
-        self.tape.is_moving() && self.focus != Focus::Tape
+        self.tape.is_moving() && !matches!(self.focus, Focus::Tape { .. })
     }
 
     /// The tape as it should read now, staleness included.
-    pub fn tape_entries(&self) -> Vec<quotes::TapeEntry> {
+    fn tape_entries(&self) -> Vec<tape::TapeEntry> {
         let is_trading = |instrument: &Instrument| {
             let session = self
                 .quotes
@@ -174,17 +258,25 @@ impl App {
                 .and_then(|q| q.session.as_ref());
             market::status_with_session(instrument.market, session, self.now).is_open
         };
-        let freshness = quotes::Freshness {
+        let freshness = Freshness {
             now: self.now,
-            refresh: self.quote_refresh,
+            refresh: self.settings.quote_refresh,
             is_trading: &is_trading,
         };
-        self.quotes.tape_entries(&self.instruments, &freshness)
+        self.quotes
+            .tape_entries(&self.settings.instruments, &freshness)
+    }
+
+    /// Rebuilds the tape's entries from the board as of `now`.
+    fn refresh_tape(&mut self) {
+        let entries = self.tape_entries();
+        self.tape.set_entries(entries);
     }
 
     /// Each instrument's market, open or closed now, from its live session when there is one.
     pub fn market_statuses(&self) -> Vec<(market::Market, market::MarketStatus)> {
-        self.instruments
+        self.settings
+            .instruments
             .iter()
             .map(|instrument| {
                 let session = self

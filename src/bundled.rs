@@ -171,7 +171,8 @@ mod tests {
     /// The close of 28 Jun 2024 as the tape must show it, entry by entry.
     #[test]
     fn snapshot_displays_exactly_the_published_closes() {
-        use crate::app::quotes::{Freshness, Origin, QuoteBoard};
+        use crate::app::data_state::{Freshness, Origin};
+        use crate::app::quotes::QuoteBoard;
         let snapshot = snapshot().unwrap();
         let board = QuoteBoard::new(
             snapshot.quotes,

@@ -106,6 +106,34 @@ impl Quote {
             .filter(|previous| *previous != 0.0)
             .map(|previous| (self.price - previous) / previous * 100.0)
     }
+
+    /// Which way the price moved, at the instrument's own precision: a change that shows as
+    /// `0.00` is flat, so the colour never contradicts the figure beside it (tape and chart
+    /// alike).
+    pub fn direction(&self) -> Direction {
+        match (self.change(), self.change_pct()) {
+            (Some(change), Some(_))
+                if !crate::format::number::rounds_to_zero(change, self.decimals) =>
+            {
+                if change > 0.0 {
+                    Direction::Up
+                } else {
+                    Direction::Down
+                }
+            }
+            (Some(_), Some(_)) => Direction::Unchanged,
+            _ => Direction::Unknown,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+    Unchanged,
+    /// No previous close: the move is unknown, which is not the same as zero.
+    Unknown,
 }
 
 /// One story in the headline list.

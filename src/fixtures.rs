@@ -4,8 +4,8 @@
 use jiff::{Timestamp, tz::TimeZone};
 use ratatui::layout::Rect;
 
-use crate::app::App;
 use crate::app::update::update;
+use crate::app::{App, Mode, Settings};
 use crate::config::Config;
 use crate::domain::{Instrument, Provider};
 use crate::market::Market;
@@ -24,7 +24,13 @@ pub fn london() -> TimeZone {
 
 /// The first start on a new machine: snapshot quotes, sample news, nothing read.
 pub fn app_from_snapshot(width: u16, height: u16) -> App {
-    let mut app = crate::initial_app(&Config::default(), None, now(), london()).unwrap();
+    app_in_mode(width, height, Mode::Offline)
+}
+
+/// [`app_from_snapshot`] as a run with pollers (`Live`) or `--demo` would start.
+pub fn app_in_mode(width: u16, height: u16, mode: Mode) -> App {
+    let settings = Settings::new(&Config::default(), mode, london());
+    let mut app = crate::app::initial_app(settings, None, now()).unwrap();
     let viewport = ui::viewport(Rect::new(0, 0, width, height));
     update(&mut app, Message::Resized(viewport), now());
     app

@@ -1,13 +1,17 @@
 //! The one table of key bindings. Translating a key, the help overlay, the footer hints and the
 //! README's key section are all read from [`BINDINGS`], so they cannot disagree.
 
+mod bindings;
+
 use std::fmt::Write as _;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::{App, Focus};
-use crate::message::{Message, Scroll, Step};
+use crate::message::Message;
 use crate::sanitize::SafeText;
+use Context::{Anywhere, Filter, List, Reader, Tape};
+pub use bindings::BINDINGS;
 
 /// When a binding applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,292 +75,15 @@ pub struct Binding {
     message: Message,
 }
 
-use Context::{Anywhere, Filter, List, Reader, Tape};
-
-pub static BINDINGS: &[Binding] = &[
-    Binding {
-        context: List,
-        keys: &[key('j'), code(KeyCode::Down)],
-        label: "j / ↓",
-        description: "next headline",
-        hint: Some(("j/k", "move")),
-        message: Message::Move(Step::Down),
-    },
-    Binding {
-        context: List,
-        keys: &[key('k'), code(KeyCode::Up)],
-        label: "k / ↑",
-        description: "previous headline",
-        hint: None,
-        message: Message::Move(Step::Up),
-    },
-    Binding {
-        context: List,
-        keys: &[key('g'), code(KeyCode::Home)],
-        label: "g / Home",
-        description: "first headline",
-        hint: None,
-        message: Message::Move(Step::First),
-    },
-    Binding {
-        context: List,
-        keys: &[key('G'), code(KeyCode::End)],
-        label: "G / End",
-        description: "last headline",
-        hint: None,
-        message: Message::Move(Step::Last),
-    },
-    Binding {
-        context: List,
-        keys: &[code(KeyCode::Enter)],
-        label: "Enter",
-        description: "read it: mark it read, focus the reader",
-        hint: Some(("Enter", "read")),
-        message: Message::OpenSelected,
-    },
-    Binding {
-        context: Reader,
-        keys: &[key('j'), code(KeyCode::Down)],
-        label: "j / ↓",
-        description: "scroll down a line",
-        hint: Some(("j/k", "scroll")),
-        message: Message::ScrollReader(Scroll::Down(1)),
-    },
-    Binding {
-        context: Reader,
-        keys: &[key('k'), code(KeyCode::Up)],
-        label: "k / ↑",
-        description: "scroll up a line",
-        hint: None,
-        message: Message::ScrollReader(Scroll::Up(1)),
-    },
-    Binding {
-        context: Reader,
-        keys: &[key('g'), code(KeyCode::Home)],
-        label: "g / Home",
-        description: "top of the article",
-        hint: None,
-        message: Message::ScrollReader(Scroll::Top),
-    },
-    Binding {
-        context: Reader,
-        keys: &[key('G'), code(KeyCode::End)],
-        label: "G / End",
-        description: "end of the article",
-        hint: None,
-        message: Message::ScrollReader(Scroll::Bottom),
-    },
-    Binding {
-        context: Tape,
-        keys: &[key('h'), code(KeyCode::Left)],
-        label: "h / ←",
-        description: "previous instrument",
-        hint: Some(("←/→", "choose")),
-        message: Message::SelectInstrument(Step::Up),
-    },
-    Binding {
-        context: Tape,
-        keys: &[key('l'), code(KeyCode::Right)],
-        label: "l / →",
-        description: "next instrument",
-        hint: None,
-        message: Message::SelectInstrument(Step::Down),
-    },
-    Binding {
-        context: Tape,
-        keys: &[key('g'), code(KeyCode::Home)],
-        label: "g / Home",
-        description: "first instrument",
-        hint: None,
-        message: Message::SelectInstrument(Step::First),
-    },
-    Binding {
-        context: Tape,
-        keys: &[key('G'), code(KeyCode::End)],
-        label: "G / End",
-        description: "last instrument",
-        hint: None,
-        message: Message::SelectInstrument(Step::Last),
-    },
-    Binding {
-        context: Tape,
-        keys: &[code(KeyCode::Enter)],
-        label: "Enter",
-        description: "show or hide the instrument's detail and chart",
-        hint: Some(("Enter", "detail")),
-        message: Message::ToggleDetail,
-    },
-    Binding {
-        context: Tape,
-        keys: &[key('f')],
-        label: "f",
-        description: "list only headlines about the instrument",
-        hint: Some(("f", "its news")),
-        message: Message::FilterByInstrument,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('o')],
-        label: "o",
-        description: "open the headline's page in your browser",
-        hint: Some(("o", "open")),
-        message: Message::OpenInBrowser,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('t')],
-        label: "t",
-        description: "hold the tape to choose an instrument, or let it go",
-        hint: Some(("t", "tape")),
-        message: Message::ToggleTapeFocus,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key(' '), code(KeyCode::PageDown)],
-        label: "Space / PgDn",
-        description: "reader: page down",
-        hint: None,
-        message: Message::ScrollReader(Scroll::PageDown),
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('b'), code(KeyCode::PageUp)],
-        label: "b / PgUp",
-        description: "reader: page up",
-        hint: None,
-        message: Message::ScrollReader(Scroll::PageUp),
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[code(KeyCode::Tab), code(KeyCode::BackTab)],
-        label: "Tab",
-        description: "switch focus between headlines and reader",
-        hint: Some(("Tab", "focus")),
-        message: Message::ToggleFocus,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('/')],
-        label: "/",
-        description: "filter headlines as you type",
-        hint: Some(("/", "filter")),
-        message: Message::StartFilter,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[code(KeyCode::Esc)],
-        label: "Esc",
-        description: "close help or detail, leave tape, clear filter",
-        hint: None,
-        message: Message::Cancel,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('r')],
-        label: "r",
-        description: "refresh quotes and news now",
-        hint: None,
-        message: Message::Refresh,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('p')],
-        label: "p",
-        description: "pause or resume the tape",
-        hint: Some(("p", "pause")),
-        message: Message::TogglePause,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('+'), key('=')],
-        label: "+",
-        description: "tape faster",
-        hint: None,
-        message: Message::FasterTape,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('-'), key('_')],
-        label: "-",
-        description: "tape slower",
-        hint: None,
-        message: Message::SlowerTape,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('?')],
-        label: "?",
-        description: "show or hide this help",
-        hint: Some(("?", "help")),
-        message: Message::ToggleHelp,
-    },
-    Binding {
-        context: Anywhere,
-        keys: &[key('q'), ctrl('c')],
-        label: "q / Ctrl-C",
-        description: "quit",
-        hint: Some(("q", "quit")),
-        message: Message::Quit,
-    },
-    Binding {
-        context: Filter,
-        keys: &[code(KeyCode::Enter)],
-        label: "Enter",
-        description: "keep the filter, back to the list",
-        hint: Some(("Enter", "keep")),
-        message: Message::AcceptFilter,
-    },
-    Binding {
-        context: Filter,
-        keys: &[code(KeyCode::Esc)],
-        label: "Esc",
-        description: "clear the filter",
-        hint: Some(("Esc", "clear")),
-        message: Message::Cancel,
-    },
-    Binding {
-        context: Filter,
-        keys: &[code(KeyCode::Backspace)],
-        label: "Backspace",
-        description: "delete a character",
-        hint: None,
-        message: Message::FilterBackspace,
-    },
-    Binding {
-        context: Filter,
-        keys: &[code(KeyCode::Down)],
-        label: "↓",
-        description: "next match",
-        hint: None,
-        message: Message::Move(Step::Down),
-    },
-    Binding {
-        context: Filter,
-        keys: &[code(KeyCode::Up)],
-        label: "↑",
-        description: "previous match",
-        hint: None,
-        message: Message::Move(Step::Up),
-    },
-    Binding {
-        context: Filter,
-        keys: &[ctrl('c')],
-        label: "Ctrl-C",
-        description: "quit",
-        hint: None,
-        message: Message::Quit,
-    },
-];
-
 /// The contexts active in the app's current mode, most specific first.
 fn active_contexts(app: &App) -> &'static [Context] {
-    if app.headlines.is_editing_filter() {
+    if app.headlines().is_editing_filter() {
         &[Filter]
     } else {
-        match app.focus {
+        match app.focus() {
             Focus::List => &[List, Anywhere],
             Focus::Reader => &[Reader, Anywhere],
-            Focus::Tape => &[Tape, Anywhere],
+            Focus::Tape { .. } => &[Tape, Anywhere],
         }
     }
 }
@@ -439,7 +166,9 @@ pub fn help_rows() -> impl Iterator<Item = (&'static str, &'static str, &'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::app_from_snapshot;
+    use crate::app::update::update;
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::message::{Scroll, Step};
     use crossterm::event::KeyEvent;
 
     const README: &str = "README.md";
@@ -475,13 +204,16 @@ mod tests {
     #[test]
     fn the_filter_takes_only_characters_the_sanitiser_keeps() {
         let mut app = app_from_snapshot(120, 40);
-        app.headlines.start_filter();
+        update(&mut app, Message::StartFilter, now());
         let typed = |c: char| message_for(press(KeyCode::Char(c), KeyModifiers::NONE), &app);
-        for c in ['a', ' ', '中', '📈', '\u{301}', '\u{200d}'] {
+        for c in ['a', ' ', '中', '📈', 'é'] {
             assert_eq!(typed(c), Some(Message::FilterInput(c)), "{c:?}");
         }
+        // Since the width policy (issue 16) the sanitiser also drops joiners, soft hyphens,
+        // variation selectors and a combining mark with no base before it.
         for c in [
             '\u{202e}', '\u{2066}', '\u{200f}', '\u{9b}', '\u{85}', '\u{2028}', '\u{feff}',
+            '\u{301}', '\u{200d}', '\u{ad}', '\u{fe0f}',
         ] {
             assert_eq!(typed(c), None, "{c:?}");
         }
@@ -492,12 +224,13 @@ mod tests {
         let mut app = app_from_snapshot(120, 40);
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(message_for(j, &app), Some(Message::Move(Step::Down)));
-        app.focus = Focus::Reader;
+        update(&mut app, Message::ToggleFocus, now());
+        assert_eq!(app.focus(), Focus::Reader);
         assert_eq!(
             message_for(j, &app),
             Some(Message::ScrollReader(Scroll::Down(1)))
         );
-        app.headlines.start_filter();
+        update(&mut app, Message::StartFilter, now());
         assert_eq!(message_for(j, &app), Some(Message::FilterInput('j')));
         assert_eq!(
             message_for(press(KeyCode::Char('q'), KeyModifiers::NONE), &app),
@@ -548,7 +281,7 @@ mod tests {
             words(&app),
             "j/k move · Enter read · o open · t tape · Tab focus · / filter · p pause · ? help · q quit"
         );
-        app.headlines.start_filter();
+        update(&mut app, Message::StartFilter, now());
         assert_eq!(words(&app), "Enter keep · Esc clear");
     }
 }

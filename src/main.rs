@@ -6,13 +6,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tickertape::config::ConfigError;
-use tickertape::{Outcome, cli::Cli, run};
+use tickertape::{Exit, cli::Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(Outcome::Quit | Outcome::Printed) => ExitCode::SUCCESS,
-        Ok(Outcome::NothingToPrint) => {
+        Ok(Exit::Quit | Exit::Printed) => ExitCode::SUCCESS,
+        Ok(Exit::NothingToPrint) => {
             #[expect(
                 clippy::print_stderr,
                 reason = "scripts need to know why nothing came out"
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
-        Ok(Outcome::ConfigWritten(path)) => {
+        Ok(Exit::ConfigWritten(path)) => {
             #[expect(
                 clippy::print_stdout,
                 reason = "the one line --init-config exists to say"

@@ -3,13 +3,75 @@
 
 use std::io::{self, Write};
 
+use anyhow::Context;
 use jiff::Timestamp;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::Exit;
+use crate::app::data_state::Origin;
+use crate::app::quotes::QuoteBoard;
+use crate::cache::Cache;
+use crate::cli::Cli;
+use crate::config::Config;
 use crate::domain::{Instrument, Quote};
 use crate::format::{number, time};
 use crate::sanitize::SafeText;
+use crate::sources;
+
+/// One round of fetching (unless `--offline`), bounded by `--timeout`; symbols it could not
+/// price in time fall back to the cache, marked stale. Fresh quotes are merged into the cache,
+/// never replace it, so one failing symbol keeps its last good value.
+pub fn run_once(cli: &Cli, config: &Config, cache: Option<&Cache>) -> anyhow::Result<Exit> {
+    let timeout = std::time::Duration::from_secs(cli.timeout);
+    let fresh = if cli.offline {
+        Vec::new()
+    } else {
+        sources::fetch_once(config, timeout)?
+    };
+    let cached = match cache.map(Cache::load_quotes).transpose() {
+        Ok(cached) => cached.flatten(),
+        Err(error) => {
+            tracing::warn!(%error, "ignoring the cache");
+            None
+        }
+    };
+    let (cached, saved_at) =
+        cached.map_or((Vec::new(), Timestamp::now()), |c| (c.quotes, c.saved_at));
+    let mut board = QuoteBoard::new(cached, Origin::Cache { saved_at });
+    let is_fresh = |symbol: &str| fresh.iter().any(|quote| quote.symbol == symbol);
+    board.merge(fresh.clone());
+    if let (Some(cache), false) = (cache, fresh.is_empty()) {
+        let merged: Vec<Quote> = board.all().cloned().collect();
+        if let Err(error) = cache.save_quotes(&merged, Timestamp::now()) {
+            tracing::warn!(%error, "cannot save quotes");
+        }
+    }
+    let rows: Vec<Row> = config
+        .quotes
+        .instruments
+        .iter()
+        .filter_map(|instrument| {
+            let quote = board.get(&instrument.symbol)?;
+            let is_stale = !is_fresh(&instrument.symbol);
+            Some(Row {
+                instrument,
+                quote,
+                is_stale,
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(Exit::NothingToPrint);
+    }
+    let text = if cli.json {
+        json(&rows)?
+    } else {
+        table(&rows, Timestamp::now())
+    };
+    print(&text).context("cannot write to stdout")?;
+    Ok(Exit::Printed)
+}
 
 /// One watchlist row: the quote if any source had one, and whether it is this run's.
 pub struct Row<'a> {
@@ -37,16 +99,7 @@ pub fn table(rows: &[Row], now: Timestamp) -> String {
         .iter()
         .map(|row| {
             let quote = row.quote;
-            let movement = match (quote.change(), quote.change_pct()) {
-                (Some(change), Some(pct)) => {
-                    format!(
-                        "{} ({})",
-                        number::change(change, quote.decimals),
-                        number::percent(pct)
-                    )
-                }
-                _ => "—".to_owned(),
-            };
+            let movement = number::movement(quote).unwrap_or_else(|| "—".to_owned());
             let age = time::span(now.duration_since(quote.time));
             let age = if row.is_stale {
                 format!("{age} stale")

@@ -21,6 +21,7 @@ use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
+use crate::ui::theme::Theme;
 use tape_clock::TapeClock;
 
 /// Lines the mouse wheel scrolls the reader by, as most terminals' own scrollback does.
@@ -38,6 +39,7 @@ pub struct Effects {
 /// `start` sets the sources going once the first frame is on screen.
 pub async fn run(
     mut app: App,
+    theme: &Theme,
     terminal: &mut Tty,
     mut inbox: mpsc::Receiver<Message>,
     start: impl FnOnce() -> anyhow::Result<Effects>,
@@ -51,7 +53,7 @@ pub async fn run(
         Message::Resized(ui::viewport(area)),
         Timestamp::now(),
     );
-    terminal.draw(|frame| ui::draw(&app, frame))?;
+    terminal.draw(|frame| ui::draw(&app, theme, frame))?;
     let effects = start()?;
     let mut tape_clock = tape_clock(&app)?;
     loop {
@@ -74,20 +76,20 @@ pub async fn run(
         };
         // An unbound key or an ignored event changed nothing: nothing to draw.
         let Some(message) = message else { continue };
-        let speed = app.tape.speed_cols_per_sec();
+        let speed = app.tape().speed_cols_per_sec();
         let was_moving = app.is_tape_moving();
         apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
             apply(&mut app, message, &effects);
         }
-        if app.is_quitting {
+        if app.is_quitting() {
             return Ok(());
         }
-        if app.tape.speed_cols_per_sec() != speed || app.is_tape_moving() != was_moving {
+        if app.tape().speed_cols_per_sec() != speed || app.is_tape_moving() != was_moving {
             tape_clock = self::tape_clock(&app)?;
         }
-        terminal.draw(|frame| ui::draw(&app, frame))?;
+        terminal.draw(|frame| ui::draw(&app, theme, frame))?;
     }
 }
 
@@ -177,7 +179,7 @@ fn open_in_browser(url: &str, outbox: &mpsc::Sender<Message>) {
 /// A clock only while the tape moves: a still tape keeps no timer that could wake us.
 fn tape_clock(app: &App) -> std::io::Result<Option<TapeClock>> {
     app.is_tape_moving()
-        .then(|| TapeClock::new(app.tape.step_interval()))
+        .then(|| TapeClock::new(app.tape().step_interval()))
         .transpose()
 }
 
@@ -209,8 +211,8 @@ fn translate(event: &Event, app: &App) -> Option<Message> {
 /// The wheel scrolls whichever pane it is over.
 fn wheel(mouse: MouseEvent, app: &App) -> Option<Message> {
     let at = Position::new(mouse.column, mouse.row);
-    let over_list = app.viewport.list.contains(at);
-    let over_reader = app.viewport.reader.contains(at);
+    let over_list = app.viewport().list.contains(at);
+    let over_reader = app.viewport().reader.contains(at);
     match mouse.kind {
         MouseEventKind::ScrollDown if over_reader => {
             Some(Message::ScrollReader(Scroll::Down(WHEEL_LINES)))

@@ -3,14 +3,18 @@
 //! module owns what every fetch shares: the one HTTP client, the size cap and [`FetchError`].
 
 pub mod article;
+pub mod article_worker;
 pub mod coingecko;
 pub mod demo;
+pub mod feed_poller;
 pub mod feeds;
-pub mod news;
-pub mod pages;
 pub mod poll;
+pub mod quote_poller;
 pub mod schedule;
+mod spawn;
 pub mod yahoo;
+
+pub use spawn::{fetch_once, spawn};
 
 use std::time::Duration;
 
@@ -86,6 +90,9 @@ pub enum FetchError {
     /// The provider answered, and does not know this instrument.
     #[error("{0}")]
     UnknownSymbol(String),
+    /// A web page (outage, consent, CDN error) where data should be: the host is not serving.
+    #[error("{0}")]
+    WebPage(String),
     /// The body arrived but is not what the provider's API returns.
     #[error("{0}")]
     BadResponse(String),
@@ -108,10 +115,35 @@ impl FetchError {
             Self::UnknownSymbol(detail) => Failure::UnknownSymbol {
                 detail: SafeText::new(detail),
             },
-            Self::TooLarge { .. } | Self::BadResponse(_) | Self::Other(_) => Failure::BadResponse {
-                detail: SafeText::new(&self.to_string()),
-            },
+            Self::TooLarge { .. } | Self::WebPage(_) | Self::BadResponse(_) | Self::Other(_) => {
+                Failure::BadResponse {
+                    detail: SafeText::new(&self.to_string()),
+                }
+            }
         }
+    }
+
+    /// How the poller's backoff should take it: a rate limit waits as asked, the rest back off.
+    pub fn outcome(&self) -> schedule::Outcome {
+        match self {
+            Self::RateLimited { retry_after } => schedule::Outcome::RateLimited {
+                retry_after: *retry_after,
+            },
+            _ => schedule::Outcome::Failed,
+        }
+    }
+
+    /// Whether the host rather than the request is at fault, so another host may well answer:
+    /// it could not be reached or read from, timed out, failed (5xx) or served a web page.
+    pub fn is_host_down(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout
+                | Self::Unreachable(_)
+                | Self::Server { .. }
+                | Self::WebPage(_)
+                | Self::Other(_)
+        )
     }
 
     fn from_reqwest(error: &reqwest::Error) -> Self {
@@ -190,6 +222,21 @@ pub struct Fetched {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// For bodies worth reading only on success (feeds, pages): 5xx is the server's trouble,
+    /// any other non-2xx a bad answer, worded `{what}HTTP {status}`.
+    pub fn require_success(&self, what: &str) -> Result<(), FetchError> {
+        let status = self.status.as_u16();
+        if self.status.is_server_error() {
+            Err(FetchError::Server { status })
+        } else if self.status.is_success() {
+            Ok(())
+        } else {
+            Err(FetchError::BadResponse(format!("{what}HTTP {status}")))
+        }
+    }
 }
 
 /// GETs `url`, reading at most `cap_bytes` of body. Status codes that mean "back off" or

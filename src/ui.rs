@@ -21,6 +21,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::App;
 use crate::message::Viewport;
+use theme::Theme;
 
 /// Below this the panes would be unreadable; a plain message says so instead.
 const MIN_WIDTH: u16 = 24;
@@ -57,7 +58,7 @@ pub fn viewport(area: Rect) -> Viewport {
     }
 }
 
-pub fn draw(app: &App, frame: &mut Frame) {
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let viewport = viewport(frame.area());
     if viewport.list.is_empty() {
         let message = Paragraph::new("terminal too small").wrap(Wrap { trim: true });
@@ -65,17 +66,17 @@ pub fn draw(app: &App, frame: &mut Frame) {
         return;
     }
     let buf = frame.buffer_mut();
-    status_line::render(app, viewport.status, buf);
-    tape::render(app, viewport.tape, buf);
-    headlines::render(app, viewport.list, buf);
-    if app.is_detail_open {
-        detail::render(app, viewport.reader, buf);
+    status_line::render(app, theme, viewport.status, buf);
+    tape::render(app, theme, viewport.tape, buf);
+    headlines::render(app, theme, viewport.list, buf);
+    if app.is_detail_open() {
+        detail::render(app, theme, viewport.reader, buf);
     } else {
-        reader::render(app, &viewport, buf);
+        reader::render(app, theme, &viewport, buf);
     }
-    footer::render(app, viewport.footer, buf);
-    if app.is_help_open {
-        help::render(&app.theme, viewport.area, buf);
+    footer::render(app, theme, viewport.footer, buf);
+    if app.is_help_open() {
+        help::render(theme, viewport.area, buf);
     }
 }
 
@@ -112,7 +113,7 @@ pub fn fit_padded(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use crate::app::update::update;
-    use crate::fixtures::{app_from_snapshot, now};
+    use crate::fixtures::{app_from_snapshot, app_in_mode, now};
     use crate::message::Message;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -121,7 +122,9 @@ mod tests {
 
     fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|frame| draw(app, frame)).unwrap();
+        terminal
+            .draw(|frame| draw(app, &Theme::colour(), frame))
+            .unwrap();
         terminal
     }
 
@@ -163,19 +166,20 @@ mod tests {
         let app = app_from_snapshot(120, 40);
         let area = Rect::new(0, 0, width, height);
         let mut buf = Buffer::empty(area);
+        let theme = &Theme::colour();
         match widget {
-            "status" => status_line::render(&app, area, &mut buf),
-            "tape" => tape::render(&app, area, &mut buf),
-            "headlines" => headlines::render(&app, area, &mut buf),
+            "status" => status_line::render(&app, theme, area, &mut buf),
+            "tape" => tape::render(&app, theme, area, &mut buf),
+            "headlines" => headlines::render(&app, theme, area, &mut buf),
             "reader" => {
                 let viewport = Viewport {
                     reader: area,
                     ..Viewport::default()
                 };
-                reader::render(&app, &viewport, &mut buf);
+                reader::render(&app, theme, &viewport, &mut buf);
             }
-            "footer" => footer::render(&app, area, &mut buf),
-            _ => help::render(&app.theme, area, &mut buf),
+            "footer" => footer::render(&app, theme, area, &mut buf),
+            _ => help::render(theme, area, &mut buf),
         }
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
@@ -211,9 +215,9 @@ mod tests {
             u16::try_from(UnicodeWidthStr::width(&row[..byte])).unwrap()
         };
         let fall = column_of("▼-15.56");
-        assert_eq!(buf[(fall, 1)].fg, app.theme.fall.fg.unwrap());
+        assert_eq!(buf[(fall, 1)].fg, Theme::colour().fall.fg.unwrap());
         let rise = column_of("▲+0.0006");
-        assert_eq!(buf[(rise, 1)].fg, app.theme.rise.fg.unwrap());
+        assert_eq!(buf[(rise, 1)].fg, Theme::colour().rise.fg.unwrap());
         let price = column_of("8,164.12");
         assert!(
             buf[(price, 1)]
@@ -229,7 +233,7 @@ mod tests {
         update(&mut app, Message::FilterInput('恒'), now());
         let terminal = screen(&app, 40, 30);
         let buf = terminal.backend().buffer();
-        let list = app.viewport.list;
+        let list = app.viewport().list;
         let right = list.x + list.width - 1;
         for y in list.y..list.y + list.height {
             assert!(
@@ -278,12 +282,34 @@ mod tests {
     }
 
     #[test]
+    fn past_the_holiday_calendars_the_status_line_says_holidays_unknown() {
+        let mut app = app_from_snapshot(200, 40);
+        update(
+            &mut app,
+            Message::DeadlineReached,
+            "2027-12-31T10:00:00Z".parse().unwrap(),
+        );
+        let covered = status_text(&app, 200);
+        assert!(!covered.contains("holidays unknown"), "{covered}");
+        update(
+            &mut app,
+            Message::DeadlineReached,
+            "2028-01-04T10:00:00Z".parse().unwrap(),
+        );
+        let text = status_text(&app, 200);
+        assert!(
+            text.starts_with("UK markets open · Europe markets open · US markets closed")
+                && text.contains(") · holidays unknown "),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn the_status_line_says_live_then_stale_and_names_the_failure() {
         use crate::app::Mode;
         use crate::domain::Quote;
         use crate::message::{Failure, SourceId, SymbolFailure};
-        let mut app = app_from_snapshot(160, 40);
-        app.mode = Mode::Live;
+        let mut app = app_in_mode(160, 40, Mode::Live);
         assert!(
             status_text(&app, 160).ends_with("connecting · snapshot 28 Jun 2024"),
             "{}",
@@ -360,7 +386,7 @@ mod tests {
         };
         update(&mut app, arrived, now());
         update(&mut app, Message::ToggleTapeFocus, now());
-        assert_eq!(app.tape_cursor, 0);
+        assert_eq!(app.tape_cursor(), Some(0));
         update(&mut app, Message::ToggleDetail, now());
         let terminal = screen(&app, 120, 40);
         let text = format!("{}", terminal.backend());
@@ -376,8 +402,8 @@ mod tests {
         }
         insta::assert_snapshot!("detail_120x40", terminal.backend());
         update(&mut app, Message::Cancel, now());
-        assert!(!app.is_detail_open);
+        assert!(!app.is_detail_open());
         update(&mut app, Message::Cancel, now());
-        assert_eq!(app.focus, crate::app::Focus::List);
+        assert_eq!(app.focus(), crate::app::Focus::List);
     }
 }

@@ -21,20 +21,21 @@ use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use tickertape::app::headlines::HeadlineList;
-use tickertape::app::quotes::{Origin, QuoteBoard};
-use tickertape::app::tape::Tape;
+use tickertape::app::data_state::Origin;
+use tickertape::app::quotes::QuoteBoard;
 use tickertape::app::update::update;
-use tickertape::app::{App, Mode};
+use tickertape::app::{App, Mode, Settings, Startup};
 use tickertape::cache::Cache;
 use tickertape::config::Feed;
 use tickertape::domain::{Instrument, Provider};
 use tickertape::market::Market;
 use tickertape::message::{Command, Message, SourceId};
 use tickertape::sanitize::SafeText;
-use tickertape::sources::news::FeedPoller;
-use tickertape::sources::poll::{Endpoints, QuotePoller};
+use tickertape::sources::feed_poller::FeedPoller;
+use tickertape::sources::poll::Polled;
+use tickertape::sources::quote_poller::{Endpoints, QuotePoller};
 use tickertape::ui;
+use tickertape::ui::theme::Theme;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -370,14 +371,14 @@ fn rss_kb() -> u64 {
 }
 
 fn prices(app: &App) -> BTreeMap<String, f64> {
-    app.quotes
+    app.quotes()
         .all()
         .map(|quote| (quote.symbol.clone(), quote.price))
         .collect()
 }
 
 fn headline_ids(app: &App) -> HashSet<String> {
-    app.headlines
+    app.headlines()
         .visible()
         .iter()
         .map(|h| h.id.clone())
@@ -387,12 +388,13 @@ fn headline_ids(app: &App) -> HashSet<String> {
 /// Fresh means every instrument's last quote came in at or after `since`, and no source is
 /// failing.
 fn is_all_live_since(app: &App, since: Timestamp) -> bool {
-    app.health.failures().next().is_none()
-        && app.quotes.failures().next().is_none()
-        && app
-            .instruments
-            .iter()
-            .all(|i| app.quotes.received(&i.symbol).is_some_and(|at| at >= since))
+    app.health().failures().next().is_none()
+        && app.quotes().failures().next().is_none()
+        && app.instruments().iter().all(|i| {
+            app.quotes()
+                .received(&i.symbol)
+                .is_some_and(|at| at >= since)
+        })
 }
 
 /// What was good when a fault began, to check none of it is lost while it lasts.
@@ -458,24 +460,35 @@ async fn soak(cycles: usize) {
         name: SafeText::new("Local"),
         url: format!("{}/feed.xml", server.base()),
     }];
-    let mut news = FeedPoller::new(client, feeds, FEED_REFRESH, Some(cache.clone()), epoch);
-    let mut app = App::new(
-        instruments(),
-        QuoteBoard::new(
+    let mut news = FeedPoller::new(
+        client,
+        feeds.clone(),
+        FEED_REFRESH,
+        Some(cache.clone()),
+        epoch,
+    );
+    let settings = Settings {
+        instruments: instruments(),
+        feeds,
+        quote_refresh: QUOTE_REFRESH,
+        max_headlines: MAX_HEADLINES,
+        tape_speed_cols_per_sec: 8,
+        mode: Mode::Live,
+        tz: TimeZone::UTC,
+    };
+    let startup = Startup {
+        quotes: QuoteBoard::new(
             Vec::new(),
             Origin::Snapshot {
                 taken_at: wall_start,
             },
         ),
-        HeadlineList::new(Vec::new(), HashSet::new()),
-        HashMap::new(),
-        Tape::new(8),
-        wall_start,
-        TimeZone::UTC,
-    );
-    app.mode = Mode::Live;
-    app.max_headlines = MAX_HEADLINES;
-    app.feed_names = vec![SafeText::new("Local")];
+        headlines: Vec::new(),
+        read: HashSet::new(),
+        articles: HashMap::new(),
+        cache_failure: None,
+    };
+    let mut app = App::new(settings, startup, wall_start);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");
     update(
         &mut app,
@@ -544,7 +557,7 @@ async fn soak(cycles: usize) {
         }
         if cycle % 10 == 0 {
             terminal
-                .draw(|frame| ui::draw(&app, frame))
+                .draw(|frame| ui::draw(&app, &Theme::colour(), frame))
                 .expect("a test terminal draws");
         }
 
@@ -553,7 +566,7 @@ async fn soak(cycles: usize) {
             before.last_fault_round = wall;
             for (symbol, price) in &before.prices {
                 assert_eq!(
-                    app.quotes.price(symbol),
+                    app.quotes().get(symbol).map(|q| q.price),
                     Some(*price),
                     "cycle {cycle} ({:?}): {symbol} lost its last good price",
                     before.phase
@@ -569,7 +582,9 @@ async fn soak(cycles: usize) {
             before.rounds += 1;
             if before.phase == Phase::Down && before.rounds > 2 {
                 assert!(
-                    app.health.failures().any(|(s, _, _)| s == SourceId::Yahoo),
+                    app.health()
+                        .failures()
+                        .any(|(s, _, _)| s == SourceId::Yahoo),
                     "cycle {cycle}: the server is gone but Yahoo is not shown failing"
                 );
             }
@@ -587,11 +602,11 @@ async fn soak(cycles: usize) {
                 "cycle {cycle}: not recovered from {:?} {after:?} after the server was back: \
                  failing {:?}, symbols failing {:?}, received {:?}",
                 fault.phase,
-                app.health.failures().collect::<Vec<_>>(),
-                app.quotes.failures().collect::<Vec<_>>(),
-                app.instruments
+                app.health().failures().collect::<Vec<_>>(),
+                app.quotes().failures().collect::<Vec<_>>(),
+                app.instruments()
                     .iter()
-                    .map(|i| (i.symbol.as_str(), app.quotes.received(&i.symbol)))
+                    .map(|i| (i.symbol.as_str(), app.quotes().received(&i.symbol)))
                     .collect::<Vec<_>>(),
             );
         }
@@ -618,9 +633,9 @@ async fn soak(cycles: usize) {
 
         // The selected story is kept even when it is the oldest.
         assert!(
-            app.headlines.len() <= MAX_HEADLINES + 1,
+            app.headlines().len() <= MAX_HEADLINES + 1,
             "cycle {cycle}: {} headlines kept",
-            app.headlines.len()
+            app.headlines().len()
         );
         let rss = rss_kb();
         if cycle == warm_up {
@@ -656,7 +671,7 @@ async fn soak(cycles: usize) {
         faults >= cycles / 200,
         "only {faults} faults in {cycles} cycles"
     );
-    assert!(!app.headlines.is_empty(), "stories survived the soak");
+    assert!(!app.headlines().is_empty(), "stories survived the soak");
     assert!(
         growth <= MAX_RSS_GROWTH_KB,
         "memory grew {growth} kB after warm-up"

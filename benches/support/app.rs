@@ -3,15 +3,16 @@
 
 use jiff::{Timestamp, tz::TimeZone};
 use ratatui::layout::Rect;
-use tickertape::app::App;
 use tickertape::app::update::update;
+use tickertape::app::{App, Mode, Settings};
 use tickertape::config::Config;
 use tickertape::message::Message;
 
 pub fn app_at(width: u16, height: u16) -> App {
     let now: Timestamp = "2024-06-28T15:42:07Z".parse().expect("a valid time");
     let tz = TimeZone::get("Europe/London").expect("the bundled time zone database");
-    let mut app = tickertape::initial_app(&Config::default(), None, now, tz).expect("bundled data");
+    let settings = Settings::new(&Config::default(), Mode::Offline, tz);
+    let mut app = tickertape::initial_app(settings, None, now).expect("bundled data");
     let viewport = tickertape::ui::viewport(Rect::new(0, 0, width, height));
     update(&mut app, Message::Resized(viewport), now);
     app

@@ -11,8 +11,11 @@
 //! gives: quotes arriving from a provider are finite and non-negative as the parsers ensure,
 //! while quotes from the cache (a file that may be edited by hand) are any finite value.
 //!
-//! Property: nothing panics, and no cell of any frame holds a control character or a bidi
-//! control.
+//! Property: nothing panics, no cell of any frame holds a control character or a bidi
+//! control, and every frame's bytes (what the crossterm backend writes for the change since
+//! the last frame) replayed through the `vt100` emulator put every cell where ratatui's buffer
+//! did: no character the terminal draws wider or narrower than ratatui moves what follows it.
+//! The replay and the check are `tests/it/replay.rs`, the one the corpus test uses.
 
 #![no_main]
 
@@ -25,7 +28,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use tickertape::app::quotes::{Origin, QuoteBoard};
+use tickertape::app::data_state::Origin;
+use tickertape::app::quotes::QuoteBoard;
 use tickertape::app::update::update;
 use tickertape::app::{App, Mode};
 use tickertape::domain::{Article, Block, Headline, Quote, TradingSession, Window};
@@ -35,7 +39,10 @@ use tickertape::ui::theme::Theme;
 
 #[path = "shared/base_app.rs"]
 mod shared;
-use shared::{NOW, base_app};
+use shared::{NOW, app_with, base_app};
+
+#[path = "../../tests/it/replay.rs"]
+mod replay;
 
 /// Friday 28 Jun 2024, 16:42:07 in London, as the tests and benches use.
 const MAX_SIDE: u16 = 300;
@@ -68,6 +75,20 @@ const PIECES: &[&str] = &[
     "\u{200b}",
     "\u{200d}",
     "\u{ad}",
+    "\u{fe0e}",
+    "\u{1f3fd}",
+    "\u{1f1e9}",
+    "\u{3164}",
+    "\u{115f}\u{1160}",
+    "\u{600}",
+    "\u{e0067}",
+    "\u{17d8}",
+    "\u{ff76}\u{ff9e}",
+    "\u{304b}\u{3099}",
+    "\u{4e2d}\u{301}",
+    "\u{9a6}\u{9be}",
+    "\u{915}\u{94d}\u{937}",
+    "\u{378}",
     "\u{1b}[31m",
     "\u{1b}]8;;http://evil\u{7}",
     "\u{1b}]52;c;cm0gLXJmIH4=\u{1b}\\",
@@ -327,7 +348,7 @@ impl FQuote {
 }
 
 fn instrument_symbol(app: &App, index: u8) -> String {
-    let instruments = &app.instruments;
+    let instruments = &app.instruments();
     instruments[usize::from(index) % instruments.len()]
         .symbol
         .clone()
@@ -409,9 +430,9 @@ enum Target {
 
 impl Target {
     fn id(&self, app: &App) -> String {
-        let visible = app.headlines.visible();
+        let visible = app.headlines().visible();
         match self {
-            Self::Selected => app.headlines.selected().map(|h| h.id.clone()),
+            Self::Selected => app.headlines().selected().map(|h| h.id.clone()),
             Self::Nth(n) => {
                 (!visible.is_empty()).then(|| visible[usize::from(*n) % visible.len()].id.clone())
             }
@@ -581,9 +602,13 @@ fn check(buffer: &Buffer) {
 
 struct Run {
     app: App,
+    theme: Theme,
     terminal: Terminal<TestBackend>,
     now: Timestamp,
     draws: usize,
+    /// The emulated terminal the frames are written to, and what it was last sent; a new one
+    /// whenever the size changes, as ratatui clears the screen then.
+    screen: Option<(vt100::Parser, Buffer)>,
 }
 
 impl Run {
@@ -598,12 +623,35 @@ impl Run {
     }
 
     fn draw(&mut self) {
-        let app = &self.app;
+        let (app, theme) = (&self.app, &self.theme);
         let frame = self
             .terminal
-            .draw(|frame| tickertape::ui::draw(app, frame))
+            .draw(|frame| tickertape::ui::draw(app, theme, frame))
             .expect("drawing to a test terminal");
         check(frame.buffer);
+        let buffer = frame.buffer.clone();
+        self.replay(buffer);
+    }
+
+    /// Sends the frame to the emulator as the crossterm backend would, and checks every cell.
+    fn replay(&mut self, buffer: Buffer) {
+        if self
+            .screen
+            .as_ref()
+            .is_none_or(|(_, shown)| shown.area != buffer.area)
+        {
+            self.screen = replay::emulator(&buffer).map(|parser| {
+                let blank = Buffer::empty(buffer.area);
+                (parser, blank)
+            });
+        }
+        let Some((parser, shown)) = &mut self.screen else {
+            return;
+        };
+        parser.process(&replay::frame_bytes(shown, &buffer));
+        let displaced = replay::displaced_cells(&buffer, parser.screen());
+        assert!(displaced.is_empty(), "{}", displaced.join("\n"));
+        *shown = buffer;
     }
 
     /// A key through `keymap::message_for`, as `runtime::translate` does.
@@ -748,32 +796,37 @@ impl Run {
 
 fn run(input: &Input) {
     let now: Timestamp = NOW.parse().expect("a valid time");
-    let mut app = base_app();
-    app.tz = TimeZone::get(ZONES[usize::from(input.zone) % ZONES.len()])
+    let tz = TimeZone::get(ZONES[usize::from(input.zone) % ZONES.len()])
         .expect("the bundled time zone database");
-    app.mode = match input.mode % 3 {
+    let mode = match input.mode % 3 {
         0 => Mode::Offline,
         1 => Mode::Demo,
         _ => Mode::Live,
     };
-    if input.monochrome {
-        app.theme = Theme::monochrome();
-    }
-    if let Some((quotes, saved_at)) = &input.cached {
+    let theme = if input.monochrome {
+        Theme::monochrome()
+    } else {
+        Theme::colour()
+    };
+    let quotes = input.cached.as_ref().map(|(quotes, saved_at)| {
         // What `initial_app` does with a quotes cache.
-        let quotes = quotes.iter().map(|q| q.as_cached(&app, now)).collect();
+        let base = base_app();
+        let quotes = quotes.iter().map(|q| q.as_cached(&base, now)).collect();
         let origin = Origin::Cache {
             saved_at: saved_at.at(now),
         };
-        app.quotes = QuoteBoard::new(quotes, origin);
-    }
+        QuoteBoard::new(quotes, origin)
+    });
+    let app = app_with(mode, tz, quotes);
     let (width, height) = input.size.get();
     let terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
     let mut run = Run {
         app,
+        theme,
         terminal,
         now,
         draws: 0,
+        screen: None,
     };
     // What `runtime::run` does first: the size, then a frame.
     run.update(Message::Resized(tickertape::ui::viewport(Rect::new(
@@ -782,7 +835,7 @@ fn run(input: &Input) {
     run.draw();
     for step in &input.steps {
         run.step(step);
-        if run.app.is_quitting {
+        if run.app.is_quitting() {
             // The runtime returns without another frame.
             return;
         }

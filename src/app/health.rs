@@ -7,44 +7,44 @@ use jiff::Timestamp;
 
 use crate::message::{Failure, SourceId};
 
+/// A source that is failing, since when and why. A source not listed is working (or has not
+/// been heard from), which is all anything reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Health {
-    Fresh { at: Timestamp },
-    Failed { since: Timestamp, failure: Failure },
+struct Failing {
+    since: Timestamp,
+    failure: Failure,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceHealth {
-    sources: BTreeMap<SourceId, Health>,
+    failing: BTreeMap<SourceId, Failing>,
 }
 
 impl SourceHealth {
-    pub fn of(&self, source: SourceId) -> Option<&Health> {
-        self.sources.get(&source)
-    }
-
-    pub fn mark_fresh(&mut self, source: SourceId, at: Timestamp) {
-        self.sources.insert(source, Health::Fresh { at });
+    pub fn mark_fresh(&mut self, source: SourceId) {
+        self.failing.remove(&source);
     }
 
     /// A failure that continues keeps its first `since`, so the age says how long it has lasted.
     pub fn mark_failed(&mut self, source: SourceId, failure: Failure, at: Timestamp) {
-        let since = match self.sources.get(&source) {
-            Some(Health::Failed { since, .. }) => *since,
-            _ => at,
-        };
-        self.sources
-            .insert(source, Health::Failed { since, failure });
+        let since = self
+            .failing
+            .get(&source)
+            .map_or(at, |failing| failing.since);
+        self.failing.insert(source, Failing { since, failure });
     }
 
     /// Failing sources in a stable order, for the status line.
     pub fn failures(&self) -> impl Iterator<Item = (SourceId, Timestamp, &Failure)> {
-        self.sources
+        self.failing
             .iter()
-            .filter_map(|(source, health)| match health {
-                Health::Failed { since, failure } => Some((*source, *since, failure)),
-                Health::Fresh { .. } => None,
-            })
+            .map(|(source, failing)| (*source, failing.since, &failing.failure))
+    }
+
+    /// Whether a quote source is failing: that, unlike a failing feed, makes prices stale.
+    pub fn are_quotes_failing(&self) -> bool {
+        self.failures()
+            .any(|(source, _, _)| matches!(source, SourceId::Yahoo | SourceId::CoinGecko))
     }
 }
 
@@ -64,11 +64,11 @@ mod tests {
         health.mark_failed(SourceId::Cache, failure.clone(), t1);
         health.mark_failed(SourceId::Cache, failure.clone(), t2);
         assert_eq!(
-            health.of(SourceId::Cache),
-            Some(&Health::Failed { since: t1, failure })
+            health.failures().next(),
+            Some((SourceId::Cache, t1, &failure))
         );
         assert_eq!(health.failures().count(), 1);
-        health.mark_fresh(SourceId::Cache, t2);
+        health.mark_fresh(SourceId::Cache);
         assert_eq!(health.failures().count(), 0);
     }
 }

@@ -1,64 +1,14 @@
-//! The quote board: the latest quote per symbol, where the numbers came from, and the tape
-//! entries built from them. Entries are plain strings here so update can measure the tape for
-//! wrap-around and draw only has to colour them.
+//! The quote board: the latest quote per symbol, where the numbers came from, which symbols are
+//! failing, and the tape entries built from them.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use jiff::Timestamp;
-use unicode_width::UnicodeWidthStr;
 
+use super::data_state::{Freshness, Origin, QuoteState};
+use super::tape::TapeEntry;
 use crate::domain::{Instrument, Quote};
-use crate::format::{number, time};
 use crate::message::{Failure, SourceId, SymbolFailure};
-use crate::sanitize::SafeText;
-
-/// Refreshes a trading quote may miss before it is marked stale.
-const MISSED_REFRESHES: u32 = 3;
-
-/// Between tape entries; its width is part of the tape's loop length.
-pub const SEPARATOR: &str = " │ ";
-
-/// Where the numbers on the tape came from, which decides how they may be presented.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// The bundled close of a past day: useful, never current.
-    Snapshot { taken_at: Timestamp },
-    /// Saved by an earlier run.
-    Cache { saved_at: Timestamp },
-    /// Arrived from a running source in this session.
-    Live {
-        source: SourceId,
-        fetched_at: Timestamp,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-    Unchanged,
-    /// No previous close: the move is unknown, which is not the same as zero.
-    Unknown,
-}
-
-/// One instrument as the tape shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TapeEntry {
-    pub name: SafeText,
-    pub price: String,
-    /// Arrow, signed change and percent, e.g. `▼-15.56 (-0.19%)`.
-    pub movement: String,
-    pub direction: Direction,
-    /// The number is not from a live source in this session (snapshot or cache).
-    pub is_stale: bool,
-}
-
-impl TapeEntry {
-    pub fn width(&self) -> usize {
-        self.name.as_str().width() + 1 + self.price.width() + 1 + self.movement.width()
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuoteBoard {
@@ -88,10 +38,6 @@ impl QuoteBoard {
 
     pub fn get(&self, symbol: &str) -> Option<&Quote> {
         self.quotes.get(symbol)
-    }
-
-    pub fn price(&self, symbol: &str) -> Option<f64> {
-        self.get(symbol).map(|quote| quote.price)
     }
 
     /// Symbols a source did not mention keep their last value.
@@ -161,114 +107,27 @@ impl QuoteBoard {
             .iter()
             .map(|instrument| match self.get(&instrument.symbol) {
                 Some(quote) => {
-                    let mut entry = entry(instrument, quote, true);
-                    match self.stale_since(instrument, freshness) {
-                        Staleness::Fresh => entry.is_stale = false,
-                        Staleness::NotLive => {}
-                        Staleness::Since(received) => {
-                            let age = time::span(freshness.now.duration_since(received));
-                            let movement = if entry.movement.is_empty() {
-                                format!("stale {age}")
-                            } else {
-                                format!("{} stale {age}", entry.movement)
-                            };
-                            entry.movement = movement;
-                        }
-                    }
-                    entry
+                    let state = QuoteState::of(
+                        self.received(&instrument.symbol),
+                        self.failure(&instrument.symbol).is_some(),
+                        || (freshness.is_trading)(instrument),
+                        freshness.now,
+                        freshness.refresh,
+                    );
+                    TapeEntry::new(instrument, quote, state, freshness.now)
                 }
-                None => TapeEntry {
-                    name: instrument.name.clone(),
-                    price: "—".to_owned(),
-                    movement: String::new(),
-                    direction: Direction::Unknown,
-                    is_stale: true,
-                },
+                None => TapeEntry::missing(instrument),
             })
             .collect()
     }
 }
 
-fn entry(instrument: &Instrument, quote: &Quote, is_stale: bool) -> TapeEntry {
-    let price = number::price(quote.price, quote.decimals);
-    let (movement, direction) = match (quote.change(), quote.change_pct()) {
-        (Some(change), Some(pct)) => {
-            let change_text = number::change(change, quote.decimals);
-            let direction = match change_text.as_bytes().first() {
-                Some(b'+') => Direction::Up,
-                Some(b'-') => Direction::Down,
-                _ => Direction::Unchanged,
-            };
-            let arrow = match direction {
-                Direction::Up => "▲",
-                Direction::Down => "▼",
-                Direction::Unchanged | Direction::Unknown => "",
-            };
-            (
-                format!("{arrow}{change_text} ({})", number::percent(pct)),
-                direction,
-            )
-        }
-        _ => (String::new(), Direction::Unknown),
-    };
-    TapeEntry {
-        name: instrument.name.clone(),
-        price,
-        movement,
-        direction,
-        is_stale,
-    }
-}
-
-/// What decides whether a live number is still current.
-pub struct Freshness<'a> {
-    pub now: Timestamp,
-    /// The configured refresh interval: three missed refreshes make a trading quote stale.
-    pub refresh: Duration,
-    pub is_trading: &'a dyn Fn(&Instrument) -> bool,
-}
-
-enum Staleness {
-    Fresh,
-    /// From the snapshot or cache, or never fetched in this session: dimmed, and the status line
-    /// says where it came from.
-    NotLive,
-    /// Live once, but its source is failing or silent since this time.
-    Since(Timestamp),
-}
-
-impl QuoteBoard {
-    fn stale_since(&self, instrument: &Instrument, freshness: &Freshness) -> Staleness {
-        let Some(received) = self.received(&instrument.symbol) else {
-            return Staleness::NotLive;
-        };
-        let limit = freshness.refresh * MISSED_REFRESHES;
-        let is_overdue = freshness.now.duration_since(received).as_secs_f64() > limit.as_secs_f64()
-            && (freshness.is_trading)(instrument);
-        if self.failure(&instrument.symbol).is_some() || is_overdue {
-            Staleness::Since(received)
-        } else {
-            Staleness::Fresh
-        }
-    }
-}
-
-/// The column where entry `index` starts within one loop of the tape.
-pub fn entry_start(entries: &[TapeEntry], index: usize) -> usize {
-    loop_width(&entries[..index.min(entries.len())])
-}
-
-/// Display columns of one loop of the tape, separators included.
-pub fn loop_width(entries: &[TapeEntry]) -> usize {
-    entries
-        .iter()
-        .map(|entry| entry.width() + SEPARATOR.width())
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::domain::Direction;
     use crate::fixtures::instrument;
 
     fn quote(symbol: &str, price: f64, previous_close: Option<f64>, decimals: u8) -> Quote {
@@ -374,8 +233,8 @@ mod tests {
             SourceId::Demo,
             Timestamp::UNIX_EPOCH,
         );
-        assert_eq!(board.price("A"), Some(1.5));
-        assert_eq!(board.price("B"), Some(2.0));
+        assert_eq!(board.get("A").map(|q| q.price), Some(1.5));
+        assert_eq!(board.get("B").map(|q| q.price), Some(2.0));
         let entries = board.tape_entries(&[instrument("A", "A"), instrument("B", "B")], &fresh);
         assert!(!entries[0].is_stale);
         assert!(entries[1].is_stale, "B never came from a live source");

@@ -1,15 +1,20 @@
-//! The reader pane's state (scroll position) and its text layout: an article wrapped to a width
-//! as plain tagged lines. The layout is here, not in `ui::reader`, because update needs the line
-//! count to keep scrolling inside the text.
+//! The reader: the full texts we hold, which pages are being fetched or failed, the scroll
+//! position, and the text layout (an article wrapped to a width as plain tagged lines). The
+//! layout is here, not in `ui::reader`, because update needs the line count to keep scrolling
+//! inside the text.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jiff::tz::TimeZone;
+use ratatui::layout::Rect;
 
-use crate::domain::{Article, Block};
+use crate::domain::{Article, Block, Headline};
 use crate::format::time;
-use crate::message::Scroll;
+use crate::message::{ArticleRequest, Command, Failure, Scroll};
+use crate::sanitize::SafeText;
 
 /// What a laid-out line is, so the ui can style it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +37,7 @@ pub struct ReaderLine {
 /// The last layout made, so frames that only move the tape do not re-wrap the article. A
 /// cache, not state: it is keyed by everything `layout` reads, so it cannot go stale.
 #[derive(Clone, Debug, Default)]
-pub struct LayoutMemo(RefCell<Option<Memo>>);
+struct LayoutMemo(RefCell<Option<Memo>>);
 
 #[derive(Clone, Debug)]
 struct Memo {
@@ -43,7 +48,7 @@ struct Memo {
 }
 
 impl LayoutMemo {
-    pub fn layout(&self, article: &Article, width: usize, tz: &TimeZone) -> Arc<[ReaderLine]> {
+    fn layout(&self, article: &Article, width: usize, tz: &TimeZone) -> Arc<[ReaderLine]> {
         let mut memo = self.0.borrow_mut();
         if let Some(memo) = memo
             .as_ref()
@@ -62,12 +67,112 @@ impl LayoutMemo {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Where the selected headline's full text stands, for the pane's border.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArticleStatus<'a> {
+    Loading,
+    /// Why the page could not be read; the summary is shown instead.
+    Failed(&'a SafeText),
+    /// Here, or never asked for (no link): nothing to say.
+    Settled,
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct Reader {
     scroll: usize,
+    /// Full texts by headline id; a headline without one is read from its summary.
+    articles: HashMap<String, Article>,
+    /// Headlines whose page is being fetched.
+    loading: HashSet<String>,
+    /// Why a headline's page could not be read, by headline id.
+    failures: HashMap<String, SafeText>,
+    layout: LayoutMemo,
 }
 
 impl Reader {
+    pub fn new(articles: HashMap<String, Article>) -> Self {
+        Self {
+            articles,
+            ..Self::default()
+        }
+    }
+
+    /// Asks for a headline's page unless we have it, are getting it, or know it fails. The
+    /// worker waits for the selection to settle, so moving quickly costs no requests.
+    pub fn request(&mut self, headline: &Headline) -> Option<Command> {
+        let url = headline.link.clone()?;
+        let id = headline.id.clone();
+        if self.articles.contains_key(&id) || self.failures.contains_key(&id) {
+            return None;
+        }
+        let request = ArticleRequest {
+            id: id.clone(),
+            url,
+            source: headline.source.clone(),
+            title: headline.title.clone(),
+            published: headline.published,
+        };
+        self.loading.insert(id);
+        Some(Command::FetchArticle(request))
+    }
+
+    pub fn arrived(&mut self, id: String, article: Article) {
+        self.loading.remove(&id);
+        self.failures.remove(&id);
+        self.articles.insert(id, article);
+    }
+
+    pub fn failed(&mut self, id: String, failure: &Failure) {
+        self.loading.remove(&id);
+        self.failures.insert(id, SafeText::new(&failure.summary()));
+    }
+
+    /// The text to read: the full article when we have it, else the feed's summary.
+    pub fn text_for<'a>(&'a self, headline: &Headline) -> Cow<'a, Article> {
+        if let Some(article) = self.articles.get(&headline.id) {
+            return Cow::Borrowed(article);
+        }
+        Cow::Owned(Article {
+            title: headline.title.clone(),
+            source: headline.source.clone(),
+            published: headline.published,
+            byline: None,
+            blocks: headline.summary.clone(),
+            links: Vec::new(),
+        })
+    }
+
+    pub fn status(&self, id: &str) -> ArticleStatus<'_> {
+        if self.loading.contains(id) {
+            ArticleStatus::Loading
+        } else if let Some(reason) = self.failures.get(id) {
+            ArticleStatus::Failed(reason)
+        } else {
+            ArticleStatus::Settled
+        }
+    }
+
+    /// The article laid out to `width`, remembered so frames that only move the tape do not
+    /// re-wrap it.
+    pub fn lines(&self, article: &Article, width: usize, tz: &TimeZone) -> Arc<[ReaderLine]> {
+        self.layout.layout(article, width, tz)
+    }
+
+    /// Scrolls `headline`'s text as laid out in `area` (the pane inside its border).
+    pub fn scroll_in(
+        &mut self,
+        scroll: Scroll,
+        headline: Option<&Headline>,
+        area: Rect,
+        tz: &TimeZone,
+    ) {
+        let total = headline.map_or(0, |headline| {
+            let article = self.text_for(headline);
+            self.lines(&article, usize::from(area.width), tz).len()
+        });
+        self.apply(scroll, total, usize::from(area.height));
+    }
+
     pub fn scroll(&self) -> usize {
         self.scroll
     }

@@ -1,8 +1,90 @@
-//! Tape motion: how far the tape has scrolled, whether it moves, and how fast. Apart from
-//! `ui::tape` so speed and wrap-around are testable without a buffer. No clock: the runtime's
-//! timer fires `TapeStep` at [`Tape::step_interval`].
+//! The tape: its entries as text (built once per message by update, so draw only colours
+//! them), their geometry (separator, entry starts, loop width), how far it has scrolled, whether
+//! it moves, and how fast. Apart from `ui::tape` so speed and wrap-around are testable without a
+//! buffer. No clock: the runtime's timer fires `TapeStep` at [`Tape::step_interval`].
 
 use std::time::Duration;
+
+use jiff::Timestamp;
+use unicode_width::UnicodeWidthStr;
+
+use super::data_state::QuoteState;
+use crate::domain::{Direction, Instrument, Quote};
+use crate::format::{number, time};
+use crate::sanitize::SafeText;
+
+/// Between tape entries; its width is part of the tape's loop length.
+pub const SEPARATOR: &str = " │ ";
+
+/// One instrument as the tape shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TapeEntry {
+    pub name: SafeText,
+    pub price: String,
+    /// Arrow, signed change and percent, e.g. `▼-15.56 (-0.19%)`.
+    pub movement: String,
+    pub direction: Direction,
+    /// The number is not from a live source in this session (snapshot or cache).
+    pub is_stale: bool,
+}
+
+impl TapeEntry {
+    /// A quote in words; a stale one says for how long.
+    pub fn new(instrument: &Instrument, quote: &Quote, state: QuoteState, now: Timestamp) -> Self {
+        let direction = quote.direction();
+        let arrow = match direction {
+            Direction::Up => "▲",
+            Direction::Down => "▼",
+            Direction::Unchanged | Direction::Unknown => "",
+        };
+        let mut movement = number::movement(quote)
+            .map(|text| format!("{arrow}{text}"))
+            .unwrap_or_default();
+        if let QuoteState::StaleSince(received) = state {
+            let age = time::span(now.duration_since(received));
+            movement = if movement.is_empty() {
+                format!("stale {age}")
+            } else {
+                format!("{movement} stale {age}")
+            };
+        }
+        Self {
+            name: instrument.name.clone(),
+            price: number::price(quote.price, quote.decimals),
+            movement,
+            direction,
+            is_stale: state != QuoteState::Live,
+        }
+    }
+
+    /// An instrument without a quote yet shows a dash.
+    pub fn missing(instrument: &Instrument) -> Self {
+        Self {
+            name: instrument.name.clone(),
+            price: "—".to_owned(),
+            movement: String::new(),
+            direction: Direction::Unknown,
+            is_stale: true,
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        self.name.as_str().width() + 1 + self.price.width() + 1 + self.movement.width()
+    }
+}
+
+/// The column where entry `index` starts within one loop of the tape.
+pub fn entry_start(entries: &[TapeEntry], index: usize) -> usize {
+    loop_width(&entries[..index.min(entries.len())])
+}
+
+/// Display columns of one loop of the tape, separators included.
+pub fn loop_width(entries: &[TapeEntry]) -> usize {
+    entries
+        .iter()
+        .map(|entry| entry.width() + SEPARATOR.width())
+        .sum()
+}
 
 /// Speeds offered by `+`/`-`, in columns per second. Bounded so the slowest still moves
 /// visibly and the fastest stays readable.
@@ -15,6 +97,8 @@ pub struct Tape {
     offset_cols: usize,
     is_paused: bool,
     speed_cols_per_sec: u8,
+    /// The entries as of the last message: what draw shows and the step wraps at.
+    entries: Vec<TapeEntry>,
 }
 
 impl Tape {
@@ -23,15 +107,37 @@ impl Tape {
             offset_cols: 0,
             is_paused: false,
             speed_cols_per_sec: speed_cols_per_sec.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
+            entries: Vec::new(),
         }
+    }
+
+    pub fn entries(&self) -> &[TapeEntry] {
+        &self.entries
+    }
+
+    pub fn set_entries(&mut self, entries: Vec<TapeEntry>) {
+        self.entries = entries;
+    }
+
+    /// Display columns of one loop of the current entries.
+    pub fn loop_width(&self) -> usize {
+        loop_width(&self.entries)
+    }
+
+    /// Puts entry `index` at the left edge (to show a chosen instrument).
+    pub fn show_entry(&mut self, index: usize) {
+        self.offset_cols = entry_start(&self.entries, index);
+    }
+
+    /// The first entry that starts in view: the one chosen when the tape is held.
+    pub fn first_entry_in_view(&self) -> usize {
+        (0..self.entries.len())
+            .find(|&index| entry_start(&self.entries, index) >= self.offset_cols)
+            .unwrap_or(0)
     }
 
     pub fn offset_cols(&self) -> usize {
         self.offset_cols
-    }
-
-    pub fn is_paused(&self) -> bool {
-        self.is_paused
     }
 
     pub fn is_moving(&self) -> bool {
@@ -54,11 +160,6 @@ impl Tape {
         } else {
             self.offset_cols = (self.offset_cols + 1) % content_cols;
         }
-    }
-
-    /// Puts column `offset_cols` of the loop at the left edge (to show a chosen entry).
-    pub fn show(&mut self, offset_cols: usize) {
-        self.offset_cols = offset_cols;
     }
 
     pub fn toggle_pause(&mut self) {

@@ -1,174 +1,187 @@
 //! `update`: the only code that changes [`App`]. A thin dispatcher from [`Message`] to the
-//! sub-state that owns the change; effects come back as [`Command`]s for the runtime to run.
+//! sub-state that owns the change, matching every variant so the compiler checks each one;
+//! effects come back as [`Command`]s for the runtime to run.
 
 use jiff::Timestamp;
 
 use super::headlines::Topic;
-use super::quotes::{entry_start, loop_width};
 use super::{App, Focus};
 use crate::bundled::SAMPLE_SOURCE;
-use crate::domain::Quote;
-use crate::message::{ArticleRequest, Command, Message, Scroll, SourceId, Step, SymbolFailure};
+use crate::domain::{Headline, Quote};
+use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
 use crate::sanitize::SafeText;
 
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     app.now = now;
-    if is_from_user(&msg) {
-        app.notice = None;
-    }
-    let selected_before = app.headlines.selected().map(|h| h.id.clone());
+    // A step rebuilds the tape itself, to wrap at the width it will show.
+    let is_tape_step = msg == Message::TapeStep;
+    let selected_before = begin(app, &msg);
     let mut commands = Vec::new();
     match msg {
         Message::Move(step) => {
             app.headlines.move_selection(step);
         }
         Message::ScrollReader(scroll) => scroll_reader(app, scroll),
-        Message::OpenSelected => {
-            if app.headlines.selected().is_some() {
-                app.focus = Focus::Reader;
-                app.headlines.accept_filter();
-                if app.headlines.mark_selected_read() {
-                    let read = app.headlines.read_to_save();
-                    commands.push(Command::SaveReadState { read });
-                }
-            }
-        }
-        Message::ToggleFocus => {
-            app.is_detail_open = false;
-            app.focus = match app.focus {
-                Focus::List => Focus::Reader,
-                Focus::Reader | Focus::Tape => Focus::List,
-            };
-        }
-        Message::ToggleTapeFocus | Message::SelectInstrument(_) | Message::ToggleDetail => {
-            on_tape(app, &msg);
-        }
-        Message::StartFilter => {
-            app.focus = Focus::List;
-            app.headlines.start_filter();
-        }
+        Message::OpenSelected => commands.extend(open_selected(app)),
+        Message::ToggleFocus => toggle_focus(app),
+        Message::ToggleTapeFocus => toggle_tape_focus(app),
+        Message::SelectInstrument(step) => select_instrument(app, step),
+        Message::ToggleDetail => toggle_detail(app),
+        Message::StartFilter => start_filter(app),
         Message::FilterInput(c) => app.headlines.push_filter(c),
         Message::FilterBackspace => app.headlines.pop_filter(),
         Message::AcceptFilter => app.headlines.accept_filter(),
-        Message::Cancel => {
-            if app.is_help_open {
-                app.is_help_open = false;
-            } else if app.is_detail_open {
-                app.is_detail_open = false;
-            } else if app.focus == Focus::Tape {
-                leave_tape(app);
-            } else {
-                app.headlines.clear_filter();
-            }
-        }
+        Message::Cancel => cancel(app),
         Message::TogglePause => app.tape.toggle_pause(),
         Message::FasterTape => app.tape.faster(),
         Message::SlowerTape => app.tape.slower(),
         Message::ToggleHelp => app.is_help_open = !app.is_help_open,
         Message::Quit => app.is_quitting = true,
         Message::Refresh => commands.push(Command::Refresh),
-        Message::Resized(viewport) => {
-            app.viewport = viewport;
-            scroll_reader(app, Scroll::Down(0));
-        }
-        Message::TapeStep => {
-            let width = loop_width(&app.tape_entries());
-            app.tape.step(width);
-        }
+        Message::Resized(viewport) => resized(app, viewport),
+        Message::TapeStep => step_tape(app),
         Message::DeadlineReached => {}
         Message::QuotesArrived {
             source,
             quotes,
             failed,
-            fetched_at,
-        } => commands.extend(quotes_arrived(app, source, quotes, failed, fetched_at)),
+            fetched_at: at,
+        } => {
+            commands.extend(quotes_arrived(app, source, quotes, failed, at));
+        }
+        Message::HeadlinesArrived {
+            source, headlines, ..
+        } => {
+            headlines_arrived(app, source, headlines);
+        }
         Message::SourceFailed {
             source,
             failure,
             at,
         } => app.health.mark_failed(source, failure, at),
-        msg @ (Message::HeadlinesArrived { .. }
-        | Message::ArticleArrived { .. }
-        | Message::ArticleFailed { .. }
-        | Message::OpenInBrowser
-        | Message::Notice(_)
-        | Message::FilterByInstrument) => commands.extend(on_news(app, msg)),
+        Message::ArticleArrived { id, article } => article_arrived(app, id, article),
+        Message::ArticleFailed { id, failure } => app.reader.failed(id, &failure),
+        Message::OpenInBrowser => commands.extend(open_in_browser(app)),
+        Message::Notice(text) => app.notice = Some(text),
+        Message::FilterByInstrument => filter_by_instrument(app),
     }
-    if app.headlines.selected().map(|h| h.id.as_str()) != selected_before.as_deref() {
-        app.reader.reset();
-        commands.extend(fetch_selected_article(app));
-    }
-    app.headlines.scroll_into_view(app.viewport.list_rows());
+    commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
     commands
 }
 
-/// Headlines and articles arriving, and what the user does with them beyond moving.
-fn on_news(app: &mut App, msg: Message) -> Option<Command> {
-    match msg {
-        Message::HeadlinesArrived {
-            source,
-            headlines,
-            fetched_at,
-        } => {
-            // Real news replaces the samples; they were only there so a first start has text.
-            if headlines.iter().any(|h| h.source.as_str() != SAMPLE_SOURCE) {
-                app.headlines.remove_source(SAMPLE_SOURCE);
-            }
-            app.headlines.merge(headlines, app.max_headlines);
-            app.health.mark_fresh(source, fetched_at);
-        }
-        Message::ArticleArrived { id, article } => {
-            app.articles_loading.remove(&id);
-            app.article_failures.remove(&id);
-            app.articles.insert(id, article);
-            scroll_reader(app, Scroll::Down(0));
-        }
-        Message::ArticleFailed { id, failure } => {
-            app.articles_loading.remove(&id);
-            app.article_failures
-                .insert(id, SafeText::new(&failure.summary()));
-        }
-        Message::OpenInBrowser => match app.headlines.selected().and_then(|h| h.link.clone()) {
-            Some(link) => return Some(Command::OpenUrl(link)),
-            None => app.notice = Some(SafeText::new("this headline has no link to open")),
-        },
-        Message::Notice(text) => app.notice = Some(text),
-        Message::FilterByInstrument => {
-            if let (Focus::Tape, Some(instrument)) =
-                (app.focus, app.instruments.get(app.tape_cursor))
-            {
-                let mut terms = instrument.aliases.clone();
-                terms.push(instrument.name.to_string());
-                app.headlines.set_topic(Topic {
-                    label: instrument.name.clone(),
-                    terms,
-                });
-                leave_tape(app);
-            }
-        }
-        _ => {}
+/// Any key dismisses a notice, as a keypress dismisses a toast. Returns the selection before
+/// the message, which `settle` compares against.
+fn begin(app: &mut App, msg: &Message) -> Option<String> {
+    if is_from_user(msg) {
+        app.notice = None;
     }
-    None
+    app.headlines.selected().map(|h| h.id.clone())
 }
 
-/// Asks for the selected headline's page unless we have it, are getting it, or know it fails.
-/// The worker waits for the selection to settle, so moving quickly costs no requests.
-fn fetch_selected_article(app: &mut App) -> Option<Command> {
-    let headline = app.headlines.selected()?;
-    let url = headline.link.clone()?;
-    let id = headline.id.clone();
-    if app.articles.contains_key(&id) || app.article_failures.contains_key(&id) {
-        return None;
+/// What follows any message: a new selection starts at its top and asks for its page, the list
+/// keeps the selection in view, and the tape is rebuilt for the frame (a step did it already).
+fn settle(app: &mut App, selected_before: Option<&str>, is_tape_step: bool) -> Option<Command> {
+    let mut command = None;
+    if app.headlines.selected().map(|h| h.id.as_str()) != selected_before {
+        app.reader.reset();
+        command = app.headlines.selected().and_then(|h| app.reader.request(h));
     }
-    let request = ArticleRequest {
-        id: id.clone(),
-        url,
-        source: headline.source.clone(),
-        title: headline.title.clone(),
-        published: headline.published,
+    app.headlines.scroll_into_view(app.viewport.list_rows());
+    if !is_tape_step {
+        app.refresh_tape();
+    }
+    command
+}
+
+/// Reading a headline marks it read (saved) and gives the reader the focus.
+fn open_selected(app: &mut App) -> Option<Command> {
+    app.headlines.selected()?;
+    app.focus = Focus::Reader;
+    app.headlines.accept_filter();
+    app.headlines
+        .mark_selected_read()
+        .then(|| Command::SaveReadState {
+            read: app.headlines.read_to_save(),
+        })
+}
+
+fn toggle_focus(app: &mut App) {
+    app.focus = match app.focus {
+        Focus::List => Focus::Reader,
+        Focus::Reader | Focus::Tape { .. } => Focus::List,
     };
-    app.articles_loading.insert(id);
-    Some(Command::FetchArticle(request))
+}
+
+fn start_filter(app: &mut App) {
+    app.focus = Focus::List;
+    app.headlines.start_filter();
+}
+
+/// Esc backs out one level: help, then the detail panel, then the tape, then the filter.
+fn cancel(app: &mut App) {
+    if app.is_help_open {
+        app.is_help_open = false;
+        return;
+    }
+    match &mut app.focus {
+        Focus::Tape { detail_open, .. } if *detail_open => *detail_open = false,
+        Focus::Tape { .. } => app.focus = Focus::List,
+        Focus::List | Focus::Reader => {
+            app.headlines.clear_filter();
+        }
+    }
+}
+
+fn resized(app: &mut App, viewport: crate::message::Viewport) {
+    app.viewport = viewport;
+    scroll_reader(app, Scroll::Down(0));
+}
+
+/// One column along, wrapping at the width of the entries as they read now.
+fn step_tape(app: &mut App) {
+    app.refresh_tape();
+    let width = app.tape.loop_width();
+    app.tape.step(width);
+}
+
+fn headlines_arrived(app: &mut App, source: SourceId, headlines: Vec<Headline>) {
+    // Real news replaces the samples; they were only there so a first start has text.
+    if headlines.iter().any(|h| h.source.as_str() != SAMPLE_SOURCE) {
+        app.headlines.remove_source(SAMPLE_SOURCE);
+    }
+    app.headlines.merge(headlines, app.settings.max_headlines);
+    app.health.mark_fresh(source);
+}
+
+fn article_arrived(app: &mut App, id: String, article: crate::domain::Article) {
+    app.reader.arrived(id, article);
+    scroll_reader(app, Scroll::Down(0));
+}
+
+fn open_in_browser(app: &mut App) -> Option<Command> {
+    let link = app.headlines.selected().and_then(|h| h.link.clone());
+    if link.is_none() {
+        app.notice = Some(SafeText::new("this headline has no link to open"));
+    }
+    link.map(Command::OpenUrl)
+}
+
+/// With the tape held: only headlines about the chosen instrument, and the list back in focus.
+fn filter_by_instrument(app: &mut App) {
+    let Some(instrument) = app
+        .tape_cursor()
+        .and_then(|cursor| app.settings.instruments.get(cursor))
+    else {
+        return;
+    };
+    let mut terms = instrument.aliases.clone();
+    terms.push(instrument.name.to_string());
+    let topic = Topic {
+        label: instrument.name.clone(),
+        terms,
+    };
+    app.headlines.set_topic(topic);
+    app.focus = Focus::List;
 }
 
 /// A round of quotes: failures first, so a symbol that failed and then succeeded in the same
@@ -186,7 +199,7 @@ fn quotes_arrived(
             app.health
                 .mark_failed(source, first.failure.clone(), fetched_at);
         }
-        _ => app.health.mark_fresh(source, fetched_at),
+        _ => app.health.mark_fresh(source),
     }
     let has_changed = app.quotes.apply_round(quotes, failed, source, fetched_at);
     // Simulated prices must never be saved where a restart would show them as real; figures
@@ -197,47 +210,47 @@ fn quotes_arrived(
     })
 }
 
-/// Holding the tape, choosing on it, and the detail panel of the choice.
-fn on_tape(app: &mut App, msg: &Message) {
-    match msg {
-        Message::ToggleTapeFocus if app.focus == Focus::Tape => leave_tape(app),
-        Message::ToggleTapeFocus => hold_tape(app),
-        Message::SelectInstrument(step) if app.focus == Focus::Tape => {
-            let last = app.instruments.len().saturating_sub(1);
-            app.tape_cursor = match step {
-                Step::Up => app.tape_cursor.checked_sub(1).unwrap_or(last),
-                Step::Down if app.tape_cursor >= last => 0,
-                Step::Down => app.tape_cursor + 1,
-                Step::First => 0,
-                Step::Last => last,
-            };
-            let entries = app.tape_entries();
-            app.tape.show(entry_start(&entries, app.tape_cursor));
-        }
-        Message::ToggleDetail => {
-            app.is_detail_open = app.focus == Focus::Tape && !app.is_detail_open;
-        }
-        _ => {}
+/// `t`: hold the tape to choose on it, or let it go.
+fn toggle_tape_focus(app: &mut App) {
+    if matches!(app.focus, Focus::Tape { .. }) {
+        app.focus = Focus::List;
+        return;
+    }
+    // The first entry that starts in view is chosen and moved to the left edge.
+    app.refresh_tape();
+    let cursor = app.tape.first_entry_in_view();
+    app.tape.show_entry(cursor);
+    app.focus = Focus::Tape {
+        cursor,
+        detail_open: false,
+    };
+}
+
+/// Choosing on the held tape, wrapping at either end.
+fn select_instrument(app: &mut App, step: Step) {
+    let Focus::Tape { cursor, .. } = &mut app.focus else {
+        return;
+    };
+    let last = app.settings.instruments.len().saturating_sub(1);
+    *cursor = match step {
+        Step::Up => cursor.checked_sub(1).unwrap_or(last),
+        Step::Down if *cursor >= last => 0,
+        Step::Down => *cursor + 1,
+        Step::First => 0,
+        Step::Last => last,
+    };
+    let cursor = *cursor;
+    app.refresh_tape();
+    app.tape.show_entry(cursor);
+}
+
+fn toggle_detail(app: &mut App) {
+    if let Focus::Tape { detail_open, .. } = &mut app.focus {
+        *detail_open = !*detail_open;
     }
 }
 
-/// Holds the tape with the first entry that starts in view chosen and moved to the left edge.
-fn hold_tape(app: &mut App) {
-    let entries = app.tape_entries();
-    let offset = app.tape.offset_cols();
-    app.tape_cursor = (0..entries.len())
-        .find(|&index| entry_start(&entries, index) >= offset)
-        .unwrap_or(0);
-    app.tape.show(entry_start(&entries, app.tape_cursor));
-    app.focus = Focus::Tape;
-}
-
-fn leave_tape(app: &mut App) {
-    app.focus = Focus::List;
-    app.is_detail_open = false;
-}
-
-/// Keys and clicks: what dismisses a notice, as any keypress dismisses a toast.
+/// Keys and clicks, as against timers and sources.
 fn is_from_user(msg: &Message) -> bool {
     !matches!(
         msg,
@@ -255,18 +268,15 @@ fn is_from_user(msg: &Message) -> bool {
 
 fn scroll_reader(app: &mut App, scroll: Scroll) {
     let area = app.viewport.reader_text();
-    let total = app.selected_article().map_or(0, |article| {
-        app.reader_layout
-            .layout(&article, usize::from(area.width), &app.tz)
-            .len()
-    });
-    app.reader.apply(scroll, total, usize::from(area.height));
+    app.reader
+        .scroll_in(scroll, app.headlines.selected(), area, &app.settings.tz);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::quotes::Origin;
+    use crate::app::data_state::Origin;
+    use crate::app::tape::loop_width;
     use crate::domain::Quote;
     use crate::fixtures::{app_from_snapshot, now};
     use crate::message::Failure;
@@ -301,7 +311,7 @@ mod tests {
             later(5),
         );
         assert!(commands.is_empty());
-        assert_eq!(app.quotes.price("^FTSE"), Some(8164.12));
+        assert_eq!(app.quotes.get("^FTSE").map(|q| q.price), Some(8164.12));
         assert_eq!(
             app.health.failures().collect::<Vec<_>>(),
             [(SourceId::Cache, later(5), &failure)]
@@ -323,8 +333,8 @@ mod tests {
         };
         assert!(update(&mut app, demo, later(1)).is_empty());
         assert_eq!(app.tape.offset_cols(), 37);
-        assert_eq!(app.quotes.price("^FTSE"), Some(8200.0));
-        assert_eq!(app.quotes.price("^FTMC"), Some(20_286.03));
+        assert_eq!(app.quotes.get("^FTSE").map(|q| q.price), Some(8200.0));
+        assert_eq!(app.quotes.get("^FTMC").map(|q| q.price), Some(20_286.03));
         assert_eq!(
             app.quotes.origin(),
             &Origin::Live {
@@ -457,7 +467,7 @@ mod tests {
     fn tape_controls_and_quit() {
         let mut app = app_from_snapshot(120, 40);
         update(&mut app, Message::TogglePause, now());
-        assert!(app.tape.is_paused());
+        assert!(!app.tape.is_moving());
         update(&mut app, Message::FasterTape, now());
         assert_eq!(app.tape.speed_cols_per_sec(), 6);
         update(&mut app, Message::SlowerTape, now());

@@ -1,6 +1,8 @@
 //! Prices, changes and percents as a market page prints them: thousands separators, the
 //! instrument's own precision, an explicit sign on changes, and never a "-0.00".
 
+use crate::domain::Quote;
+
 /// What is shown where a number is not a number, so a broken value cannot pass for a price.
 const NOT_A_NUMBER: &str = "—";
 
@@ -26,6 +28,23 @@ pub fn change(value: f64, decimals: u8) -> String {
 /// `-0.19023` → `-0.19%`.
 pub fn percent(value: f64) -> String {
     signed(value, 2, "%")
+}
+
+/// A quote's change and percent, `-15.56 (-0.19%)`: the one wording the tape, the detail panel
+/// and `--once` share. `None` without a previous close.
+pub fn movement(quote: &Quote) -> Option<String> {
+    let (change, pct) = (quote.change()?, quote.change_pct()?);
+    Some(format!(
+        "{} ({})",
+        self::change(change, quote.decimals),
+        percent(pct)
+    ))
+}
+
+/// Whether `value` shows as zero at `decimals` places (or is not a number at all), so a
+/// direction can agree with the printed figure.
+pub fn rounds_to_zero(value: f64, decimals: u8) -> bool {
+    !value.is_finite() || is_all_zero(&format!("{:.*}", usize::from(decimals), value.abs()))
 }
 
 fn signed(value: f64, decimals: u8, suffix: &str) -> String {

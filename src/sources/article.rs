@@ -14,7 +14,8 @@
 //!   code or a table keeps its caption as a plain paragraph.
 //! - A `<footer>` inside the `<article>` is kept: sites put the credit line there. The page
 //!   footer is dropped.
-//! - A byline is returned without a leading "By ", so the reader can style it uniformly.
+//! - A byline is returned without a leading "By ", so the reader can style it uniformly. A
+//!   byline that parses as a date is no byline; it is the date if the page gives none.
 //! - The page's own date wins over the feed's; a date without a UTC offset is ignored rather
 //!   than guessed, since a wrong zone would shift it by hours.
 //! - Parsing and Readability cost grows with the square of nesting depth, so a page is cut
@@ -23,114 +24,22 @@
 //!
 //! Everything is pure and synchronous; nothing here touches the network or panics.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
+mod clutter;
+mod decode;
+mod walk;
+
 use std::str::FromStr;
 
-use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use dom_query::{Document, NodeRef};
+use dom_query::Document;
 use dom_smoothie::{Config, Readability};
-use encoding_rs::Encoding;
 use jiff::Timestamp;
-use url::{Host, Url};
+use url::Url;
 
-use crate::domain::{Article, Block};
+use crate::domain::Article;
 use crate::sanitize::SafeText;
-
-/// How far into the page to look for a `<meta>` charset. The HTML standard says 1024 bytes;
-/// real pages sometimes put long inline scripts first, and looking further costs nothing.
-const META_SCAN_BYTES: usize = 4096;
-
-/// Text longer than this is a paragraph that merely starts like clutter ("Subscribe…"), not a
-/// promo line, so the prefix rules leave it alone.
-const CLUTTER_MAX_CHARS: usize = 200;
-
-/// Turns page bytes into text, deciding the charset the way a browser would so that legacy
-/// pages do not turn into mojibake. A byte order mark wins over everything (as in browsers:
-/// it cannot be there by accident), then the HTTP `Content-Type` charset, then the page's
-/// `<meta charset>` / `<meta http-equiv="Content-Type">`, then detection by chardetng with the
-/// URL's top-level domain as a hint. Labels go through the WHATWG Encoding Standard, so
-/// ISO-8859-1 decodes as windows-1252 and GB2312 as GBK, as pages expect.
-pub fn decode(body: &[u8], content_type: Option<&str>, url: &Url) -> String {
-    let encoding = content_type
-        .and_then(charset_from_content_type)
-        .or_else(|| charset_from_meta(body))
-        .unwrap_or_else(|| detect(body, url));
-    // `decode` sniffs the BOM first and replaces malformed sequences with U+FFFD.
-    let (text, _, _) = encoding.decode(body);
-    text.into_owned()
-}
-
-fn charset_from_content_type(content_type: &str) -> Option<&'static Encoding> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (key, value) = param.split_once('=')?;
-        if !key.trim().eq_ignore_ascii_case("charset") {
-            return None;
-        }
-        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-        Encoding::for_label(value.as_bytes())
-    })
-}
-
-/// The charset the page declares near its start. A real parser reads the prefix, so a
-/// `<meta>` inside a comment, script or attribute value cannot mislead it; labels are ASCII,
-/// so lossy UTF-8 is good enough to find them in any ASCII-compatible encoding.
-fn charset_from_meta(body: &[u8]) -> Option<&'static Encoding> {
-    let prefix = String::from_utf8_lossy(&body[..body.len().min(META_SCAN_BYTES)]);
-    let document = Document::from(prefix.as_ref());
-    let metas = document.select("meta");
-    let found = metas.nodes().iter().find_map(|meta| {
-        if let Some(label) = meta.attr("charset") {
-            return Encoding::for_label(label.trim().as_bytes());
-        }
-        let pragma = meta
-            .attr("http-equiv")
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("content-type"));
-        pragma
-            .then(|| meta.attr("content"))
-            .flatten()
-            .and_then(|content| charset_in_content(&content))
-    })?;
-    // A page readable as ASCII cannot really be UTF-16, and x-user-defined is never text.
-    Some(
-        if found == encoding_rs::UTF_16BE || found == encoding_rs::UTF_16LE {
-            encoding_rs::UTF_8
-        } else if found == encoding_rs::X_USER_DEFINED {
-            encoding_rs::WINDOWS_1252
-        } else {
-            found
-        },
-    )
-}
-
-/// `charset=…` inside a `content="text/html; charset=…"` value.
-fn charset_in_content(content: &str) -> Option<&'static Encoding> {
-    let at = content.to_ascii_lowercase().find("charset")? + "charset".len();
-    let rest = content[at..].trim_start().strip_prefix('=')?.trim_start();
-    let value = match rest.strip_prefix(['"', '\'']) {
-        Some(quoted) => quoted.split(['"', '\'']).next()?,
-        None => rest
-            .split(|c: char| c == ';' || c.is_ascii_whitespace())
-            .next()?,
-    };
-    Encoding::for_label(value.as_bytes())
-}
-
-fn detect(body: &[u8], url: &Url) -> &'static Encoding {
-    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-    detector.feed(body, true);
-    // chardetng panics on a malformed label, so only a plain lower-case one is passed on.
-    let tld = match url.host() {
-        Some(Host::Domain(host)) => host.rsplit('.').next().filter(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        }),
-        _ => None,
-    };
-    detector.guess(tld.map(str::as_bytes), Utf8Detection::Allow)
-}
+use clutter::{bounded, flatten_deep, remove_clutter};
+pub use decode::decode;
+use walk::{Walker, collapse, finish};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExtractError {
@@ -161,12 +70,17 @@ pub fn extract(
     let title = Some(collapse(&parsed.title))
         .filter(|title| !title.is_empty())
         .map_or_else(|| fallback_title.clone(), |title| SafeText::new(&title));
-    let byline = parsed.byline.as_deref().and_then(clean_byline);
+    // Some pages put the time in the author slot: a date there is the date, never a byline.
+    let byline_date = parsed.byline.as_deref().and_then(date_in_byline);
+    let byline = (parsed.byline.as_deref())
+        .filter(|_| byline_date.is_none())
+        .and_then(clean_byline);
     let published = parsed
         .published_time
         .as_deref()
         .and_then(parse_time)
         .or(page_time)
+        .or(byline_date.as_ref().and_then(BylineDate::at))
         .or(fallback_published);
 
     // The parsed tree still holds the content; re-parsing `parsed.content` is the fallback.
@@ -191,234 +105,6 @@ pub fn extract(
     })
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bounds: html5ever and Readability slow down with the square of nesting depth, so hostile
-// or badly broken pages are cut down to a size and depth no real article needs.
-
-const MAX_HTML_BYTES: usize = 8 << 20;
-
-/// Open elements the estimate may reach before the rest of the page is dropped.
-const MAX_OPEN_ESTIMATE: usize = 1000;
-
-/// Depth below which the tree is kept as text only.
-const MAX_DEPTH: usize = 400;
-
-/// Elements that never stay open: void ones, and ones the parser closes when a sibling
-/// starts. Only the others can pile up into deep nesting.
-const SELF_CLOSING: &[&[u8]] = &[
-    b"p", b"a", b"li", b"br", b"img", b"td", b"tr", b"th", b"dt", b"dd", b"hr", b"meta", b"link",
-    b"input", b"option", b"col", b"area", b"base", b"embed", b"param", b"source", b"track", b"wbr",
-    b"thead", b"tbody", b"tfoot", b"caption", b"nobr",
-];
-
-/// Whether `item` is one of the `|`-separated entries of `list`. Lists are strings so that
-/// they stay readable in a few lines.
-fn listed(list: &str, item: &str) -> bool {
-    list.split('|').any(|entry| entry.trim_start() == item)
-}
-
-/// `html` cut before the first tag that would leave more than [`MAX_OPEN_ESTIMATE`]
-/// elements open, counting start against end tags.
-fn bounded(html: &str) -> &str {
-    let mut end = html.len().min(MAX_HTML_BYTES);
-    while !html.is_char_boundary(end) {
-        end -= 1;
-    }
-    let bytes = &html.as_bytes()[..end];
-    let mut open = 0usize;
-    let mut at = 0;
-    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
-        let tag = at + offset;
-        let closing = bytes.get(tag + 1) == Some(&b'/');
-        let start = tag + 1 + usize::from(closing);
-        let mut stop = start;
-        while stop < bytes.len() && bytes[stop].is_ascii_alphanumeric() {
-            stop += 1;
-        }
-        let name = &bytes[start..stop];
-        let ends_name = bytes
-            .get(stop)
-            .is_none_or(|&b| b == b'>' || b == b'/' || b.is_ascii_whitespace());
-        let self_closing = || SELF_CLOSING.iter().any(|e| e.eq_ignore_ascii_case(name));
-        if !name.is_empty() && ends_name && !self_closing() {
-            if closing {
-                open = open.saturating_sub(1);
-            } else if open == MAX_OPEN_ESTIMATE {
-                return &html[..tag];
-            } else {
-                open += 1;
-            }
-        }
-        at = stop.max(tag + 1);
-    }
-    &html[..end]
-}
-
-/// Replaces every element at [`MAX_DEPTH`] by its text, so nothing after this walks a
-/// deeper tree.
-fn flatten_deep(document: &Document) {
-    let mut stack = vec![(document.root(), 0)];
-    while let Some((node, depth)) = stack.pop() {
-        if depth < MAX_DEPTH {
-            stack.extend(node.children_it(false).map(|child| (child, depth + 1)));
-        } else if node.is_element() {
-            let text: String = node
-                .descendants_it()
-                .filter(|n| {
-                    n.is_text()
-                        && n.parent()
-                            .is_some_and(|p| !listed(RAW_TEXT, &p.node_name().unwrap_or_default()))
-                })
-                .map(|n| n.text().to_string())
-                .collect();
-            node.set_text(text.as_str());
-        }
-    }
-}
-
-/// Elements whose text is code or markup, never prose.
-const RAW_TEXT: &str = "script|style|noscript|template";
-
-// ---------------------------------------------------------------------------------------------
-// Pre-cleaning: drop what markup alone shows is not the story, before Readability scores it.
-
-/// Whole words of class/id/role names that mark clutter. Whole words, so `shared-content`
-/// or `header` survive while `share-bar` and `ad-slot` go.
-const CLUTTER_WORDS: &str = "ad|ads|adslot|adunit|adsense|adbox|adwrap|adwrapper|adcontainer|dfp|\
-    gpt|banner|banners|share|shares|sharing|sharebar|sharetools|sharebuttons|subscribe|\
-    navigation|complementary|contentinfo";
-
-/// Word prefixes with no innocent longer form (unlike `share` → `shareholders`, `subscribe`
-/// → `subscriber-content`, `ad` → `address`).
-const CLUTTER_PREFIXES: &str =
-    "advert|promo|sponsor|newsletter|cookie|consent|social|related|outbrain|taboola";
-
-const ALWAYS_REMOVED: &str =
-    "script|style|noscript|iframe|template|object|embed|button|input|select|textarea";
-
-fn remove_clutter(document: &Document) {
-    let total = paragraph_chars(document.root());
-    let story = story_and_ancestors(document, total);
-    let mut doomed = Vec::new();
-    let mut stack: Vec<NodeRef<'_>> = document.root().children_it(true).collect();
-    while let Some(node) = stack.pop() {
-        let Some(name) = node.node_name() else {
-            continue;
-        };
-        // Readability reads metadata there: the head, and JSON-LD wherever it is.
-        let json_ld = || node.attr("type").is_some_and(|t| t.contains("ld+json"));
-        if &*name == "head" || (&*name == "script" && json_ld()) {
-            continue;
-        }
-        let keep = |node: &NodeRef<'_>| {
-            story.contains(&node.id) || {
-                let own = paragraph_chars(*node);
-                own > 0 && own * 2 >= total
-            }
-        };
-        if listed(ALWAYS_REMOVED, &name) || (is_clutter(&node, &name) && !keep(&node)) {
-            doomed.push(node);
-        } else {
-            stack.extend(node.children_it(true).filter(NodeRef::is_element));
-        }
-    }
-    for node in doomed {
-        node.remove_from_parent();
-    }
-}
-
-/// What wraps the story, which must stay whatever its class says. The story is the innermost
-/// `articleBody`, `<article>` or `<main>` holding half the paragraph text (else the one
-/// holding most). Only its wrappers are protected, not every `<article>`'s: teaser cards
-/// in a related box go with the box.
-fn story_and_ancestors(document: &Document, total: usize) -> Vec<dom_query::NodeId> {
-    let candidates: Vec<(NodeRef<'_>, usize)> = document
-        .root()
-        .descendants_it()
-        .filter(|n| {
-            matches!(n.node_name().as_deref(), Some("article" | "main"))
-                || n.attr("itemprop")
-                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
-        })
-        .map(|n| (n, paragraph_chars(n)))
-        .collect();
-    let story = candidates
-        .iter()
-        .filter(|(_, chars)| *chars > 0 && chars * 2 >= total)
-        .max_by_key(|(n, _)| n.ancestors_it(None).count())
-        .or_else(|| candidates.iter().max_by_key(|(_, chars)| *chars));
-    story.map_or_else(Vec::new, |(story, _)| {
-        std::iter::once(story.id)
-            .chain(story.ancestors_it(None).map(|a| a.id))
-            .collect()
-    })
-}
-
-fn is_clutter(node: &NodeRef<'_>, name: &str) -> bool {
-    match name {
-        "html" | "body" | "article" | "main" => return false,
-        "nav" | "aside" | "form" => return true,
-        "footer" => {
-            let in_article = node
-                .ancestors_it(None)
-                .any(|a| a.node_name().as_deref() == Some("article"));
-            if !in_article {
-                return true;
-            }
-        }
-        _ => {}
-    }
-    if node
-        .attr("itemprop")
-        .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
-    {
-        return false;
-    }
-    let attribute_words = |attribute: &str| {
-        node.attr(attribute)
-            .is_some_and(|value| words(&value).iter().any(|word| is_clutter_word(word)))
-    };
-    // An aria-label is prose ("Share price chart"), so only its first word is telling.
-    let label = node
-        .attr("aria-label")
-        .and_then(|label| words(&label).into_iter().next());
-    attribute_words("class")
-        || attribute_words("id")
-        || attribute_words("role")
-        || label.is_some_and(|word| is_clutter_word(&word))
-}
-
-fn is_clutter_word(word: &str) -> bool {
-    listed(CLUTTER_WORDS, word) || CLUTTER_PREFIXES.split('|').any(|p| word.starts_with(p))
-}
-
-/// Lower-case words of an attribute, split at punctuation and camelCase humps.
-fn words(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut previous_lower = false;
-    for c in value.chars() {
-        if (!c.is_alphanumeric() || (previous_lower && c.is_uppercase())) && !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-        if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        }
-        previous_lower = c.is_lowercase();
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
-}
-
-fn paragraph_chars(node: NodeRef<'_>) -> usize {
-    node.descendants_it()
-        .filter(|n| n.node_name().as_deref() == Some("p"))
-        .map(|p| p.normalized_char_count())
-        .sum()
-}
-
 /// The page's `<time datetime>`, preferring one inside the article.
 fn time_element(document: &Document) -> Option<Timestamp> {
     ["article time[datetime]", "time[datetime]"]
@@ -435,6 +121,60 @@ fn parse_time(raw: &str) -> Option<Timestamp> {
     })
 }
 
+/// How pages write a date where the author should be ("Sunday, Feb 1, 2015 11:57 AM UTC"),
+/// after a trailing `UTC` or `GMT` is taken off.
+const BYLINE_DATE_FORMATS: &[&str] = &[
+    "%A, %b %d, %Y %I:%M %p",
+    "%A, %B %d, %Y %I:%M %p",
+    "%b %d, %Y %I:%M %p",
+    "%B %d, %Y %I:%M %p",
+    "%d %B %Y %H:%M",
+    "%d %b %Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%A, %b %d, %Y",
+    "%A, %B %d, %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d",
+];
+
+/// A byline that is really a date: never shown as a byline, and the article's date if the page
+/// gives none, but only when it names its zone (`UTC`, `GMT` or an offset), as for page dates.
+#[derive(Debug, PartialEq)]
+enum BylineDate {
+    Zoned(Timestamp),
+    Unzoned,
+}
+
+impl BylineDate {
+    fn at(&self) -> Option<Timestamp> {
+        match self {
+            Self::Zoned(at) => Some(*at),
+            Self::Unzoned => None,
+        }
+    }
+}
+
+fn date_in_byline(raw: &str) -> Option<BylineDate> {
+    let text = collapse(raw);
+    let text = text.strip_prefix("Updated ").unwrap_or(&text);
+    if let Some(at) = parse_time(text) {
+        return Some(BylineDate::Zoned(at));
+    }
+    let utc = ["UTC", "GMT"]
+        .iter()
+        .find_map(|zone| text.strip_suffix(zone));
+    let civil = utc.unwrap_or(text).trim_end();
+    let parts = (BYLINE_DATE_FORMATS.iter())
+        .find_map(|format| jiff::fmt::strtime::parse(format, civil).ok())?;
+    let at = (parts.to_datetime().ok())
+        .filter(|_| utc.is_some())
+        .and_then(|at| jiff::tz::TimeZone::UTC.to_timestamp(at).ok());
+    Some(at.map_or(BylineDate::Unzoned, BylineDate::Zoned))
+}
+
 fn clean_byline(raw: &str) -> Option<SafeText> {
     let text = collapse(raw);
     let text = match text.get(..3) {
@@ -448,389 +188,17 @@ fn clean_byline(raw: &str) -> Option<SafeText> {
     plausible.then(|| SafeText::new(text))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Walking Readability's content into blocks.
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Kind {
-    Paragraph,
-    Heading,
-    ListItem,
-    Quote,
-    Caption,
-}
-
-enum Seg {
-    Text(String),
-    LinkStart,
-    LinkEnd(String),
-    Cell,
-}
-
-struct RawBlock {
-    kind: Kind,
-    segs: Vec<Seg>,
-}
-
-/// What to do when leaving an element, so the walk can run without recursion: pages nest
-/// deeply enough to overflow the stack.
-enum Step<'a> {
-    Enter(NodeRef<'a>),
-    /// End of a block: `inline` ends a table row or caption, `pop_kind` a kind it set.
-    Close {
-        pop_kind: bool,
-        inline: bool,
-    },
-    EndLink(String),
-}
-
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "iframe", "template", "svg", "math", "object", "embed",
-    "canvas", "audio", "video", "img", "picture", "source", "button", "input", "select",
-    "textarea", "nav", "aside", "form", "head", "title", "meta", "link",
-];
-
-const BLOCK_CONTAINERS: &[&str] = &[
-    "p", "pre", "dt", "dd", "caption", "address", "article", "body", "center", "details", "dialog",
-    "div", "dl", "fieldset", "figure", "footer", "header", "hgroup", "hr", "html", "main", "menu",
-    "ol", "section", "summary", "table", "tbody", "tfoot", "thead", "ul", "td", "th",
-];
-
-#[derive(Default)]
-struct Walker {
-    blocks: Vec<RawBlock>,
-    buf: Vec<Seg>,
-    kinds: Vec<Kind>,
-    /// Inside a table row or caption, block boundaries separate words instead of blocks.
-    inline_only: usize,
-}
-
-impl Walker {
-    /// Turns the content under `root` into raw blocks; links resolve against `base`.
-    fn walk(&mut self, root: NodeRef<'_>, base: &Url) {
-        let mut stack: Vec<Step<'_>> = root.children_it(true).map(Step::Enter).collect();
-        while let Some(step) = stack.pop() {
-            match step {
-                Step::Enter(node) => self.enter(node, base, &mut stack),
-                Step::Close { pop_kind, inline } => {
-                    self.inline_only -= usize::from(inline && self.inline_only > 0);
-                    self.boundary();
-                    if pop_kind {
-                        self.kinds.pop();
-                    }
-                }
-                Step::EndLink(target) => self.buf.push(Seg::LinkEnd(target)),
-            }
-        }
-        self.boundary();
-    }
-
-    fn enter<'a>(&mut self, node: NodeRef<'a>, base: &Url, stack: &mut Vec<Step<'a>>) {
-        if node.is_text() {
-            self.buf.push(Seg::Text(node.text().to_string()));
-            return;
-        }
-        let Some(name) = node.node_name() else { return };
-        let name = &*name;
-        if SKIPPED.contains(&name) {
-            return;
-        }
-        let children =
-            |stack: &mut Vec<Step<'a>>| stack.extend(node.children_it(true).map(Step::Enter));
-        match name {
-            "br" => self.buf.push(Seg::Text(" ".into())),
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.open(Kind::Heading, false, stack),
-            "li" => self.open(Kind::ListItem, false, stack),
-            "blockquote" => self.open(Kind::Quote, false, stack),
-            "figcaption" => {
-                let kind = if is_image_figure(&node) {
-                    Kind::Caption
-                } else {
-                    Kind::Paragraph
-                };
-                self.open(kind, true, stack);
-            }
-            "tr" if !has_block_content(&node) => self.close_later(true, stack),
-            "td" | "th" if self.inline_only > 0 => self.buf.push(Seg::Cell),
-            "a" => {
-                if let Some(target) = node.attr("href").and_then(|href| link_target(base, &href)) {
-                    self.buf.push(Seg::LinkStart);
-                    stack.push(Step::EndLink(target));
-                }
-            }
-            _ if BLOCK_CONTAINERS.contains(&name) => self.close_later(false, stack),
-            _ => {}
-        }
-        children(stack);
-    }
-
-    /// Starts a block of `kind`; with `inline`, nested blocks run into it as words.
-    fn open(&mut self, kind: Kind, inline: bool, stack: &mut Vec<Step<'_>>) {
-        self.boundary();
-        self.kinds.push(kind);
-        self.inline_only += usize::from(inline);
-        stack.push(Step::Close {
-            pop_kind: true,
-            inline,
-        });
-    }
-
-    /// Starts a block whose kind comes from its context (a `<p>` in a quote is a quote).
-    fn close_later(&mut self, inline: bool, stack: &mut Vec<Step<'_>>) {
-        self.boundary();
-        self.inline_only += usize::from(inline);
-        stack.push(Step::Close {
-            pop_kind: false,
-            inline,
-        });
-    }
-
-    fn boundary(&mut self) {
-        if self.inline_only > 0 {
-            self.buf.push(Seg::Text(" ".into()));
-        } else if !self.buf.is_empty() {
-            let kind = self.kinds.last().copied().unwrap_or(Kind::Paragraph);
-            self.blocks.push(RawBlock {
-                kind,
-                segs: std::mem::take(&mut self.buf),
-            });
-        }
-    }
-}
-
-/// An absolute http(s) target worth citing; `None` for mail, scripts and this page.
-fn link_target(base: &Url, href: &str) -> Option<String> {
-    if href.trim_start().starts_with('#') {
-        return None;
-    }
-    let target = base.join(href.trim()).ok()?;
-    if !matches!(target.scheme(), "http" | "https") {
-        return None;
-    }
-    let same_page = target.fragment().is_some() && {
-        let (mut a, mut b) = (target.clone(), base.clone());
-        a.set_fragment(None);
-        b.set_fragment(None);
-        a == b
-    };
-    (!same_page).then(|| target.to_string())
-}
-
-fn is_image_figure(caption: &NodeRef<'_>) -> bool {
-    caption.parent().is_some_and(|figure| {
-        figure.node_name().as_deref() == Some("figure")
-            && !figure.descendants_it().any(|n| {
-                matches!(
-                    n.node_name().as_deref(),
-                    Some("blockquote" | "pre" | "code" | "table")
-                )
-            })
-    })
-}
-
-/// A row whose cells hold several paragraphs, lists or headings is page layout, not data;
-/// it is walked as blocks. (A single `<p>` per cell is how many editors write data cells.)
-fn has_block_content(row: &NodeRef<'_>) -> bool {
-    row.element_children().iter().any(|cell| {
-        let mut paragraphs = 0;
-        cell.descendants_it()
-            .any(|n| match n.node_name().as_deref() {
-                Some("p") => {
-                    paragraphs += 1;
-                    paragraphs > 1
-                }
-                Some(
-                    "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
-                    | "table",
-                ) => true,
-                _ => false,
-            })
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// From raw blocks to the article: drop text-only clutter, then number the surviving links.
-
-/// Whole-block texts (normalised: lower case, punctuation as spaces) that only mark ads.
-const AD_MARKERS: &str = "ad|ads|advert|advertisement|advertisements|advertising|sponsored|\
-    sponsored content|paid content|promoted|promoted content|partner content|\
-    story continues below advertisement|story continues below|article continues below|\
-    article continues below advertisement|continue reading below|\
-    continue reading below advertisement|continue reading the main story|\
-    advertisement scroll to continue|scroll to continue with content|skip advertisement|\
-    content continues below|ad feedback";
-
-/// Beginnings of short blocks that are share bars, consent banners, promos or link lists.
-const CLUTTER_OPENINGS: &str = "share this|share on|share via|share article|we use cookies|\
-    this site uses cookies|this website uses cookies|accept all cookies|accept cookies|\
-    manage cookies|cookie settings|sign up to our|sign up for our|sign up to the|\
-    sign up for the|subscribe|related|read more|see also|more on this|recommended for you|\
-    recommended stories|most read|most popular";
-
-/// The kept blocks, their cited links, and whether they read as prose rather than a list of
-/// links (what is left of a page that is all navigation).
-fn finish(
-    raw: Vec<RawBlock>,
-    title: &str,
-    byline: Option<&SafeText>,
-) -> (Vec<Block>, Vec<SafeText>, bool) {
-    let (mut prose_chars, mut link_chars) = (0, 0);
-    let title = normalise(title);
-    let byline = byline.map(|b| normalise(b.as_str()));
-    let mut blocks = Vec::new();
-    let mut links: Vec<SafeText> = Vec::new();
-    let mut numbers: HashMap<String, usize> = HashMap::new();
-    let mut in_link_list = false;
-    for block in raw {
-        let text = collapse(&render(&block.segs, None));
-        // Rules ("* * *") and stray bullets say nothing in a terminal.
-        if !text.chars().any(char::is_alphanumeric) {
-            continue;
-        }
-        // Every text compared below is short, so long prose skips the normalising; an empty
-        // `plain` matches nothing.
-        let plain = if text.len() <= 4 * CLUTTER_MAX_CHARS {
-            normalise(&text)
-        } else {
-            String::new()
-        };
-        let is_list_item = block.kind == Kind::ListItem;
-        if in_link_list && is_list_item {
-            continue;
-        }
-        in_link_list = false;
-        let starts_clutter = !plain.is_empty()
-            && plain.chars().count() <= CLUTTER_MAX_CHARS
-            && CLUTTER_OPENINGS.split('|').any(|opening| {
-                plain
-                    .strip_prefix(opening.trim_start())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-            });
-        if starts_clutter && !is_list_item {
-            in_link_list = block.kind == Kind::Heading;
-            continue;
-        }
-        let repeats_title = !plain.is_empty()
-            && plain == title
-            && (block.kind == Kind::Heading || blocks.is_empty());
-        let repeats_byline = byline.as_ref().is_some_and(|b| {
-            !b.is_empty() && (plain == *b || plain.strip_prefix("by ") == Some(b))
-        });
-        if listed(AD_MARKERS, &plain) || repeats_title || repeats_byline {
-            continue;
-        }
-        let (prose, linked) = char_counts(&block.segs);
-        prose_chars += prose;
-        link_chars += linked;
-        let text = if block.segs.iter().any(|seg| matches!(seg, Seg::LinkEnd(_))) {
-            collapse(&render(&block.segs, Some((&mut links, &mut numbers))))
-        } else {
-            text
-        };
-        let block = match block.kind {
-            Kind::Paragraph => Block::Paragraph(SafeText::new(&text)),
-            Kind::Heading => Block::Heading(SafeText::new(&text)),
-            Kind::ListItem => Block::ListItem(SafeText::new(&text)),
-            Kind::Quote => Block::Quote(SafeText::new(&text)),
-            Kind::Caption => Block::Paragraph(SafeText::new(&format!("Image: {text}"))),
-        };
-        if !block.text().is_empty() {
-            blocks.push(block);
-        }
-    }
-    (blocks, links, prose_chars > link_chars)
-}
-
-/// Visible characters outside and inside links.
-fn char_counts(segs: &[Seg]) -> (usize, usize) {
-    let (mut prose, mut linked, mut in_link) = (0, 0, false);
-    for seg in segs {
-        match seg {
-            Seg::Text(text) => {
-                let count = text.chars().filter(|c| !c.is_whitespace()).count();
-                *(if in_link { &mut linked } else { &mut prose }) += count;
-            }
-            Seg::LinkStart => in_link = true,
-            Seg::LinkEnd(_) => in_link = false,
-            Seg::Cell => {}
-        }
-    }
-    (prose, linked)
-}
-
-/// A block's text; with `links`, each cited link gains its `[n]`, numbered on first sight.
-fn render(
-    segs: &[Seg],
-    mut links: Option<(&mut Vec<SafeText>, &mut HashMap<String, usize>)>,
-) -> String {
-    let mut cells: Vec<String> = Vec::new();
-    let mut out = String::new();
-    let mut link_has_text = false;
-    for seg in segs {
-        match seg {
-            Seg::Text(text) => {
-                link_has_text |= text.chars().any(|c| !c.is_whitespace());
-                out.push_str(text);
-            }
-            Seg::LinkStart => link_has_text = false,
-            Seg::LinkEnd(target) if link_has_text => {
-                if let Some((list, numbers)) = links.as_mut() {
-                    let n = numbers.get(target).copied().unwrap_or_else(|| {
-                        list.push(SafeText::new(target));
-                        numbers.insert(target.clone(), list.len());
-                        list.len()
-                    });
-                    let _ = write!(out, " [{n}]");
-                }
-            }
-            Seg::LinkEnd(_) => {}
-            Seg::Cell => {
-                if out.chars().any(|c| !c.is_whitespace()) {
-                    cells.push(collapse(&out));
-                }
-                out.clear();
-            }
-        }
-    }
-    if cells.is_empty() {
-        return out;
-    }
-    if out.chars().any(|c| !c.is_whitespace()) {
-        cells.push(collapse(&out));
-    }
-    cells.join(" · ")
-}
-
-/// Whitespace runs (including no-break spaces) as single spaces, trimmed.
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-/// Lower case with punctuation as spaces, for comparing texts that differ only in trimmings.
-fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
+    use encoding_rs::Encoding;
+
+    use super::clutter::{MAX_DEPTH, MAX_OPEN_ESTIMATE};
+    use super::decode::charset_from_meta;
+    use super::walk::{Kind, RawBlock, Seg};
     use super::*;
+    use crate::domain::Block;
     use proptest::prelude::*;
 
     fn url(raw: &str) -> Url {
@@ -1319,6 +687,61 @@ mod tests {
     }
 
     #[test]
+    fn a_date_in_the_byline_is_the_date_not_a_byline() {
+        let dated = r#"<meta name="author" content="Sunday, Feb 1, 2015 11:57 AM UTC">"#;
+        let article = run(&page(dated, "")).unwrap();
+        assert_eq!(article.byline, None);
+        assert_eq!(
+            article.published,
+            Some("2015-02-01T11:57:00Z".parse().unwrap())
+        );
+        // The page's own date wins; the byline is still not shown.
+        let both = format!(
+            r#"{dated}<meta property="article:published_time" content="2015-02-02T08:00:00Z">"#
+        );
+        let article = run(&page(&both, "")).unwrap();
+        assert_eq!(article.byline, None);
+        assert_eq!(
+            article.published,
+            Some("2015-02-02T08:00:00Z".parse().unwrap())
+        );
+        for (byline, at) in [
+            ("2024-03-05T09:30:00+01:00", "2024-03-05T08:30:00Z"),
+            (
+                "Updated Tue, 5 Mar 2024 09:00:00 +0000",
+                "2024-03-05T09:00:00Z",
+            ),
+            ("5 March 2024 09:30 GMT", "2024-03-05T09:30:00Z"),
+        ] {
+            assert_eq!(
+                date_in_byline(byline),
+                Some(BylineDate::Zoned(at.parse().unwrap())),
+                "{byline}"
+            );
+        }
+        // Dates all the same, but without a zone they are not guessed at.
+        for byline in [
+            "March 5, 2024",
+            "5 March 2024 09:30",
+            "Sunday, Feb 1, 2015 11:57 AM",
+        ] {
+            assert_eq!(
+                date_in_byline(byline),
+                Some(BylineDate::Unzoned),
+                "{byline}"
+            );
+        }
+        for name in [
+            "Jo Bloggs",
+            "May June",
+            "Reuters staff, 5 reporters",
+            "April Ryan",
+        ] {
+            assert_eq!(date_in_byline(name), None, "{name}");
+        }
+    }
+
+    #[test]
     fn metadata_prefers_the_page_then_the_headline() {
         let head = r#"<title>Page title | Site</title><meta property="og:title" content="OG title">
             <meta name="author" content="By Jo Bloggs"><meta property="article:published_time" content="Tue, 5 Mar 2024 09:00:00 +0100">"#;
@@ -1407,9 +830,10 @@ mod tests {
         assert_eq!(bounded(&sloppy).len(), sloppy.len());
         let balanced = "<div><span><b>x</b></span></div>".repeat(20_000);
         assert_eq!(bounded(&balanced).len(), balanced.len());
-        let start = std::time::Instant::now();
-        let _ = run(&"<div>".repeat(200_000));
-        assert!(start.elapsed().as_secs() < 20);
+        // The tree builder's work grows with the elements left open, so a page of nothing but
+        // openings reaches it cut to the estimate, however long it is.
+        let openings = "<div>".repeat(200_000);
+        assert_eq!(bounded(&openings).len(), "<div>".len() * MAX_OPEN_ESTIMATE);
     }
 
     #[test]
@@ -1453,9 +877,7 @@ mod tests {
     #[test]
     fn a_megabyte_page_extracts_every_paragraph() {
         let (html, n) = megabyte_page();
-        let start = std::time::Instant::now();
         let article = run(&html).unwrap();
-        let elapsed = start.elapsed();
         let paragraphs: Vec<&Block> = article
             .blocks
             .iter()
@@ -1471,7 +893,6 @@ mod tests {
             );
         }
         assert_eq!(article.links.len(), 50);
-        assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
     }
 
     /// `cargo test --release -- --ignored --nocapture timing` prints the per-page cost.

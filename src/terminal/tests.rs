@@ -16,8 +16,8 @@ use rstest::rstest;
 use unicode_width::UnicodeWidthStr;
 
 use super::*;
-use crate::app::App;
 use crate::app::update::update;
+use crate::app::{App, Mode, Settings};
 use crate::config::Config;
 use crate::fixtures::{london, now};
 use crate::message::{Message, SourceId};
@@ -172,8 +172,8 @@ impl Emulated {
     /// frame ratatui drew: what was written, or where the two differ. The frame, not the
     /// `TestBackend` buffer: that is only the cells sent laid over the last frame, and keeps a
     /// wide glyph whose second half a later glyph overwrote where a terminal shows a blank.
-    fn draw(&mut self, app: &App) -> Result<Vec<u8>, String> {
-        let frame = self.terminal.draw(|frame| ui::draw(app, frame)).unwrap();
+    fn draw(&mut self, app: &App, theme: &Theme) -> Result<Vec<u8>, String> {
+        let frame = self.terminal.draw(|frame| ui::draw(app, theme, frame)).unwrap();
         let bytes = self.out.take();
         self.emulator.process(&bytes);
         match difference(self.emulator.screen(), frame.buffer) {
@@ -284,7 +284,7 @@ fn emulated(color: Color) -> vt100::Color {
 }
 
 /// The default watchlist with CJK and emoji names, so wide glyphs cross both edges of the row.
-fn app_with_wide_names(width: u16, height: u16, theme: Theme) -> App {
+fn app_with_wide_names(width: u16, height: u16) -> App {
     let mut config = Config::default();
     for instrument in &mut config.quotes.instruments {
         let name = match instrument.symbol.as_str() {
@@ -295,8 +295,8 @@ fn app_with_wide_names(width: u16, height: u16, theme: Theme) -> App {
         };
         instrument.name = SafeText::new(name);
     }
-    let mut app = crate::initial_app(&config, None, now(), london()).unwrap();
-    app.theme = theme;
+    let settings = Settings::new(&config, Mode::Offline, london());
+    let mut app = crate::app::initial_app(settings, None, now()).unwrap();
     let viewport = ui::viewport(Rect::new(0, 0, width, height));
     update(&mut app, Message::Resized(viewport), now());
     app
@@ -318,10 +318,10 @@ fn run_and_compare(
     resized: (u16, u16),
     row_shift: RowShift,
 ) -> usize {
-    let mut app = app_with_wide_names(width, height, theme);
+    let mut app = app_with_wide_names(width, height);
     let mut market = DemoMarket::new(crate::bundled::snapshot().unwrap().quotes, 7);
     let mut terminal = Emulated::new(width, height, row_shift);
-    terminal.draw(&app).unwrap();
+    terminal.draw(&app, &theme).unwrap();
     let mut shifted = 0;
     for step in 1..=1000_u32 {
         let at = now() + STEP * step;
@@ -351,7 +351,7 @@ fn run_and_compare(
         for message in messages {
             update(&mut app, message, at);
         }
-        match terminal.draw(&app) {
+        match terminal.draw(&app, &theme) {
             Ok(frame) => shifted += usize::from(is_shifted(&frame)),
             Err(difference) => panic!("step {step} ({width}x{height}): {difference}"),
         }
@@ -382,13 +382,14 @@ fn with_shifting_off_no_row_is_shifted_and_the_screen_is_still_right() {
 
 /// Bytes per plain tape step (no price change) at 120 columns, over 200 steps.
 fn step_bytes(row_shift: RowShift) -> Vec<usize> {
-    let mut app = app_with_wide_names(120, 40, Theme::colour());
+    let mut app = app_with_wide_names(120, 40);
+    let theme = Theme::colour();
     let mut terminal = Emulated::new(120, 40, row_shift);
-    terminal.draw(&app).unwrap();
+    terminal.draw(&app, &theme).unwrap();
     (0..200)
         .map(|_| {
             update(&mut app, Message::TapeStep, now());
-            terminal.draw(&app).unwrap().len()
+            terminal.draw(&app, &theme).unwrap().len()
         })
         .collect()
 }

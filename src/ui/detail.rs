@@ -8,17 +8,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Widget};
 
 use crate::app::App;
-use crate::app::quotes::Origin;
-use crate::domain::Quote;
+use crate::app::data_state::Origin;
+use crate::domain::{Instrument, Quote};
 use crate::format::{number, time};
 use crate::market;
 use crate::sanitize::SafeText;
+use crate::ui::theme::Theme;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(instrument) = app.instruments.get(app.tape_cursor) else {
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let Some(instrument) = app
+        .tape_cursor()
+        .and_then(|cursor| app.instruments().get(cursor))
+    else {
         return;
     };
-    let theme = &app.theme;
     Clear.render(area, buf);
     let title = format!(" {} · {} ", instrument.name, instrument.symbol);
     let block = Block::bordered()
@@ -27,11 +30,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .border_style(theme.focused_border);
     let inner = block.inner(area);
     block.render(area, buf);
-    let Some(quote) = app.quotes.get(&instrument.symbol) else {
+    let Some(quote) = app.quotes().get(&instrument.symbol) else {
         Line::styled("no quote yet", theme.dim).render(inner, buf);
         return;
     };
-    let facts = facts(app, quote);
+    let facts = facts(app, instrument, quote);
     let rows = u16::try_from(facts.len()).unwrap_or(u16::MAX);
     let [text, chart] =
         Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(inner);
@@ -53,51 +56,46 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             buf,
         );
     }
-    render_chart(app, quote, chart, buf);
+    render_chart(theme, quote, chart, buf);
 }
 
 /// Label and value rows, in the order a trader reads them.
-fn facts(app: &App, quote: &Quote) -> Vec<(&'static str, String)> {
+fn facts(app: &App, instrument: &Instrument, quote: &Quote) -> Vec<(&'static str, String)> {
     let price = |value: f64| number::price(value, quote.decimals);
     let currency = match quote.currency.as_ref().map(SafeText::as_str) {
         Some("GBp") => "GBp (pence)".to_owned(),
         Some(code) => code.to_owned(),
         None => "—".to_owned(),
     };
-    let movement = match (quote.change(), quote.change_pct()) {
-        (Some(change), Some(pct)) => format!(
-            "{} ({})",
-            number::change(change, quote.decimals),
-            number::percent(pct)
-        ),
-        _ => "—".to_owned(),
-    };
+    let movement = number::movement(quote).unwrap_or_else(|| "—".to_owned());
     let range = match (quote.day_low, quote.day_high) {
         (Some(low), Some(high)) => format!("{} – {}", price(low), price(high)),
         _ => "—".to_owned(),
     };
-    let instrument = &app.instruments[app.tape_cursor];
-    let status = market::status_with_session(instrument.market, quote.session.as_ref(), app.now);
+    let status = market::status_with_session(instrument.market, quote.session.as_ref(), app.now());
     let market_state = match (status.is_open, status.next_change) {
-        (true, Some(at)) => format!("open, closes in {}", time::span(at.duration_since(app.now))),
+        (true, Some(at)) => format!(
+            "open, closes in {}",
+            time::span(at.duration_since(app.now()))
+        ),
         (true, None) => "open".to_owned(),
         (false, Some(at)) => format!(
             "closed, opens in {}",
-            time::span(at.duration_since(app.now))
+            time::span(at.duration_since(app.now()))
         ),
         (false, None) => "closed".to_owned(),
     };
-    let source = match (app.quotes.origin(), app.quotes.received(&quote.symbol)) {
+    let source = match (app.quotes().origin(), app.quotes().received(&quote.symbol)) {
         (Origin::Snapshot { taken_at }, _) => {
-            format!("bundled snapshot of {}", time::date(*taken_at, &app.tz))
+            format!("bundled snapshot of {}", time::date(*taken_at, app.tz()))
         }
         (Origin::Cache { saved_at }, _) => format!(
             "cache saved {} ago",
-            time::age(app.now.duration_since(*saved_at))
+            time::age(app.now().duration_since(*saved_at))
         ),
         (Origin::Live { .. }, Some(received)) => format!(
             "received {} ago",
-            time::span(app.now.duration_since(received))
+            time::span(app.now().duration_since(received))
         ),
         (Origin::Live { .. }, None) => "not fetched yet in this run".to_owned(),
     };
@@ -123,17 +121,17 @@ fn facts(app: &App, quote: &Quote) -> Vec<(&'static str, String)> {
         ),
         (
             "Updated",
-            format!("{} · {source}", time::date_time(quote.time, &app.tz)),
+            format!("{} · {source}", time::date_time(quote.time, app.tz())),
         ),
     ];
-    if let Some(failure) = app.quotes.failure(&quote.symbol) {
+    if let Some(failure) = app.quotes().failure(&quote.symbol) {
         rows.push(("Failing", failure.summary()));
     }
     rows
 }
 
 /// The intraday series as a line; missing points are skipped, never drawn as zero.
-fn render_chart(app: &App, quote: &Quote, area: Rect, buf: &mut Buffer) {
+fn render_chart(theme: &Theme, quote: &Quote, area: Rect, buf: &mut Buffer) {
     if area.height < 3 || area.width < 10 {
         return;
     }
@@ -151,14 +149,10 @@ fn render_chart(app: &App, quote: &Quote, area: Rect, buf: &mut Buffer) {
         points.iter().map(|p| p.1).reduce(f64::min),
         points.iter().map(|p| p.1).reduce(f64::max),
     ) else {
-        Line::styled("no intraday data", app.theme.dim).render(area, buf);
+        Line::styled("no intraday data", theme.dim).render(area, buf);
         return;
     };
-    let style = match quote.change() {
-        Some(change) if change > 0.0 => app.theme.rise,
-        Some(change) if change < 0.0 => app.theme.fall,
-        _ => app.theme.flat,
-    };
+    let style = theme.direction(quote.direction());
     let datasets: Vec<Dataset> = runs
         .iter()
         .filter(|run| !run.is_empty())
@@ -187,7 +181,7 @@ fn render_chart(app: &App, quote: &Quote, area: Rect, buf: &mut Buffer) {
                     number::price(low, quote.decimals),
                     number::price(high, quote.decimals),
                 ])
-                .style(app.theme.dim),
+                .style(theme.dim),
         );
     chart.render(area, buf);
 }

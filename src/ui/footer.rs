@@ -8,11 +8,11 @@ use ratatui::widgets::Widget;
 use crate::app::App;
 use crate::keymap;
 use crate::ui::fit;
+use crate::ui::theme::Theme;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    if let Some(notice) = &app.notice {
+    if let Some(notice) = app.notice() {
         let line = Line::styled(
             fit(notice.as_str(), usize::from(area.width)).into_owned(),
             theme.warning,
@@ -20,15 +20,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         line.render(area, buf);
         return;
     }
-    if let Some(topic) = app.headlines.topic() {
+    if let Some(topic) = app.headlines().topic() {
         spans.push(Span::styled(
             format!("about: {}", topic.label),
             theme.warning,
         ));
         spans.push(Span::styled(" (Esc clears) · ", theme.dim));
     }
-    let filter = app.headlines.filter();
-    if app.headlines.is_editing_filter() {
+    let filter = app.headlines().filter();
+    if app.headlines().is_editing_filter() {
         spans.push(Span::styled("filter: ", theme.title));
         spans.push(Span::raw(format!("{filter}▏")));
         spans.push(Span::raw("  "));

@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Focus};
 use crate::format::time;
+use crate::ui::theme::Theme;
 use crate::ui::{fit, fit_padded};
 
 /// Source names are cut to this many columns so titles line up.
@@ -16,15 +17,18 @@ const SOURCE_COLS: usize = 10;
 /// An instrument tag before a title is kept short: it marks, the title tells.
 const TAG_COLS: usize = 9;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let visible = app.headlines.visible();
-    let title = if app.headlines.filter().is_empty() && app.headlines.topic().is_none() {
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let visible = app.headlines().visible();
+    let title = if app.headlines().filter().is_empty() && app.headlines().topic().is_none() {
         format!(" Headlines ({}) ", visible.len())
     } else {
-        format!(" Headlines ({} of {}) ", visible.len(), app.headlines.len())
+        format!(
+            " Headlines ({} of {}) ",
+            visible.len(),
+            app.headlines().len()
+        )
     };
-    let border = if app.focus == Focus::List {
+    let border = if app.focus() == Focus::List {
         theme.focused_border
     } else {
         theme.border
@@ -35,7 +39,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner_width = usize::from(area.width.saturating_sub(2));
     // Only the rows on screen are built: the list may hold hundreds, and this runs every frame.
     let rows = usize::from(area.height.saturating_sub(2));
-    let offset = app.headlines.offset();
+    let offset = app.headlines().offset();
     let items: Vec<ListItem> = visible
         .iter()
         .skip(offset)
@@ -43,18 +47,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|headline| {
             let when = headline.published.map_or_else(
                 || " ".repeat(6),
-                |at| format!("{:>6}", time::headline_time(at, app.now, &app.tz)),
+                |at| format!("{:>6}", time::headline_time(at, app.now(), app.tz())),
             );
-            let (marker, marker_style) = if app.headlines.is_read(&headline.id) {
+            let (marker, marker_style) = if app.headlines().is_read(&headline.id) {
                 (" ", theme.dim)
             } else {
                 ("•", theme.unread)
             };
             let source = fit_padded(headline.source.as_str(), SOURCE_COLS);
             let tag = app
-                .headlines
+                .headlines()
                 .tag(&headline.id)
-                .and_then(|index| app.instruments.get(index))
+                .and_then(|index| app.instruments().get(index))
                 .map(|i| format!("[{}] ", fit(i.name.as_str(), TAG_COLS)));
             let tag = tag.unwrap_or_default();
             let used = when.width() + 1 + 1 + 1 + SOURCE_COLS + 1 + tag.width();
@@ -76,13 +80,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .block(block)
         .highlight_style(theme.selected);
     let mut state = ListState::default().with_selected(
-        app.headlines
+        app.headlines()
             .selected_row()
             .and_then(|row| row.checked_sub(offset)),
     );
     StatefulWidget::render(list, area, buf, &mut state);
     if empty && area.height > 2 && area.width > 2 {
-        let message = if app.headlines.filter().is_empty() && app.headlines.topic().is_none() {
+        let message = if app.headlines().filter().is_empty() && app.headlines().topic().is_none() {
             "no headlines yet"
         } else {
             "no headline matches the filter"

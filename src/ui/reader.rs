@@ -5,16 +5,16 @@ use ratatui::buffer::Buffer;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 
-use crate::app::reader::LineKind;
+use crate::app::reader::{ArticleStatus, LineKind};
 use crate::app::{App, Focus};
 use crate::message::Viewport;
 use crate::ui::fit;
+use crate::ui::theme::Theme;
 
-pub fn render(app: &App, viewport: &Viewport, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
     let area = viewport.reader;
     let text_area = viewport.reader_text();
-    let border = if app.focus == Focus::Reader {
+    let border = if app.focus() == Focus::Reader {
         theme.focused_border
     } else {
         theme.border
@@ -31,25 +31,29 @@ pub fn render(app: &App, viewport: &Viewport, buf: &mut Buffer) {
         }
         return;
     };
-    let lines = app
-        .reader_layout
-        .layout(&article, usize::from(text_area.width), &app.tz);
+    let reader = app.reader();
+    let lines = reader.lines(&article, usize::from(text_area.width), app.tz());
     let rows = usize::from(text_area.height);
-    let scroll = app.reader.scroll().min(lines.len().saturating_sub(rows));
+    let scroll = reader.scroll().min(lines.len().saturating_sub(rows));
     if let Some(position) = position(scroll, rows, lines.len()) {
         block = block.title_bottom(Line::from(position).right_aligned());
     }
-    if let Some(id) = app.headlines.selected().map(|h| h.id.as_str()) {
+    if let Some(id) = app.headlines().selected().map(|h| h.id.as_str()) {
         // Room for the position on the right.
         let room = usize::from(area.width.saturating_sub(10));
-        if app.articles_loading.contains(id) {
-            block = block.title_bottom(Line::styled(
-                fit(" fetching the article… ", room).into_owned(),
-                theme.dim,
-            ));
-        } else if let Some(reason) = app.article_failures.get(id) {
-            let text = format!(" summary only: {reason} ");
-            block = block.title_bottom(Line::styled(fit(&text, room).into_owned(), theme.warning));
+        match reader.status(id) {
+            ArticleStatus::Loading => {
+                block = block.title_bottom(Line::styled(
+                    fit(" fetching the article… ", room).into_owned(),
+                    theme.dim,
+                ));
+            }
+            ArticleStatus::Failed(reason) => {
+                let text = format!(" summary only: {reason} ");
+                block =
+                    block.title_bottom(Line::styled(fit(&text, room).into_owned(), theme.warning));
+            }
+            ArticleStatus::Settled => {}
         }
     }
     block.render(area, buf);

@@ -7,17 +7,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::quotes::Origin;
-use crate::app::{App, Mode};
+use crate::app::App;
+use crate::app::data_state::Origin;
 use crate::format::time;
 use crate::market::{self, Region, RegionStatus};
 use crate::message::SourceId;
+use crate::ui::theme::Theme;
 
 /// The data state always gets at least this much: `offline · snapshot 28 Jun 2024`.
 const RIGHT_MIN_COLS: usize = 34;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let total = usize::from(area.width);
     let statuses = market::region_statuses(app.market_statuses());
     // The data state matters most (is this number live?), so the market list yields room first
@@ -33,7 +33,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let forms = [(false, true), (true, true), (false, false), (true, false)];
     let lines: Vec<Line> = forms
         .iter()
-        .map(|(is_short, has_countdown)| region_spans(&statuses, app, *is_short, *has_countdown))
+        .map(|(is_short, has_countdown)| {
+            region_spans(&statuses, app, theme, *is_short, *has_countdown)
+        })
         .collect();
     let left = lines
         .iter()
@@ -44,7 +46,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Line::styled(super::fit(&text, room).into_owned(), theme.closed)
         });
     left.render(area, buf);
-    let style = if app.health.failures().next().is_some() {
+    let style = if app.health().failures().next().is_some() {
         theme.warning
     } else {
         theme.dim
@@ -63,10 +65,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 fn region_spans(
     statuses: &[RegionStatus],
     app: &App,
+    theme: &Theme,
     is_short: bool,
     has_countdown: bool,
 ) -> Line<'static> {
-    let theme = &app.theme;
     let mut spans = Vec::new();
     for status in statuses {
         if !spans.is_empty() {
@@ -83,7 +85,7 @@ fn region_spans(
             (false, region) => format!("{} markets {word}", region.label()),
         };
         if let (true, false, Some(opens)) = (has_countdown, status.is_open, status.next_change) {
-            let wait = time::span(opens.duration_since(app.now));
+            let wait = time::span(opens.duration_since(app.now()));
             text = if is_short {
                 format!("{text} (opens {wait})")
             } else {
@@ -92,20 +94,29 @@ fn region_spans(
         }
         spans.push(Span::styled(text, style));
     }
+    // Past the holiday calendars' range a countdown may name an opening that will not happen.
+    let markets = app.market_statuses();
+    let is_guessing = markets
+        .iter()
+        .any(|(market, _)| !market::holidays_known(*market, app.now()));
+    if is_guessing && !is_short && !spans.is_empty() {
+        spans.push(Span::styled(" · ", theme.separator));
+        spans.push(Span::styled("holidays unknown", theme.closed));
+    }
     Line::from(spans)
 }
 
-/// Where the numbers come from and how current they are, then what is failing. A number that
-/// is not from a working live source never reads as live.
+/// Where the numbers come from and how current they are (in words: `app::data_state` decides),
+/// then what is failing.
 fn data_state(app: &App) -> String {
     // Quote sources first: they decide whether the numbers are current. One failure is named
     // in full; the rest are counted, so a dead network does not push the markets off the line.
-    let mut sources: Vec<_> = app.health.failures().collect();
+    let mut sources: Vec<_> = app.health().failures().collect();
     sources.sort_by_key(|(source, _, _)| !matches!(source, SourceId::Yahoo | SourceId::CoinGecko));
     let mut failing: Vec<String> = sources
         .first()
         .map(|(source, since, failure)| {
-            let lasted = time::span(app.now.duration_since(*since));
+            let lasted = time::span(app.now().duration_since(*since));
             format!(
                 "{}: {} ({lasted})",
                 app.source_label(*source),
@@ -119,7 +130,7 @@ fn data_state(app: &App) -> String {
     }
     // A whole source failing says it all; otherwise name the odd symbol out.
     if failing.is_empty() {
-        let mut symbols = app.quotes.failures();
+        let mut symbols = app.quotes().failures();
         if let Some((symbol, failure)) = symbols.next() {
             failing.push(format!("{symbol}: {}", failure.summary()));
         }
@@ -128,34 +139,19 @@ fn data_state(app: &App) -> String {
             failing.push(format!("{more} more failing"));
         }
     }
-    // A failing feed does not make prices stale; only a failing quote source does.
-    let are_quotes_failing = app
-        .health
-        .failures()
-        .any(|(source, _, _)| matches!(source, SourceId::Yahoo | SourceId::CoinGecko));
-    let state = match (app.mode, are_quotes_failing) {
-        (Mode::Offline, _) => "offline",
-        (Mode::Demo, _) => "demo",
-        (Mode::Live, true) if matches!(app.quotes.origin(), Origin::Live { .. }) => "stale",
-        (Mode::Live, true) => "not live",
-        (Mode::Live, false) if matches!(app.quotes.origin(), Origin::Live { .. }) => "live",
-        (Mode::Live, false) => "connecting",
-    };
-    let origin = match app.quotes.origin() {
-        Origin::Snapshot { taken_at } => format!("snapshot {}", time::date(*taken_at, &app.tz)),
+    let (now, tz) = (app.now(), app.tz());
+    let origin = match app.quotes().origin() {
+        Origin::Snapshot { taken_at } => format!("snapshot {}", time::date(*taken_at, tz)),
         Origin::Cache { saved_at } => {
-            format!(
-                "cached {} ago",
-                time::age(app.now.duration_since(*saved_at))
-            )
+            format!("cached {} ago", time::age(now.duration_since(*saved_at)))
         }
         Origin::Live {
             source: SourceId::Demo,
             fetched_at,
-        } => format!("simulated · updated {}", time::clock(*fetched_at, &app.tz)),
-        Origin::Live { fetched_at, .. } => format!("updated {}", time::clock(*fetched_at, &app.tz)),
+        } => format!("simulated · updated {}", time::clock(*fetched_at, tz)),
+        Origin::Live { fetched_at, .. } => format!("updated {}", time::clock(*fetched_at, tz)),
     };
-    let mut parts = vec![state.to_owned(), origin];
+    let mut parts = vec![app.data_state().word().to_owned(), origin];
     parts.extend(failing);
     parts.join(" · ")
 }

@@ -8,18 +8,17 @@ use ratatui::style::Style;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::quotes::{Direction, SEPARATOR, TapeEntry};
-use crate::app::{App, Focus};
+use crate::app::App;
+use crate::app::tape::{SEPARATOR, TapeEntry};
 use crate::ui::theme::Theme;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let entries = app.tape_entries();
-    let chosen = (app.focus == Focus::Tape).then_some(app.tape_cursor);
-    let segments = segments(&entries, &app.theme, chosen);
-    let cells = window(&segments, app.tape.offset_cols(), usize::from(area.width));
+    let tape = app.tape();
+    let segments = segments(tape.entries(), theme, app.tape_cursor());
+    let cells = window(&segments, tape.offset_cols(), usize::from(area.width));
     let mut x = area.x;
     for (grapheme, style) in cells {
         buf[(x, area.y)].set_symbol(grapheme).set_style(style);
@@ -46,11 +45,7 @@ fn segments(entries: &[TapeEntry], theme: &Theme, chosen: Option<usize>) -> Vec<
         } else {
             base
         };
-        let movement = match entry.direction {
-            Direction::Up => theme.rise,
-            Direction::Down => theme.fall,
-            Direction::Unchanged | Direction::Unknown => theme.flat,
-        };
+        let movement = theme.direction(entry.direction);
         // The spaces inside an entry share its dimming, so a dimmed entry is one run of dim
         // text rather than an attribute switched off and on around every space (bytes a step).
         out.push((entry.name.to_string(), theme.name.patch(stale)));

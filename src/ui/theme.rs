@@ -3,6 +3,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::domain::Direction;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
     pub rise: Style,
@@ -68,6 +70,15 @@ impl Theme {
             open: plain.add_modifier(Modifier::BOLD),
             closed: plain,
             ..Self::colour()
+        }
+    }
+
+    /// Green up, red down: the tape's change and the detail chart's line agree.
+    pub fn direction(&self, direction: Direction) -> Style {
+        match direction {
+            Direction::Up => self.rise,
+            Direction::Down => self.fall,
+            Direction::Unchanged | Direction::Unknown => self.flat,
         }
     }
 

@@ -12,13 +12,14 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tickertape::app::App;
-use tickertape::app::Mode;
 use tickertape::app::update::update;
+use tickertape::app::{Mode, Settings};
 use tickertape::cache::Cache;
 use tickertape::config::Feed;
 use tickertape::domain::Headline;
 use tickertape::message::{Failure, Message, SourceId};
-use tickertape::sources::news::FeedPoller;
+use tickertape::sources::feed_poller::FeedPoller;
+use tickertape::sources::poll::Polled;
 use tokio::time::Instant;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -35,6 +36,8 @@ const HOSTILE: &[u8] = include_bytes!("../fixtures/feeds/hostile.xml");
 const CJK: &[u8] = include_bytes!("../fixtures/feeds/cjk.xml");
 const DUP_A: &[u8] = include_bytes!("../fixtures/feeds/dup_a.xml");
 const DUP_B: &[u8] = include_bytes!("../fixtures/feeds/dup_b.xml");
+const LIVE_BLOG: &[u8] = include_bytes!("../fixtures/feeds/live_blog.xml");
+const LIVE_BLOG_ELSEWHERE: &[u8] = include_bytes!("../fixtures/feeds/live_blog_elsewhere.xml");
 const ATOM03: &[u8] = include_bytes!("../fixtures/feeds/atom03.xml");
 const OPML: &[u8] = include_bytes!("../fixtures/feeds/opml.xml");
 const CDF: &[u8] = include_bytes!("../fixtures/feeds/cdf.xml");
@@ -110,9 +113,8 @@ fn published(headlines: &[Headline]) -> Vec<Option<Timestamp>> {
 /// The app as `run` starts it with these feeds and no cache, sized to `width` x `height`.
 fn app_with(feeds: Vec<Feed>, now: Timestamp, width: u16, height: u16) -> App {
     let config = config_with_feeds(feeds);
-    let mut app =
-        tickertape::initial_app(&config, None, now, TimeZone::UTC).expect("the first frame");
-    app.mode = Mode::Live;
+    let settings = Settings::new(&config, Mode::Live, TimeZone::UTC);
+    let mut app = tickertape::initial_app(settings, None, now).expect("the first frame");
     let viewport = tickertape::ui::viewport(ratatui::layout::Rect::new(0, 0, width, height));
     update(&mut app, Message::Resized(viewport), now);
     app
@@ -125,7 +127,7 @@ fn apply(app: &mut App, messages: Vec<Message>, now: Timestamp) {
 }
 
 fn list_titles(app: &App) -> Vec<&str> {
-    app.headlines
+    app.headlines()
         .visible()
         .iter()
         .map(|h| h.title.as_str())
@@ -346,9 +348,9 @@ async fn validators_are_sent_back_a_304_is_nothing_new_and_both_survive_a_restar
     let restarted = wall() + secs(60);
     // What the first frame after the restart lists, before any request.
     let config = config_with_feeds(vec![feed("Harbour Street", &url)]);
-    let app = tickertape::initial_app(&config, Some(&cache), restarted, TimeZone::UTC)
-        .expect("the first frame");
-    let listed: Vec<&Headline> = app.headlines.visible();
+    let settings = Settings::new(&config, Mode::Offline, TimeZone::UTC);
+    let app = tickertape::initial_app(settings, Some(&cache), restarted).expect("the first frame");
+    let listed: Vec<&Headline> = app.headlines().visible();
     assert_eq!(listed.len(), headlines.len());
     assert!(headlines.iter().all(|h| listed.contains(&h)));
     let round = by_source(second_run.round(t1, restarted).await);
@@ -398,7 +400,7 @@ async fn a_feed_that_turns_malformed_fails_alone_and_is_named_on_the_status_line
     assert_eq!(first.len(), 2);
     apply(&mut app, first, wall());
     let before: Vec<String> = app
-        .headlines
+        .headlines()
         .visible()
         .iter()
         .map(|h| h.id.clone())
@@ -438,14 +440,14 @@ async fn a_feed_that_turns_malformed_fails_alone_and_is_named_on_the_status_line
 
     apply(&mut app, second, later);
     let after: Vec<String> = app
-        .headlines
+        .headlines()
         .visible()
         .iter()
         .map(|h| h.id.clone())
         .collect();
     assert_eq!(after, before, "the failing feed's earlier headlines stay");
     assert_eq!(
-        app.health
+        app.health()
             .failures()
             .map(|(source, since, _)| (source, since))
             .collect::<Vec<_>>(),
@@ -496,7 +498,7 @@ async fn one_story_in_two_feeds_with_different_tracking_and_guids_is_listed_once
         "Copper steadies after record run",
     ];
     assert_eq!(list_titles(&app), expected);
-    let brent = app.headlines.visible()[0];
+    let brent = app.headlines().visible()[0];
     assert_eq!(
         brent.link.as_deref(),
         Some("https://alpha.example.com/energy/brent-opec?id=7")
@@ -510,7 +512,7 @@ async fn one_story_in_two_feeds_with_different_tracking_and_guids_is_listed_once
     assert_eq!(list_titles(&app), expected);
     let rows = screen_rows(&draw(&app, 120, 40));
     assert!(rows[2].starts_with("┌ Headlines (3) "), "{:?}", rows[2]);
-    let list = app.viewport.list;
+    let list = app.viewport().list;
     let list_rows: Vec<String> = rows[usize::from(list.y)..usize::from(list.y + list.height)]
         .iter()
         .map(|row| row.chars().take(usize::from(list.width)).collect())
@@ -520,6 +522,42 @@ async fn one_story_in_two_feeds_with_different_tracking_and_guids_is_listed_once
         1,
         "{list_rows:#?}"
     );
+}
+
+#[tokio::test]
+async fn posts_sharing_a_link_in_one_feed_stay_distinct_and_the_link_elsewhere_joins_one() {
+    let server = MockServer::start().await;
+    serve(&server, "/live.xml", body(LIVE_BLOG, XML)).await;
+    serve(&server, "/top.xml", body(LIVE_BLOG_ELSEWHERE, XML)).await;
+    let feeds = vec![
+        feed("Live", &format!("{}/live.xml", server.uri())),
+        feed("Top", &format!("{}/top.xml", server.uri())),
+    ];
+    let now = ts("2024-06-11T17:00:00Z");
+    let mut app = app_with(feeds.clone(), now, 120, 40);
+    let t0 = Instant::now();
+    let round = poller(feeds, None, t0).round(t0, now).await;
+    assert_eq!(round.len(), 2);
+    apply(&mut app, round, now);
+    let listed = list_titles(&app);
+    assert_eq!(
+        listed.len(),
+        3,
+        "three posts, the other feed's link joining one: {listed:?}"
+    );
+    assert_eq!(
+        &listed[..2],
+        [
+            "Live: FTSE 100 closes flat as miners offset banks",
+            "Live: sterling slips after the jobs figures",
+        ]
+    );
+    assert!(
+        listed[2].contains("markets open") || listed[2] == "Markets live: UK jobs day",
+        "{listed:?}"
+    );
+    let rows = screen_rows(&draw(&app, 120, 40));
+    assert!(rows[2].starts_with("┌ Headlines (3) "), "{:?}", rows[2]);
 }
 
 fn source_of(message: &Message) -> SourceId {
@@ -543,7 +581,7 @@ async fn hostile_titles_reach_the_screen_as_harmless_text_cut_to_the_list() {
     let t0 = Instant::now();
     let round = poller(feeds, None, t0).round(t0, wall()).await;
     apply(&mut app, round, wall());
-    assert_eq!(app.headlines.visible().len(), 4);
+    assert_eq!(app.headlines().visible().len(), 4);
     // Read the 10 kB title, so the reader draws it too.
     update(
         &mut app,
@@ -551,7 +589,7 @@ async fn hostile_titles_reach_the_screen_as_harmless_text_cut_to_the_list() {
         wall(),
     );
     assert!(
-        app.headlines
+        app.headlines()
             .selected()
             .expect("a selection")
             .title
@@ -589,7 +627,7 @@ async fn hostile_titles_reach_the_screen_as_harmless_text_cut_to_the_list() {
         assert!(rows[row].starts_with(shown), "row {row}: {:?}", rows[row]);
     }
 
-    let list = app.viewport.list;
+    let list = app.viewport().list;
     let right = list.x + list.width - 1;
     let long_rows: Vec<u16> = (list.y + 1..list.y + list.height - 1)
         .filter(|&y| {
@@ -633,7 +671,7 @@ async fn cjk_titles_in_a_narrow_pane_keep_the_border_aligned() {
     );
     let terminal = draw(&app, 40, 20);
     let buffer = terminal.backend().buffer();
-    let list = app.viewport.list;
+    let list = app.viewport().list;
     let right = list.x + list.width - 1;
     assert_eq!(right, 39, "the list spans the narrow terminal");
     for y in list.y..list.y + list.height {

@@ -1,4 +1,4 @@
-//! The article worker (`sources::pages::run`) driven through its real channels, a `watch` for
+//! The article worker (`sources::article_worker::run`) driven through its real channels, a `watch` for
 //! requests and an `mpsc` inbox for answers, against real HTTP servers on 127.0.0.1: what comes
 //! out of a cluttered page, legacy charsets, pages that fail (404, a redirect loop, 20 MB), the
 //! settle delay and cancellation, the article cache across a restart, and the reader pane.
@@ -12,13 +12,14 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use tickertape::app::Mode;
 use tickertape::app::update::update;
+use tickertape::app::{Mode, Settings};
 use tickertape::cache::Cache;
 use tickertape::domain::{Article, Block};
 use tickertape::message::{ArticleRequest, Command, Failure, Message, Scroll};
 use tickertape::sanitize::SafeText;
-use tickertape::sources::pages::{ArticleWorker, SETTLE, run};
+use tickertape::sources::article_worker::{ArticleWorker, SETTLE, run};
+use tickertape::sources::poll::Polled;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use wiremock::matchers::any;
@@ -325,25 +326,19 @@ async fn a_missing_page_fails_saying_404() {
 }
 
 #[tokio::test]
-async fn a_redirect_loop_fails_after_five_redirects_and_promptly() {
+async fn a_redirect_loop_fails_after_five_redirects() {
     let server = MockServer::start().await;
     let to = |target: &str| ResponseTemplate::new(302).insert_header("Location", target);
     serve(&server, "/loop/a", to("/loop/b")).await;
     serve(&server, "/loop/b", to("/loop/a")).await;
     let mut worker = Worker::start(None, false);
-    let started = std::time::Instant::now();
     worker.ask(request("loop", &format!("{}/loop/a", server.uri())));
     let failure = failed(worker.answer().await, "loop");
-    let elapsed = started.elapsed();
     assert_eq!(
         failure,
         Failure::BadResponse {
             detail: SafeText::new("too many redirects")
         }
-    );
-    assert!(
-        elapsed < SETTLE + Duration::from_secs(2),
-        "took {elapsed:?}"
     );
     assert_eq!(
         requested_paths(&server).await,
@@ -556,10 +551,8 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
         &format!("{}/markets/feed.xml", server.uri()),
     )];
     let now: Timestamp = "2024-06-05T00:00:00Z".parse().expect("a valid time");
-    let mut app =
-        tickertape::initial_app(&config_with_feeds(feeds.clone()), None, now, TimeZone::UTC)
-            .expect("the first frame");
-    app.mode = Mode::Live;
+    let settings = Settings::new(&config_with_feeds(feeds.clone()), Mode::Live, TimeZone::UTC);
+    let mut app = tickertape::initial_app(settings, None, now).expect("the first frame");
     let resize = |width, height| {
         Message::Resized(tickertape::ui::viewport(ratatui::layout::Rect::new(
             0, 0, width, height,
@@ -569,8 +562,13 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
 
     let client = tickertape::sources::client().expect("the HTTP client");
     let t0 = tokio::time::Instant::now();
-    let mut poller =
-        tickertape::sources::news::FeedPoller::new(client, feeds, Duration::from_mins(5), None, t0);
+    let mut poller = tickertape::sources::feed_poller::FeedPoller::new(
+        client,
+        feeds,
+        Duration::from_mins(5),
+        None,
+        t0,
+    );
     let mut commands = Vec::new();
     for message in poller.round(t0, now).await {
         commands.extend(update(&mut app, message, now));
@@ -614,7 +612,7 @@ async fn the_reader_shows_the_fetched_article_with_numbered_links() {
     // The cited targets are listed, numbered, at the end of the text.
     update(&mut app, Message::ScrollReader(Scroll::Bottom), now);
     let bottom = screen_rows(&draw(&app, 80, 24));
-    let reader = app.viewport.reader_text();
+    let reader = app.viewport().reader_text();
     let pane: Vec<String> = bottom[usize::from(reader.y)..usize::from(reader.y + reader.height)]
         .iter()
         .map(|row| {
@@ -671,16 +669,14 @@ async fn links_in_a_redirected_page_resolve_against_where_it_landed() {
 #[tokio::test]
 async fn offline_the_reader_says_the_article_is_not_cached() {
     let now: Timestamp = "2024-06-05T00:00:00Z".parse().expect("a valid time");
-    let mut app = tickertape::initial_app(
+    let settings = Settings::new(
         &tickertape::config::Config::default(),
-        None,
-        now,
+        Mode::Offline,
         TimeZone::UTC,
-    )
-    .expect("the first frame");
-    app.mode = Mode::Offline;
+    );
+    let mut app = tickertape::initial_app(settings, None, now).expect("the first frame");
     let id = app
-        .headlines
+        .headlines()
         .selected()
         .expect("a sample headline")
         .id

@@ -11,6 +11,7 @@ use assert_cmd::Command;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
+use tickertape::ui::theme::Theme;
 use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
@@ -187,7 +188,7 @@ pub async fn requested_paths(server: &MockServer) -> Vec<String> {
 pub fn draw(app: &tickertape::app::App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
     terminal
-        .draw(|frame| tickertape::ui::draw(app, frame))
+        .draw(|frame| tickertape::ui::draw(app, &Theme::colour(), frame))
         .expect("drawing never fails on a test backend");
     terminal
 }

@@ -18,6 +18,8 @@
 //! Only names and attributes change: text, CDATA and entity references are written back as
 //! they came (never expanded), and a body that does not read as XML is left to feed-rs as it is.
 
+mod names;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -25,6 +27,8 @@ use base64::Engine as _;
 use quick_xml::events::{BytesEnd, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, Writer};
+
+use names::{TextKind, atom10_element, declares_old_namespace, new_namespace};
 
 const ATOM_03: &str = "http://purl.org/atom/ns#";
 const ATOM_10: &str = "http://www.w3.org/2005/Atom";
@@ -35,7 +39,7 @@ const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
 /// feed-rs keeps an RDF item only if it has a link, so a linkless one gets this, which names
 /// no page: only http(s) links are ever opened, so the item is listed with nothing to open,
 /// as a linkless RSS 2.0 item is.
-pub(super) const NO_PAGE: &str = "urn:x-tickertape:no-link";
+const NO_PAGE: &str = "urn:x-tickertape:no-link";
 
 /// A title or a base64 body past this is not kept whole: the title is cut far shorter later,
 /// and a summary is read only so far.
@@ -348,81 +352,6 @@ fn referenced(reference: &BytesRef) -> Cow<'static, str> {
         || Cow::Owned(format!("&{};", &**reference)),
         |c| Cow::Owned(c.to_string()),
     )
-}
-
-/// How a text construct is written in Atom 1.0.
-struct TextKind {
-    /// What replaces 0.3's `type` and `mode`; `None` is Atom 1.0's default, `text`.
-    new_type: Option<String>,
-    /// The body is base64, to be decoded and written escaped.
-    is_base64: bool,
-}
-
-/// An Atom 0.3 element's new local name, when it has one, and how it carries text, when it
-/// is a text construct.
-fn atom10_element(local: &str, start: &BytesStart) -> (Option<&'static str>, Option<TextKind>) {
-    let name = match local {
-        "issued" => Some("published"),
-        "modified" => Some("updated"),
-        "tagline" => Some("subtitle"),
-        "copyright" => Some("rights"),
-        "url" => Some("uri"),
-        _ => None,
-    };
-    let is_text = matches!(
-        local,
-        "title" | "summary" | "content" | "tagline" | "copyright" | "info"
-    );
-    let kind = is_text.then(|| {
-        let value = |key: &str| {
-            start
-                .attributes()
-                .flatten()
-                .find(|attribute| attribute.key.0 == key)
-                .map(|attribute| attribute.value.trim().to_ascii_lowercase())
-        };
-        let mime = value("type").unwrap_or_else(|| "text/plain".to_owned());
-        text_kind(&mime, value("mode").as_deref(), local == "content")
-    });
-    (name, kind)
-}
-
-/// Atom 0.3 gives a text construct a MIME type (default `text/plain`) and says how it is
-/// carried: inline markup (`xml`, the default), `escaped` or `base64`. Atom 1.0 says `text`,
-/// `html` (always escaped) or `xhtml` (always inline). Content of another type (an image)
-/// keeps it, and with it a body nobody shows; anything else of another type is read as text.
-fn text_kind(mime: &str, mode: Option<&str>, is_content: bool) -> TextKind {
-    let is_markup = mime.contains("html") || mime.ends_with("xml");
-    let is_text = is_markup || mime.starts_with("text/");
-    let new_type = match (is_markup, mode) {
-        (true, Some("escaped" | "base64")) => Some("html".to_owned()),
-        (true, _) => Some("xhtml".to_owned()),
-        (false, _) if is_content && !is_text => Some(mime.to_owned()),
-        (false, _) => None,
-    };
-    TextKind {
-        new_type,
-        is_base64: is_text && mode == Some("base64"),
-    }
-}
-
-fn declares_old_namespace(start: &BytesStart) -> bool {
-    start
-        .attributes()
-        .flatten()
-        .any(|attribute| new_namespace(attribute.key.0, &attribute.value).is_some())
-}
-
-/// The namespace an `xmlns` attribute should declare instead of an old one.
-fn new_namespace(key: &str, value: &str) -> Option<&'static str> {
-    if key != "xmlns" && !key.starts_with("xmlns:") {
-        return None;
-    }
-    match value.trim() {
-        ATOM_03 => Some(ATOM_10),
-        RSS_090 => Some(RSS_10),
-        _ => None,
-    }
 }
 
 /// The start tag renamed to `name`, old namespaces declared as new ones and, for a text

@@ -136,17 +136,7 @@ async fn fetch(client: &reqwest::Client, request: &ArticleRequest) -> Result<Art
         Timestamp::now().as_second(),
     )
     .await?;
-    if fetched.status.is_server_error() {
-        return Err(FetchError::Server {
-            status: fetched.status.as_u16(),
-        });
-    }
-    if !fetched.status.is_success() {
-        return Err(FetchError::BadResponse(format!(
-            "the page answered HTTP {}",
-            fetched.status.as_u16()
-        )));
-    }
+    fetched.require_success("the page answered ")?;
     let content_type = fetched
         .headers
         .get(CONTENT_TYPE)

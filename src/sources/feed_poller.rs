@@ -15,6 +15,7 @@ use reqwest::header::{
 };
 use tokio::time::Instant;
 
+use super::poll::Polled;
 use super::schedule::{Activity, Backoff, Outcome, Policy};
 use super::{FetchError, feeds, get};
 use crate::cache::{Cache, CachedFeed};
@@ -43,7 +44,7 @@ pub struct FeedPoller {
 }
 
 /// What one feed's request came to.
-enum Fetched {
+enum FeedAnswer {
     Fresh {
         headlines: Vec<Headline>,
         etag: Option<String>,
@@ -97,88 +98,6 @@ impl FeedPoller {
         }
     }
 
-    pub fn next_due(&self) -> Option<Instant> {
-        self.slots.iter().map(|slot| slot.due).min()
-    }
-
-    pub fn refresh_all(&mut self, now: Instant) {
-        for slot in &mut self.slots {
-            slot.due = now;
-        }
-    }
-
-    /// Fetches every feed due at `now` and returns one message per feed.
-    pub async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
-        let due: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| self.slots[i].due <= now)
-            .collect();
-        let client = &self.client;
-        let slots = &self.slots;
-        let results: Vec<(usize, Result<Fetched, FetchError>)> = stream::iter(due)
-            .map(|index| async move { (index, fetch(client, &slots[index], wall).await) })
-            .buffer_unordered(MAX_IN_FLIGHT)
-            .collect()
-            .await;
-        let mut messages = Vec::with_capacity(results.len());
-        let mut is_cache_stale = false;
-        for (index, result) in results {
-            let slot = &mut self.slots[index];
-            let source = SourceId::Feed(u16::try_from(index).unwrap_or(u16::MAX));
-            let outcome = match &result {
-                Ok(_) => Outcome::Success,
-                Err(FetchError::RateLimited { retry_after }) => Outcome::RateLimited {
-                    retry_after: *retry_after,
-                },
-                Err(_) => Outcome::Failed,
-            };
-            // News does not close with the markets: every feed is polled at the same pace.
-            slot.due = now
-                + slot.backoff.next_delay(
-                    outcome,
-                    Activity::Trading,
-                    &self.policy,
-                    fastrand::f64(),
-                );
-            match result {
-                Ok(Fetched::Fresh {
-                    headlines,
-                    etag,
-                    last_modified,
-                }) => {
-                    slot.cached = CachedFeed {
-                        url: slot.feed.url.clone(),
-                        etag,
-                        last_modified,
-                        headlines: headlines.clone(),
-                    };
-                    is_cache_stale = true;
-                    messages.push(Message::HeadlinesArrived {
-                        source,
-                        headlines,
-                        fetched_at: wall,
-                    });
-                }
-                Ok(Fetched::NotModified) => messages.push(Message::HeadlinesArrived {
-                    source,
-                    headlines: Vec::new(),
-                    fetched_at: wall,
-                }),
-                Err(error) => {
-                    tracing::warn!(feed = %slot.feed.name, %error, "feed fetch failed");
-                    messages.push(Message::SourceFailed {
-                        source,
-                        failure: error.failure(),
-                        at: wall,
-                    });
-                }
-            }
-        }
-        if is_cache_stale {
-            self.save();
-        }
-        messages
-    }
-
     /// On a blocking thread: the UI shares this thread, and the file can be large.
     fn save(&self) {
         let Some(cache) = self.cache.clone() else {
@@ -197,7 +116,7 @@ async fn fetch(
     client: &reqwest::Client,
     slot: &Slot,
     wall: Timestamp,
-) -> Result<Fetched, FetchError> {
+) -> Result<FeedAnswer, FetchError> {
     let mut headers = HeaderMap::new();
     // Only ask conditionally when there are headlines to fall back on.
     if !slot.cached.headlines.is_empty() {
@@ -220,19 +139,9 @@ async fn fetch(
     )
     .await?;
     if fetched.status == StatusCode::NOT_MODIFIED {
-        return Ok(Fetched::NotModified);
+        return Ok(FeedAnswer::NotModified);
     }
-    if fetched.status.is_server_error() {
-        return Err(FetchError::Server {
-            status: fetched.status.as_u16(),
-        });
-    }
-    if !fetched.status.is_success() {
-        return Err(FetchError::BadResponse(format!(
-            "HTTP {}",
-            fetched.status.as_u16()
-        )));
-    }
+    fetched.require_success("")?;
     let header = |name| {
         fetched
             .headers
@@ -250,23 +159,89 @@ async fn fetch(
             .await
             .map_err(|error| FetchError::Other(error.to_string()))?
             .map_err(|error| FetchError::BadResponse(error.to_string()))?;
-    Ok(Fetched::Fresh {
+    Ok(FeedAnswer::Fresh {
         headlines,
         etag,
         last_modified,
     })
 }
 
-impl super::poll::Polled for FeedPoller {
+impl Polled for FeedPoller {
     fn next_due(&self) -> Option<Instant> {
-        FeedPoller::next_due(self)
+        self.slots.iter().map(|slot| slot.due).min()
     }
 
     fn refresh_all(&mut self, now: Instant) {
-        FeedPoller::refresh_all(self, now);
+        for slot in &mut self.slots {
+            slot.due = now;
+        }
     }
 
+    /// Fetches every feed due at `now` and returns one message per feed.
     async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
-        FeedPoller::round(self, now, wall).await
+        let due: Vec<usize> = (0..self.slots.len())
+            .filter(|&i| self.slots[i].due <= now)
+            .collect();
+        let client = &self.client;
+        let slots = &self.slots;
+        let results: Vec<(usize, Result<FeedAnswer, FetchError>)> = stream::iter(due)
+            .map(|index| async move { (index, fetch(client, &slots[index], wall).await) })
+            .buffer_unordered(MAX_IN_FLIGHT)
+            .collect()
+            .await;
+        let mut messages = Vec::with_capacity(results.len());
+        let mut is_cache_stale = false;
+        for (index, result) in results {
+            let slot = &mut self.slots[index];
+            let source = SourceId::Feed(u16::try_from(index).unwrap_or(u16::MAX));
+            let outcome = result
+                .as_ref()
+                .map_or_else(FetchError::outcome, |_| Outcome::Success);
+            // News does not close with the markets: every feed is polled at the same pace.
+            slot.due = now
+                + slot.backoff.next_delay(
+                    outcome,
+                    Activity::Trading,
+                    &self.policy,
+                    fastrand::f64(),
+                );
+            match result {
+                Ok(FeedAnswer::Fresh {
+                    headlines,
+                    etag,
+                    last_modified,
+                }) => {
+                    slot.cached = CachedFeed {
+                        url: slot.feed.url.clone(),
+                        etag,
+                        last_modified,
+                        headlines: headlines.clone(),
+                    };
+                    is_cache_stale = true;
+                    messages.push(Message::HeadlinesArrived {
+                        source,
+                        headlines,
+                        fetched_at: wall,
+                    });
+                }
+                Ok(FeedAnswer::NotModified) => messages.push(Message::HeadlinesArrived {
+                    source,
+                    headlines: Vec::new(),
+                    fetched_at: wall,
+                }),
+                Err(error) => {
+                    tracing::warn!(feed = %slot.feed.name, %error, "feed fetch failed");
+                    messages.push(Message::SourceFailed {
+                        source,
+                        failure: error.failure(),
+                        at: wall,
+                    });
+                }
+            }
+        }
+        if is_cache_stale {
+            self.save();
+        }
+        messages
     }
 }

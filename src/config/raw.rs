@@ -1,0 +1,124 @@
+//! The config file as written: serde types that mirror the TOML, every value `Spanned` so
+//! validation (`super::validate`) can point at its line and column. No checks beyond TOML's
+//! own types live here.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Unexpected, Visitor};
+use toml::Spanned;
+
+// The file as written. `deny_unknown_fields` is on every struct because it does not propagate,
+// and `flatten` is never used because it silently disables it.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a TOML document")]
+pub(super) struct RawConfig {
+    pub(super) quotes: Option<RawQuotes>,
+    pub(super) news: Option<RawNews>,
+    pub(super) ticker: Option<RawTicker>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [quotes] table")]
+pub(super) struct RawQuotes {
+    pub(super) base_url: Option<Spanned<BaseUrls>>,
+    pub(super) coingecko_url: Option<Spanned<String>>,
+    pub(super) refresh_secs: Option<Spanned<WholeNumber>>,
+    pub(super) symbols: Option<Spanned<Vec<RawSymbol>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[quotes.symbols]] entry with symbol and name"
+)]
+pub(super) struct RawSymbol {
+    pub(super) symbol: Spanned<String>,
+    pub(super) name: Spanned<String>,
+    pub(super) market: Option<Spanned<String>>,
+    pub(super) provider: Option<Spanned<String>>,
+    pub(super) aliases: Option<Vec<Spanned<String>>>,
+    pub(super) id: Option<Spanned<String>>,
+    pub(super) vs: Option<Spanned<String>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [news] table")]
+pub(super) struct RawNews {
+    pub(super) refresh_secs: Option<Spanned<WholeNumber>>,
+    pub(super) max_items: Option<Spanned<WholeNumber>>,
+    pub(super) article_cache_mb: Option<Spanned<WholeNumber>>,
+    pub(super) feeds: Option<Vec<RawFeed>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[news.feeds]] entry with name and url"
+)]
+pub(super) struct RawFeed {
+    pub(super) name: Spanned<String>,
+    pub(super) url: Spanned<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [ticker] table")]
+pub(super) struct RawTicker {
+    pub(super) speed: Option<Spanned<WholeNumber>>,
+    pub(super) shift: Option<bool>,
+}
+
+/// `base_url` may be one string or a list. Hand-written because `#[serde(untagged)]` buffers
+/// the value, which loses the list items' spans and replaces the error with a vague one.
+pub(super) enum BaseUrls {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for BaseUrls {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UrlsVisitor;
+        impl<'de> Visitor<'de> for UrlsVisitor {
+            type Value = BaseUrls;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a URL or a list of URLs")
+            }
+            fn visit_str<E: de::Error>(self, url: &str) -> Result<BaseUrls, E> {
+                Ok(BaseUrls::One(url.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BaseUrls, A::Error> {
+                let mut list = Vec::new();
+                while let Some(url) = seq.next_element()? {
+                    list.push(url);
+                }
+                Ok(BaseUrls::Many(list))
+            }
+        }
+        deserializer.deserialize_any(UrlsVisitor)
+    }
+}
+
+/// An integer whose type errors read "expected a whole number" rather than "expected i64".
+pub(super) struct WholeNumber(pub(super) i64);
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl Visitor<'_> for NumberVisitor {
+            type Value = WholeNumber;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(value))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<WholeNumber, E> {
+                i64::try_from(value)
+                    .map(WholeNumber)
+                    .map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+            }
+        }
+        deserializer.deserialize_i64(NumberVisitor)
+    }
+}
