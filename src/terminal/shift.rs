@@ -166,8 +166,11 @@ mod tests {
 
     use super::*;
 
+    /// The cells written, and the deletion (where, how many columns) if the row was shifted.
+    type Planned = (Vec<(u16, u16)>, Option<(Position, u16)>);
+
     /// A one-row screen showing `text`, and `plan` of the frame that shows `next` instead.
-    fn plan_of(text: &str, next: &str) -> (Vec<(u16, u16)>, Option<(Position, u16)>) {
+    fn plan_of(text: &str, next: &str) -> Planned {
         let mut screen = Screen::blank(Size::new(20, 1));
         let mut shown = Buffer::empty(Rect::new(0, 0, 20, 1));
         shown.set_string(0, 0, text, Style::new().fg(Color::Green));

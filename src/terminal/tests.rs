@@ -173,7 +173,10 @@ impl Emulated {
     /// `TestBackend` buffer: that is only the cells sent laid over the last frame, and keeps a
     /// wide glyph whose second half a later glyph overwrote where a terminal shows a blank.
     fn draw(&mut self, app: &App, theme: &Theme) -> Result<Vec<u8>, String> {
-        let frame = self.terminal.draw(|frame| ui::draw(app, theme, frame)).unwrap();
+        let frame = self
+            .terminal
+            .draw(|frame| ui::draw(app, theme, frame))
+            .unwrap();
         let bytes = self.out.take();
         self.emulator.process(&bytes);
         match difference(self.emulator.screen(), frame.buffer) {
@@ -314,14 +317,14 @@ const STEP: Duration = Duration::from_millis(200);
 /// Returns how many frames were drawn by shifting.
 fn run_and_compare(
     (width, height): (u16, u16),
-    theme: Theme,
+    theme: &Theme,
     resized: (u16, u16),
     row_shift: RowShift,
 ) -> usize {
     let mut app = app_with_wide_names(width, height);
     let mut market = DemoMarket::new(crate::bundled::snapshot().unwrap().quotes, 7);
     let mut terminal = Emulated::new(width, height, row_shift);
-    terminal.draw(&app, &theme).unwrap();
+    terminal.draw(&app, theme).unwrap();
     let mut shifted = 0;
     for step in 1..=1000_u32 {
         let at = now() + STEP * step;
@@ -351,7 +354,7 @@ fn run_and_compare(
         for message in messages {
             update(&mut app, message, at);
         }
-        match terminal.draw(&app, &theme) {
+        match terminal.draw(&app, theme) {
             Ok(frame) => shifted += usize::from(is_shifted(&frame)),
             Err(difference) => panic!("step {step} ({width}x{height}): {difference}"),
         }
@@ -369,14 +372,14 @@ fn a_thousand_shifted_steps_leave_the_screen_as_ratatui_drew_it(
     #[case] theme: Theme,
     #[case] resized: (u16, u16),
 ) {
-    let shifted = run_and_compare(size, theme, resized, RowShift::On);
+    let shifted = run_and_compare(size, &theme, resized, RowShift::On);
     // Most steps must really have been shifted, or this proved nothing about shifting.
     assert!(shifted > 700, "{shifted} of 1,000 frames shifted");
 }
 
 #[test]
 fn with_shifting_off_no_row_is_shifted_and_the_screen_is_still_right() {
-    let shifted = run_and_compare((31, 9), Theme::colour(), (24, 7), RowShift::Off);
+    let shifted = run_and_compare((31, 9), &Theme::colour(), (24, 7), RowShift::Off);
     assert_eq!(shifted, 0);
 }
 
