@@ -5,6 +5,10 @@ Stdlib only (Python 3.11+, Linux: it reads /proc and uses pidfd_open). For any c
   * time from exec to a marker string on screen (the "first frame"), and to optional --watch strings;
   * CPU % of one core over a window after the first frame (all threads of the process tree);
   * bytes per second the program wrote to the terminal over the same window;
+  * wake-ups per second over the same window (voluntary context switches: a thread went to
+    sleep and was woken, summed over every thread of the process tree);
+  * with --step-ms, how regular the frames are: the 99th percentile of |interval - nominal|
+    between consecutive reads of output during the window (a moving tape writes one frame a step);
   * peak RSS (VmHWM) and final RSS (VmRSS) at the end of the window;
   * time from sending the quit key to the process being gone, and whether it gave the terminal
     back (left the alternate screen if it entered it, showed the cursor).
@@ -358,6 +362,7 @@ class CpuTracker:
     def __init__(self, root):
         self.root = root
         self.first, self.last = {}, {}
+        self.switches_first, self.switches_last = {}, {}
         self.started = False
         self.pids = {root}
 
@@ -379,6 +384,10 @@ class CpuTracker:
                     # a thread already there at start() counts from then; one born later from 0
                     self.first[key] = ns if not self.started else 0
                 self.last[key] = ns
+                switches = voluntary_switches(pid, tid)
+                if switches is not None:
+                    self.switches_first.setdefault(key, switches if not self.started else 0)
+                    self.switches_last[key] = switches
 
     def start(self):
         self.sample()
@@ -391,6 +400,26 @@ class CpuTracker:
 
     def used_ns(self):
         return sum(self.last[k] - self.first[k] for k in self.last)
+
+    def wakeups(self):
+        return sum(self.switches_last[k] - self.switches_first[k] for k in self.switches_last)
+
+
+def voluntary_switches(pid, tid):
+    data = read_file(f"/proc/{pid}/task/{tid}/status")
+    if data:
+        for line in data.splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    return None
+
+
+def p99_deviation_ms(times, nominal_s):
+    """99th percentile of |interval - nominal| between consecutive output reads, in ms."""
+    deviations = sorted(abs((b - a) - nominal_s) for a, b in zip(times, times[1:]))
+    if not deviations:
+        return None
+    return round(1000 * deviations[min(len(deviations) - 1, int(0.99 * len(deviations)))], 2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -485,6 +514,7 @@ class Run:
         self.screen = Screen(opts.cols, opts.rows)
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.bytes_total = 0
+        self.read_times = []   # when each read with output returned (frame regularity)
         self.exit_at = None
         self.status = None
         self.found = {}
@@ -577,6 +607,7 @@ class Run:
                 self.master_open = False
                 return
             now = time.monotonic()
+            self.read_times.append(now)
             self.bytes_total += len(data)
             if len(self.raw) < 64 << 20:
                 self.raw += data
@@ -662,6 +693,7 @@ class Run:
         cpu.start()
         bytes0, t0 = self.bytes_total, time.monotonic()
         raw0 = len(self.raw)
+        reads0 = len(self.read_times)
         self.pump(o.window, sampler=cpu.sample)
         self.window_raw = bytes(self.raw[raw0:])
         cpu.sample()
@@ -678,6 +710,9 @@ class Run:
             "cpu_pct": round(100 * cpu.used_ns() / 1e9 / elapsed, 4) if elapsed else None,
             "cpu_pct_ticks": (round(100 * (ticks1 - cpu.ticks0) / CLK_TCK / elapsed, 4)
                               if elapsed and ticks1 is not None and cpu.ticks0 is not None else None),
+            "wakeups_per_s": round(cpu.wakeups() / elapsed, 2) if elapsed else None,
+            "step_p99_dev_ms": (p99_deviation_ms(self.read_times[reads0:], o.step_ms / 1000)
+                                if elapsed and getattr(o, "step_ms", None) else None),
             "threads": len(cpu.last),
             "processes": len(cpu.pids),
             "rss_start_kb": rss_start,
@@ -732,7 +767,8 @@ class Run:
 # --------------------------------------------------------------------------------------------
 # Many runs, and the summary.
 
-NUMERIC = ["first_frame_ms", "cpu_pct", "cpu_pct_ticks", "bytes_per_s", "peak_rss_kb",
+NUMERIC = ["first_frame_ms", "cpu_pct", "cpu_pct_ticks", "bytes_per_s", "wakeups_per_s",
+           "step_p99_dev_ms", "peak_rss_kb",
            "final_rss_kb", "rss_start_kb", "quit_ms", "articles_cached"]
 
 
@@ -783,7 +819,7 @@ def human_table(result):
     s = result["summary"]
     lines = ["| figure | median | min | max | n |", "| --- | --- | --- | --- | --- |"]
     units = {"first_frame_ms": "ms", "quit_ms": "ms", "cpu_pct": "%", "cpu_pct_ticks": "%",
-             "bytes_per_s": "B/s", "peak_rss_kb": "kB", "final_rss_kb": "kB", "rss_start_kb": "kB",
+             "bytes_per_s": "B/s", "wakeups_per_s": "/s", "step_p99_dev_ms": "ms", "peak_rss_kb": "kB", "final_rss_kb": "kB", "rss_start_kb": "kB",
              "articles_cached": ""}
     for key in NUMERIC:
         if key in s:
@@ -1065,6 +1101,9 @@ def main():
     run.add_argument("--quit-key", default="q", type=lambda s: parse_key_step(s)[1])
     run.add_argument("--quit-timeout", type=parse_duration, default=5.0)
     run.add_argument("--runs", type=int, default=1)
+    run.add_argument("--step-ms", type=float,
+                     help="nominal interval between frames (200 for a tape at 5 columns/s): "
+                          "report the 99th percentile deviation from it")
     run.add_argument("--server", choices=["walk", "static", "none"], default="walk",
                      help="local server: prices walking (default), static, or none")
     run.add_argument("--setup", choices=["none", "tickertape", "newsboat"], default="none",

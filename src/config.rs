@@ -103,6 +103,8 @@ pub fn short_label(name: &str) -> &str {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TickerConfig {
     pub speed_cols_per_sec: u8,
+    /// A step is drawn as a delete-character and the new cells, not a rewritten row.
+    pub is_shift_on: bool,
 }
 
 impl Default for Config {
@@ -343,6 +345,7 @@ mod tests {
             },
             ticker: TickerConfig {
                 speed_cols_per_sec: 5,
+                is_shift_on: true,
             },
             keys: KeyMap::default(),
             appearance: Appearance::default(),
@@ -432,6 +435,14 @@ mod tests {
     }
 
     #[test]
+    fn shift_can_be_turned_off_and_must_be_a_boolean() {
+        let config = parse("[ticker]\nshift = false\n", Path::new(PATH)).unwrap();
+        assert!(!config.ticker.is_shift_on);
+        assert_eq!(config.ticker.speed_cols_per_sec, 5);
+        assert!(error("[ticker]\nshift = \"no\"\n").starts_with("/etc/c.toml:2:9: "));
+    }
+
+    #[test]
     fn limits_are_inclusive() {
         let text = "[quotes]\nrefresh_secs = 5\n[news]\nrefresh_secs = 86400\nmax_items = 5000\n";
         let config = parse(text, Path::new(PATH)).unwrap();
@@ -474,7 +485,7 @@ mod tests {
         );
         assert_eq!(
             error("[ticker]\nspeed = 5\ncolour = \"red\"\n"),
-            "/etc/c.toml:3:1: unknown field `colour`, expected `speed`"
+            "/etc/c.toml:3:1: unknown field `colour`, expected `speed` or `shift`"
         );
     }
 

@@ -113,7 +113,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
             }
             None => None,
         };
-        let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
+        let row_shift = if loaded.config.ticker.is_shift_on {
+            terminal::RowShift::On
+        } else {
+            terminal::RowShift::Off
+        };
+        let (mut terminal, _guard) =
+            terminal::init(row_shift).context("cannot set up the terminal")?;
         // The sources start after the first frame: building the HTTP client reads the
         // system's certificates, which the first frame need not wait for. A reloaded config
         // with another watchlist or other feeds starts them again.

@@ -2,6 +2,8 @@
 //! deadline, a signal), apply it with `update`, run the commands it returns, and draw — only
 //! then. With the tape paused and no source sending, it sleeps: no wake-ups, no bytes.
 
+mod tape_clock;
+
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
@@ -9,7 +11,7 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::layout::{Position, Rect};
 use tokio::sync::{mpsc, watch};
-use tokio::time::{Instant, Interval, MissedTickBehavior};
+use tokio::time::Instant;
 
 use crate::app::App;
 use crate::app::update::update;
@@ -21,6 +23,7 @@ use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
 use crate::ui::theme::Theme;
+use tape_clock::TapeClock;
 
 /// Lines the mouse wheel scrolls the reader by, as most terminals' own scrollback does.
 const WHEEL_LINES: u16 = 3;
@@ -62,7 +65,7 @@ pub async fn run(
     );
     terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
     let mut effects = start(&styling.config)?;
-    let mut tape_timer = tape_timer(&app);
+    let mut tape_clock = tape_clock(&app)?;
     loop {
         let deadline = app.next_deadline().map(instant_of);
         let message = tokio::select! {
@@ -72,7 +75,10 @@ pub async fn run(
                 None => Some(Message::Quit),
             },
             Some(message) = inbox.recv() => Some(message),
-            _ = tape_timer.tick(), if app.is_tape_moving() => Some(Message::TapeStep),
+            ticked = tick(tape_clock.as_mut()), if tape_clock.is_some() => {
+                ticked?;
+                Some(Message::TapeStep)
+            }
             () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                 Some(Message::DeadlineReached)
             }
@@ -99,8 +105,8 @@ pub async fn run(
         if app.is_quitting() {
             return Ok(());
         }
-        if app.tape().speed_cols_per_sec() != speed || (app.is_tape_moving() && !was_moving) {
-            tape_timer = self::tape_timer(&app);
+        if app.tape().speed_cols_per_sec() != speed || app.is_tape_moving() != was_moving {
+            tape_clock = self::tape_clock(&app)?;
         }
         terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
     }
@@ -201,12 +207,18 @@ fn open_in_browser(url: &str, outbox: &mpsc::Sender<Message>) {
     }
 }
 
-/// The tape's clock. Skipping missed ticks means no burst of steps after a suspended laptop.
-fn tape_timer(app: &App) -> Interval {
-    let period = app.tape().step_interval();
-    let mut timer = tokio::time::interval_at(Instant::now() + period, period);
-    timer.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    timer
+/// A clock only while the tape moves: a still tape keeps no timer that could wake us.
+fn tape_clock(app: &App) -> std::io::Result<Option<TapeClock>> {
+    app.is_tape_moving()
+        .then(|| TapeClock::new(app.tape().step_interval()))
+        .transpose()
+}
+
+async fn tick(clock: Option<&mut TapeClock>) -> std::io::Result<()> {
+    match clock {
+        Some(clock) => clock.tick().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn instant_of(at: Timestamp) -> Instant {

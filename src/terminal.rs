@@ -1,7 +1,10 @@
 //! Sole owner of the tty: raw mode, the alternate screen, mouse capture, the cursor, the panic
 //! hook and the signals that must end the program cleanly. Whatever `init` turns on, `restore`
 //! turns off, on every path out: quit, error, panic (the hook) and SIGTERM/SIGHUP/SIGINT
-//! (turned into a quit message, so the normal path runs).
+//! (turned into a quit message, so the normal path runs). What a frame writes is kept small
+//! here too ([`Quiet`], with [`shift`] for rows that only moved sideways).
+
+mod shift;
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Once;
@@ -10,12 +13,14 @@ use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{cursor, execute};
+use crossterm::{cursor, execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::signal::unix::{Signal, SignalKind, signal};
+
+use shift::{RowDraw, Screen};
 
 /// Frames are written through a buffer big enough for a full frame, so one frame is one write.
 pub type Tty = Terminal<Quiet<CrosstermBackend<BufWriter<Stdout>>>>;
@@ -24,8 +29,16 @@ const FRAME_BUFFER_BYTES: usize = 64 * 1024;
 
 static PANIC_HOOK: Once = Once::new();
 
+/// Whether a row that only moved sideways is redrawn by deleting characters at its start
+/// (`ticker.shift`); off for a terminal that mishandles delete-character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowShift {
+    On,
+    Off,
+}
+
 /// Puts the terminal into TUI mode. Call [`restore`] on every way out; [`Guard`] does that.
-pub fn init() -> io::Result<(Tty, Guard)> {
+pub fn init(row_shift: RowShift) -> io::Result<(Tty, Guard)> {
     install_panic_hook();
     enable_raw_mode()?;
     let guard = Guard;
@@ -36,42 +49,93 @@ pub fn init() -> io::Result<(Tty, Guard)> {
         cursor::Hide
     )?;
     let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER_BYTES, io::stdout()));
-    Ok((Terminal::new(Quiet::new(backend))?, guard))
+    Ok((Terminal::new(Quiet::new(backend, row_shift))?, guard))
 }
 
-/// A backend that writes nothing for a frame that changes nothing. Ratatui itself resets the
-/// colours after every diff, empty or not, and hides the cursor on every frame: about 30 bytes
-/// a wake-up, which a tmux pane or an SSH link would carry all day for no change on screen.
+/// A backend that writes as little as a frame needs: nothing for a frame that changes nothing,
+/// and for a row that only moved sideways, a delete-character and the cells that came in.
+/// Ratatui itself resets the colours after every diff, empty or not, hides the cursor on every
+/// frame and rewrites a scrolled row whole: bytes a tmux pane or an SSH link would carry all day.
 pub struct Quiet<B> {
     inner: B,
     /// `None` until first set, so the first frame always says what it wants.
     is_cursor_hidden: Option<bool>,
+    row_shift: RowShift,
+    /// What the screen shows, while rows may be shifted and the screen can be followed; `None`
+    /// after appended lines or a partial clear, until the next full clear.
+    screen: Option<Screen>,
 }
 
-impl<B> Quiet<B> {
-    pub fn new(inner: B) -> Self {
-        Self {
+impl<B: Backend> Quiet<B> {
+    pub fn new(inner: B, row_shift: RowShift) -> Self {
+        let mut quiet = Self {
             inner,
             is_cursor_hidden: None,
-        }
+            row_shift,
+            screen: None,
+        };
+        quiet.assume_blank_screen();
+        quiet
+    }
+
+    /// After a full clear (and at the start, on a fresh alternate screen) the screen is blank.
+    fn assume_blank_screen(&mut self) {
+        self.screen = match self.row_shift {
+            RowShift::On => self.inner.size().ok().map(Screen::blank),
+            RowShift::Off => None,
+        };
     }
 }
 
-impl<B: Backend> Backend for Quiet<B> {
+impl<B> Backend for Quiet<B>
+where
+    B: Backend + Write,
+    B::Error: From<io::Error>,
+{
     type Error = B::Error;
 
     fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut content = content.peekable();
-        if content.peek().is_none() {
+        let updates: Vec<_> = content.collect();
+        if updates.is_empty() {
             return Ok(());
         }
-        self.inner.draw(content)
+        let Some(rows) = self
+            .screen
+            .as_mut()
+            .and_then(|screen| screen.plan(&updates))
+        else {
+            self.screen = None;
+            return self.inner.draw(updates.into_iter());
+        };
+        // Every deletion goes before any cell is drawn; ratatui's draw ends with the colours
+        // reset, so the columns a deletion brings in are blank in the default colours.
+        let mut cells = Vec::with_capacity(updates.len());
+        for row in &rows {
+            match row {
+                RowDraw::AsIs(updates) => cells.extend_from_slice(updates),
+                RowDraw::Shifted {
+                    at,
+                    cols,
+                    shifted,
+                    next,
+                } => {
+                    queue!(self.inner, cursor::MoveTo(at.x, at.y))?;
+                    match cols {
+                        1 => self.inner.write_all(b"\x1b[P")?,
+                        _ => write!(self.inner, "\x1b[{cols}P")?,
+                    }
+                    cells.extend(shifted.diff_iter(next));
+                }
+            }
+        }
+        self.inner.draw(cells.into_iter())
     }
 
     fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.screen = None;
         self.inner.append_lines(n)
     }
 
@@ -100,11 +164,18 @@ impl<B: Backend> Backend for Quiet<B> {
     }
 
     fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
+        self.inner.clear()?;
+        self.assume_blank_screen();
+        Ok(())
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
+        self.inner.clear_region(clear_type)?;
+        match clear_type {
+            ClearType::All => self.assume_blank_screen(),
+            _ => self.screen = None,
+        }
+        Ok(())
     }
 
     fn size(&self) -> Result<Size, Self::Error> {
@@ -116,7 +187,7 @@ impl<B: Backend> Backend for Quiet<B> {
     }
 
     fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()
+        Backend::flush(&mut self.inner)
     }
 }
 
@@ -183,54 +254,4 @@ impl QuitSignals {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
-    use ratatui::TerminalOptions;
-    use ratatui::Viewport;
-    use ratatui::layout::Rect;
-    use ratatui::text::Line;
-
-    use super::*;
-
-    /// Counts what reaches the "terminal".
-    #[derive(Clone, Default)]
-    struct Written(Rc<RefCell<usize>>);
-
-    impl Write for Written {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            *self.0.borrow_mut() += bytes.len();
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_frame_that_changes_nothing_writes_nothing() {
-        let out = Written::default();
-        let written = || *out.0.borrow();
-        let options = TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 20, 2)),
-        };
-        let backend = Quiet::new(CrosstermBackend::new(out.clone()));
-        let mut terminal = Terminal::with_options(backend, options).unwrap();
-        let draw = |text: &'static str| {
-            move |frame: &mut ratatui::Frame| {
-                frame.render_widget(Line::raw(text), frame.area());
-            }
-        };
-        terminal.draw(draw("FTSE 100")).unwrap();
-        let first = written();
-        assert!(first > 0);
-        terminal.draw(draw("FTSE 100")).unwrap();
-        assert_eq!(written(), first);
-        terminal.draw(draw("FTSE 250")).unwrap();
-        let changed = written() - first;
-        // The one changed cell, a move to it and the colour reset; no cursor hiding again.
-        assert!(changed > 0 && changed < 40, "{changed} bytes");
-    }
-}
+mod tests;

@@ -69,10 +69,11 @@ pub(super) struct RawFeed {
     pub(super) short: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [ticker] table")]
 pub(super) struct RawTicker {
     pub(super) speed: Option<Spanned<WholeNumber>>,
+    pub(super) shift: Option<bool>,
 }
 
 #[derive(Deserialize)]

@@ -237,6 +237,7 @@ pub(super) struct Layer {
     keys: Option<KeyMap>,
     theme: Option<ThemeName>,
     colors: Option<Colors>,
+    shift: Option<bool>,
 }
 
 impl Layer {
@@ -244,6 +245,7 @@ impl Layer {
         let raw: RawConfig = toml::from_str(src.text)
             .map_err(|err| src.invalid(err.span().unwrap_or(0..0), err.message()))?;
         let (quotes, news) = (raw.quotes.unwrap_or_default(), raw.news.unwrap_or_default());
+        let ticker = raw.ticker.unwrap_or_default();
         let secs = |value: &Spanned<WholeNumber>, key, min| {
             src.bounded(value, key, min, MAX_REFRESH_SECS)
                 .map(Duration::from_secs)
@@ -278,7 +280,7 @@ impl Layer {
             feeds: (news.feeds.as_ref())
                 .map(|feeds| feeds.iter().map(|feed| feed_from(src, feed)).collect())
                 .transpose()?,
-            speed: (raw.ticker.and_then(|ticker| ticker.speed).as_ref())
+            speed: (ticker.speed.as_ref())
                 .map(|value| src.bounded(value, "ticker.speed", 1, 20))
                 .transpose()?,
             keys: raw.keys.map(|table| keys(src, table)).transpose()?,
@@ -286,6 +288,7 @@ impl Layer {
                 .map(|name| theme(src, name))
                 .transpose()?,
             colors: raw.colors.map(|table| colors(src, &table)).transpose()?,
+            shift: ticker.shift,
         })
     }
 
@@ -303,6 +306,7 @@ impl Layer {
             keys: self.keys.or(base.keys),
             theme: self.theme.or(base.theme),
             colors: self.colors.or(base.colors),
+            shift: self.shift.or(base.shift),
         }
     }
 
@@ -322,6 +326,7 @@ impl Layer {
             },
             ticker: TickerConfig {
                 speed_cols_per_sec: self.speed?,
+                is_shift_on: self.shift?,
             },
             keys: self.keys.unwrap_or_default(),
             appearance: Appearance {

@@ -28,14 +28,17 @@ pub fn spawn(
 ) -> anyhow::Result<Effects> {
     let mut refresh = Vec::new();
     let is_networked = !cli.offline && !cli.demo;
-    let client = super::client().context("cannot build the HTTP client")?;
+    // Offline there is no client: building one reads every system root certificate.
+    let client = is_networked
+        .then(|| super::client().context("cannot build the HTTP client"))
+        .transpose()?;
     if cli.demo {
         let quotes = crate::bundled::snapshot()?.quotes;
         let seed = cli.seed.unwrap_or_else(|| fastrand::u64(..));
         let market = super::demo::DemoMarket::new(quotes, seed);
         tasks.spawn(super::demo::run(market, outbox.clone()));
     }
-    if is_networked {
+    if let Some(client) = &client {
         let (refresh_tx, refresh_rx) = mpsc::channel(1);
         refresh.push(refresh_tx);
         let now = tokio::time::Instant::now();
@@ -60,7 +63,6 @@ pub fn spawn(
         client,
         cache: cache.clone(),
         cache_budget_bytes: config.news.article_cache_bytes,
-        is_offline: !is_networked,
     };
     tasks.spawn(super::article_worker::run(worker, requests, outbox.clone()));
     Ok(Effects {

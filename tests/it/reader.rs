@@ -49,10 +49,9 @@ struct Worker {
 impl Worker {
     fn start(cache: Option<Cache>, is_offline: bool) -> Self {
         let worker = ArticleWorker {
-            client: tickertape::sources::client().expect("the HTTP client"),
+            client: (!is_offline).then(|| tickertape::sources::client().expect("the HTTP client")),
             cache,
             cache_budget_bytes: 50 * 1024 * 1024,
-            is_offline,
         };
         let (requests, receiver) = watch::channel(None);
         let (outbox, inbox) = mpsc::channel(16);
