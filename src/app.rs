@@ -12,6 +12,7 @@ pub mod reader;
 mod startup;
 pub mod tape;
 pub mod update;
+pub mod watchlist;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -19,7 +20,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::config::{Config, Feed};
+use crate::config::{Config, Feed, Group};
 use crate::domain::{Article, Headline, Instrument};
 use crate::market;
 use crate::message::{Failure, SourceId, Viewport};
@@ -32,6 +33,7 @@ use quotes::QuoteBoard;
 use reader::Reader;
 pub use startup::initial_app;
 use tape::Tape;
+use watchlist::Watchlist;
 
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,7 +52,10 @@ pub enum Focus {
 /// What the run is configured to be, fixed at start.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// Every instrument polled.
     pub instruments: Vec<Instrument>,
+    /// The tape's groups, by symbol; none is one group of every instrument.
+    pub groups: Vec<Group>,
     /// The configured feeds, by `SourceId::Feed` index: their names label failures.
     pub feeds: Vec<Feed>,
     /// The configured quote refresh, against which live quotes go stale.
@@ -67,6 +72,7 @@ impl Settings {
     pub fn new(config: &Config, mode: Mode, tz: TimeZone) -> Self {
         Self {
             instruments: config.quotes.instruments.clone(),
+            groups: config.quotes.groups.clone(),
             feeds: config.news.feeds.clone(),
             quote_refresh: config.quotes.refresh,
             max_headlines: config.news.max_items,
@@ -97,6 +103,7 @@ pub struct App {
     settings: Settings,
     viewport: Viewport,
     quotes: QuoteBoard,
+    watchlist: Watchlist,
     tape: Tape,
     headlines: HeadlineList,
     reader: Reader,
@@ -126,6 +133,7 @@ impl App {
             now,
             viewport: Viewport::default(),
             quotes: startup.quotes,
+            watchlist: Watchlist::new(settings.instruments.clone(), &settings.groups),
             tape: Tape::new(settings.tape_speed_cols_per_sec),
             headlines,
             reader: Reader::new(startup.articles),
@@ -156,8 +164,13 @@ impl App {
         &self.viewport
     }
 
+    /// Every instrument polled, in every group: what headline tags index.
     pub fn instruments(&self) -> &[Instrument] {
-        &self.settings.instruments
+        self.watchlist.all()
+    }
+
+    pub fn watchlist(&self) -> &Watchlist {
+        &self.watchlist
     }
 
     pub fn quotes(&self) -> &QuoteBoard {
@@ -263,8 +276,7 @@ impl App {
             refresh: self.settings.quote_refresh,
             is_trading: &is_trading,
         };
-        self.quotes
-            .tape_entries(&self.settings.instruments, &freshness)
+        self.quotes.tape_entries(self.watchlist.shown(), &freshness)
     }
 
     /// Rebuilds the tape's entries from the board as of `now`.
@@ -275,8 +287,8 @@ impl App {
 
     /// Each instrument's market, open or closed now, from its live session when there is one.
     pub fn market_statuses(&self) -> Vec<(market::Market, market::MarketStatus)> {
-        self.settings
-            .instruments
+        self.watchlist
+            .all()
             .iter()
             .map(|instrument| {
                 let session = self

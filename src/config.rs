@@ -45,8 +45,19 @@ pub struct QuotesConfig {
     pub base_urls: Vec<String>,
     pub coingecko_url: String,
     pub refresh: Duration,
-    /// Never empty, symbols unique, in the order the user listed them.
+    /// Every instrument polled: `[[quotes.symbols]]` in the order the user listed them, then
+    /// the grouped symbols not listed there. Never empty, symbols unique.
     pub instruments: Vec<Instrument>,
+    /// The tape's groups, `[[quotes.symbols]]` first; each symbol is in `instruments`.
+    pub groups: Vec<Group>,
+}
+
+/// A named part of the watchlist the tape shows at a time (`[` and `]` switch).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: SafeText,
+    /// Unique within the group; a symbol may be in several groups.
+    pub symbols: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -239,6 +250,13 @@ mod tests {
         }
     }
 
+    fn markets(instruments: &[Instrument]) -> Group {
+        Group {
+            name: SafeText::new("Markets"),
+            symbols: instruments.iter().map(|i| i.symbol.clone()).collect(),
+        }
+    }
+
     fn documented_defaults() -> Config {
         let symbols: [(&str, &str, &[&str]); 15] = [
             ("^FTSE", "FTSE 100", &["FTSE", "Footsie"]),
@@ -265,6 +283,13 @@ mod tests {
             ("^GDAXI", "DAX", &["DAX"]),
             ("^FCHI", "CAC 40", &["CAC"]),
         ];
+        let instruments: Vec<_> = symbols
+            .iter()
+            .map(|(s, n, aliases)| Instrument {
+                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+                ..instrument(s, n)
+            })
+            .collect();
         Config {
             quotes: QuotesConfig {
                 base_urls: vec![
@@ -273,13 +298,8 @@ mod tests {
                 ],
                 coingecko_url: "https://api.coingecko.com".to_owned(),
                 refresh: Duration::from_secs(15),
-                instruments: symbols
-                    .iter()
-                    .map(|(s, n, aliases)| Instrument {
-                        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
-                        ..instrument(s, n)
-                    })
-                    .collect(),
+                groups: vec![markets(&instruments)],
+                instruments,
             },
             news: NewsConfig {
                 refresh: Duration::from_mins(5),
@@ -388,9 +408,72 @@ mod tests {
             },
             instrument("^GSPC", "S&P"),
         ];
+        expected.quotes.groups = vec![markets(&expected.quotes.instruments)];
         expected.news.feeds = vec![];
         expected.ticker.speed_cols_per_sec = 20;
         assert_eq!(config, expected);
+    }
+
+    #[test]
+    fn groups_follow_the_watchlist_and_bring_their_own_instruments() {
+        let text = r#"
+            [quotes]
+            group_name = "Indices"
+            [[quotes.symbols]]
+            symbol = "^FTSE"
+            name = "FTSE 100"
+            [[groups]]
+            name = "Holdings"
+            symbols = ["VOD.L", "^FTSE"]
+            [[groups]]
+            name = "Banks"
+            symbols = ["BARC.L", "VOD.L"]
+        "#;
+        let quotes = parse(text, Path::new(PATH)).unwrap().quotes;
+        let names: Vec<_> = quotes.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["Indices", "Holdings", "Banks"]);
+        assert_eq!(quotes.groups[0].symbols, ["^FTSE"]);
+        assert_eq!(quotes.groups[2].symbols, ["BARC.L", "VOD.L"]);
+        assert_eq!(
+            quotes.instruments,
+            [
+                instrument("^FTSE", "FTSE 100"),
+                Instrument::unnamed("VOD.L"),
+                Instrument::unnamed("BARC.L"),
+            ]
+        );
+        assert_eq!(quotes.instruments[1].market, Market::London);
+    }
+
+    #[test]
+    fn an_old_config_is_one_group_named_markets() {
+        let config = parse("[quotes]\nrefresh_secs = 30\n", Path::new(PATH)).unwrap();
+        assert_eq!(
+            config.quotes.groups,
+            [markets(&documented_defaults().quotes.instruments)]
+        );
+    }
+
+    #[test]
+    fn bad_groups_are_reported_where_they_are() {
+        let cases = [
+            (
+                "[[groups]]\nname = \"A\"\nsymbols = [\"X\", \"X\"]\n",
+                "3:17: symbol \"X\" is listed twice (first on line 3)",
+            ),
+            (
+                "[[groups]]\nname = \" \"\nsymbols = []\n",
+                "2:8: group name must not be empty",
+            ),
+            (
+                "[[groups]]\nname = \"A\"\nsymbols = [\"A B\"]\n",
+                "3:12: symbol \"A B\" must be printable ASCII with no spaces",
+            ),
+            ("[[groups]]\nname = \"A\"\n", "1:1: missing field `symbols`"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error(text), format!("{PATH}:{expected}"), "{text}");
+        }
     }
 
     #[test]
@@ -406,7 +489,7 @@ mod tests {
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `groups`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -573,7 +656,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `groups`"
         );
     }
 

@@ -22,6 +22,8 @@ pub enum Message {
     ToggleTapeFocus,
     /// Choose the previous (`Up`) or next (`Down`) instrument on the held tape.
     SelectInstrument(Step),
+    /// Show the previous (`Up`) or next (`Down`) group of instruments on the tape.
+    SwitchGroup(Step),
     /// Show or hide the detail panel of the chosen instrument.
     ToggleDetail,
     StartFilter,

@@ -282,6 +282,33 @@ mod tests {
     }
 
     #[test]
+    fn the_status_line_names_the_group_only_when_there_are_several() {
+        use crate::app::Mode;
+        let app = app_in_mode(120, 40, Mode::Offline);
+        assert!(status_text(&app, 120).starts_with("UK markets"));
+        let text = "[[groups]]\nname = \"Holdings\"\nsymbols = [\"VOD.L\"]\n";
+        let config = crate::config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        let mut app = crate::fixtures::app_with_config(&config, 120, 40, Mode::Offline);
+        let status = status_text(&app, 120);
+        assert!(status.starts_with("Markets · UK"), "{status}");
+        update(
+            &mut app,
+            Message::SwitchGroup(crate::message::Step::Down),
+            now(),
+        );
+        let status = status_text(&app, 120);
+        assert!(status.starts_with("Holdings · UK"), "{status}");
+        let tape: String = (0..20)
+            .map(|x| {
+                screen(&app, 120, 40).backend().buffer()[(x, 1)]
+                    .symbol()
+                    .to_owned()
+            })
+            .collect();
+        assert!(tape.starts_with("VOD.L —"), "{tape}");
+    }
+
+    #[test]
     fn the_status_line_says_live_then_stale_and_names_the_failure() {
         use crate::app::Mode;
         use crate::domain::Quote;

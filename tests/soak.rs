@@ -469,6 +469,7 @@ async fn soak(cycles: usize) {
     );
     let settings = Settings {
         instruments: instruments(),
+        groups: Vec::new(),
         feeds,
         quote_refresh: QUOTE_REFRESH,
         max_headlines: MAX_HEADLINES,

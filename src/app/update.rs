@@ -26,6 +26,7 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ToggleFocus => toggle_focus(app),
         Message::ToggleTapeFocus => toggle_tape_focus(app),
         Message::SelectInstrument(step) => select_instrument(app, step),
+        Message::SwitchGroup(step) => switch_group(app, step),
         Message::ToggleDetail => toggle_detail(app),
         Message::StartFilter => start_filter(app),
         Message::FilterInput(c) => app.headlines.push_filter(c),
@@ -167,7 +168,7 @@ fn open_in_browser(app: &mut App) -> Option<Command> {
 fn filter_by_instrument(app: &mut App) {
     let Some(instrument) = app
         .tape_cursor()
-        .and_then(|cursor| app.settings.instruments.get(cursor))
+        .and_then(|cursor| app.watchlist.shown_at(cursor))
     else {
         return;
     };
@@ -228,7 +229,7 @@ fn select_instrument(app: &mut App, step: Step) {
     let Focus::Tape { cursor, .. } = &mut app.focus else {
         return;
     };
-    let last = app.settings.instruments.len().saturating_sub(1);
+    let last = app.watchlist.shown_len().saturating_sub(1);
     *cursor = match step {
         Step::Up => cursor.checked_sub(1).unwrap_or(last),
         Step::Down if *cursor >= last => 0,
@@ -239,6 +240,16 @@ fn select_instrument(app: &mut App, step: Step) {
     let cursor = *cursor;
     app.refresh_tape();
     app.tape.show_entry(cursor);
+}
+
+/// Another group on the tape, from its start; a held tape chooses its first instrument.
+fn switch_group(app: &mut App, step: Step) {
+    app.watchlist.switch_group(step);
+    if let Focus::Tape { cursor, .. } = &mut app.focus {
+        *cursor = 0;
+    }
+    app.refresh_tape();
+    app.tape.show_entry(0);
 }
 
 fn toggle_detail(app: &mut App) {
@@ -290,6 +301,46 @@ mod tests {
             previous_close: Some(8179.68),
             ..Quote::new("^FTSE", price, 2, later(1))
         }
+    }
+
+    fn tape_names(app: &App) -> Vec<&str> {
+        app.tape.entries().iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn brackets_switch_the_tape_between_groups_and_a_quote_names_an_unnamed_symbol() {
+        let text = "[[groups]]\nname = \"Holdings\"\nsymbols = [\"VOD.L\", \"^FTSE\"]\n";
+        let config = crate::config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        let mut app = crate::fixtures::app_with_config(&config, 120, 40, super::super::Mode::Live);
+        assert_eq!(
+            app.tape.entries().len(),
+            15,
+            "Markets: the default watchlist"
+        );
+        update(&mut app, Message::ToggleTapeFocus, later(1));
+        update(&mut app, Message::SelectInstrument(Step::Last), later(1));
+        update(&mut app, Message::SwitchGroup(Step::Down), later(2));
+        assert_eq!(app.watchlist.group_name().as_str(), "Holdings");
+        assert_eq!(tape_names(&app), ["VOD.L", "FTSE 100"]);
+        assert_eq!(app.tape_cursor(), Some(0), "the held tape starts the group");
+        assert_eq!(app.tape.offset_cols(), 0);
+        let vodafone = Quote {
+            short_name: Some(SafeText::new("VODAFONE GROUP PLC")),
+            ..Quote::new("VOD.L", 71.5, 2, later(3))
+        };
+        let arrived = Message::QuotesArrived {
+            source: SourceId::Yahoo,
+            quotes: vec![vodafone],
+            failed: Vec::new(),
+            fetched_at: later(3),
+        };
+        update(&mut app, arrived, later(3));
+        assert_eq!(tape_names(&app), ["VODAFONE GROUP PLC", "FTSE 100"]);
+        assert!(!app.tape.entries()[0].is_stale);
+        update(&mut app, Message::SwitchGroup(Step::Down), later(4));
+        assert_eq!(app.watchlist.group_name().as_str(), "Markets");
+        update(&mut app, Message::SwitchGroup(Step::Up), later(5));
+        assert_eq!(app.watchlist.group_name().as_str(), "Holdings");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub(super) struct RawConfig {
     pub(super) quotes: Option<RawQuotes>,
     pub(super) news: Option<RawNews>,
     pub(super) ticker: Option<RawTicker>,
+    pub(super) groups: Option<Vec<RawGroup>>,
 }
 
 #[derive(Default, Deserialize)]
@@ -26,6 +27,7 @@ pub(super) struct RawQuotes {
     pub(super) coingecko_url: Option<Spanned<String>>,
     pub(super) refresh_secs: Option<Spanned<WholeNumber>>,
     pub(super) symbols: Option<Spanned<Vec<RawSymbol>>>,
+    pub(super) group_name: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +43,16 @@ pub(super) struct RawSymbol {
     pub(super) aliases: Option<Vec<Spanned<String>>>,
     pub(super) id: Option<Spanned<String>>,
     pub(super) vs: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[groups]] entry with name and symbols"
+)]
+pub(super) struct RawGroup {
+    pub(super) name: Spanned<String>,
+    pub(super) symbols: Vec<Spanned<String>>,
 }
 
 #[derive(Default, Deserialize)]

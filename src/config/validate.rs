@@ -11,8 +11,8 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{BaseUrls, RawConfig, RawFeed, RawSymbol, WholeNumber};
-use super::{Config, ConfigError, Feed, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
+use super::raw::{BaseUrls, RawConfig, RawFeed, RawGroup, RawSymbol, WholeNumber};
+use super::{Config, ConfigError, Feed, Group, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
 use super::{NewsConfig, QuotesConfig, TickerConfig};
 use crate::domain::{Instrument, Provider};
 use crate::market::Market;
@@ -91,27 +91,7 @@ impl Source<'_> {
         let mut instruments = Vec::with_capacity(list.get_ref().len());
         for raw in list.into_inner() {
             let (symbol, span) = (raw.symbol.get_ref(), raw.symbol.span());
-            let problem = if symbol.is_empty() {
-                Some("symbol must not be empty".to_owned())
-            } else if !symbol.chars().all(|c| c.is_ascii_graphic()) {
-                Some(format!(
-                    "symbol {symbol:?} must be printable ASCII with no spaces"
-                ))
-            } else if symbol.len() > MAX_SYMBOL_CHARS {
-                Some(format!(
-                    "symbol {symbol:?} is longer than {MAX_SYMBOL_CHARS} characters"
-                ))
-            } else if let Some(first) = first_seen.get(symbol) {
-                let (line, _) = self.line_column(first.start);
-                Some(format!(
-                    "symbol {symbol:?} is listed twice (first on line {line})"
-                ))
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                return Err(self.invalid(span, problem));
-            }
+            self.symbol(&raw.symbol, &first_seen)?;
             let name = self.name(&raw.name, &format!("name of {symbol:?}"))?;
             let market = match &raw.market {
                 None => Market::for_symbol(symbol),
@@ -135,6 +115,47 @@ impl Source<'_> {
             });
         }
         Ok(instruments)
+    }
+
+    /// A provider symbol: printable ASCII, bounded, and not already in `first_seen` (a list
+    /// that names one twice is surely a mistake).
+    fn symbol(
+        &self,
+        value: &Spanned<String>,
+        first_seen: &HashMap<String, Range<usize>>,
+    ) -> Result<(), ConfigError> {
+        let symbol = value.get_ref();
+        let problem = if symbol.is_empty() {
+            "symbol must not be empty".to_owned()
+        } else if !symbol.chars().all(|c| c.is_ascii_graphic()) {
+            format!("symbol {symbol:?} must be printable ASCII with no spaces")
+        } else if symbol.len() > MAX_SYMBOL_CHARS {
+            format!("symbol {symbol:?} is longer than {MAX_SYMBOL_CHARS} characters")
+        } else if let Some(first) = first_seen.get(symbol) {
+            let (line, _) = self.line_column(first.start);
+            format!("symbol {symbol:?} is listed twice (first on line {line})")
+        } else {
+            return Ok(());
+        };
+        Err(self.invalid(value.span(), problem))
+    }
+
+    fn groups(&self, raw: &[RawGroup]) -> Result<Vec<Group>, ConfigError> {
+        raw.iter()
+            .map(|group| {
+                let name = self.name(&group.name, "group name")?;
+                let mut first_seen = HashMap::new();
+                for symbol in &group.symbols {
+                    self.symbol(symbol, &first_seen)?;
+                    first_seen.insert(symbol.get_ref().clone(), symbol.span());
+                }
+                let symbols = group.symbols.iter().map(|s| s.get_ref().clone());
+                Ok(Group {
+                    name,
+                    symbols: symbols.collect(),
+                })
+            })
+            .collect()
     }
 
     /// Aliases are matched against headlines, so an empty one would match everything.
@@ -226,6 +247,8 @@ pub(super) struct Layer {
     coingecko_url: Option<String>,
     quotes_refresh: Option<Duration>,
     instruments: Option<Vec<Instrument>>,
+    group_name: Option<SafeText>,
+    groups: Option<Vec<Group>>,
     news_refresh: Option<Duration>,
     max_items: Option<usize>,
     article_cache_mb: Option<u64>,
@@ -260,6 +283,10 @@ impl Layer {
                 .symbols
                 .map(|list| src.instruments(list))
                 .transpose()?,
+            group_name: (quotes.group_name.as_ref())
+                .map(|name| src.name(name, "quotes.group_name"))
+                .transpose()?,
+            groups: raw.groups.as_deref().map(|g| src.groups(g)).transpose()?,
             news_refresh: (news.refresh_secs.as_ref())
                 .map(|value| secs(value, "news.refresh_secs", 60))
                 .transpose()?,
@@ -284,6 +311,8 @@ impl Layer {
             coingecko_url: self.coingecko_url.or(base.coingecko_url),
             quotes_refresh: self.quotes_refresh.or(base.quotes_refresh),
             instruments: self.instruments.or(base.instruments),
+            group_name: self.group_name.or(base.group_name),
+            groups: self.groups.or(base.groups),
             news_refresh: self.news_refresh.or(base.news_refresh),
             max_items: self.max_items.or(base.max_items),
             article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
@@ -293,12 +322,19 @@ impl Layer {
     }
 
     pub(super) fn complete(self) -> Option<Config> {
+        let first = Group {
+            name: self.group_name?,
+            symbols: Vec::new(),
+        };
+        let (instruments, groups) =
+            with_groups(self.instruments?, first, self.groups.unwrap_or_default());
         Some(Config {
             quotes: QuotesConfig {
                 base_urls: self.base_urls?,
                 coingecko_url: self.coingecko_url?,
                 refresh: self.quotes_refresh?,
-                instruments: self.instruments?,
+                instruments,
+                groups,
             },
             news: NewsConfig {
                 refresh: self.news_refresh?,
@@ -311,6 +347,25 @@ impl Layer {
             },
         })
     }
+}
+
+/// `[[quotes.symbols]]` becomes the `first` group; a grouped symbol not listed there becomes
+/// an instrument of its own, named by the provider once it answers (until then by its symbol).
+fn with_groups(
+    mut instruments: Vec<Instrument>,
+    first: Group,
+    groups: Vec<Group>,
+) -> (Vec<Instrument>, Vec<Group>) {
+    let first = Group {
+        symbols: instruments.iter().map(|i| i.symbol.clone()).collect(),
+        ..first
+    };
+    for symbol in groups.iter().flat_map(|group| &group.symbols) {
+        if !instruments.iter().any(|i| &i.symbol == symbol) {
+            instruments.push(Instrument::unnamed(symbol));
+        }
+    }
+    (instruments, std::iter::once(first).chain(groups).collect())
 }
 
 fn base_urls(src: &Source, urls: Spanned<BaseUrls>) -> Result<Vec<String>, ConfigError> {

@@ -146,6 +146,22 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         context: Anywhere,
+        keys: &[key(']')],
+        label: "]",
+        description: "next group of instruments on the tape",
+        hint: None,
+        message: Message::SwitchGroup(Step::Down),
+    },
+    Binding {
+        context: Anywhere,
+        keys: &[key('[')],
+        label: "[",
+        description: "previous group of instruments on the tape",
+        hint: None,
+        message: Message::SwitchGroup(Step::Up),
+    },
+    Binding {
+        context: Anywhere,
         keys: &[key(' '), code(KeyCode::PageDown)],
         label: "Space / PgDn",
         description: "reader: page down",
