@@ -7,6 +7,7 @@
 pub mod data_state;
 pub mod headlines;
 pub mod health;
+pub mod portfolio_view;
 pub mod quotes;
 pub mod reader;
 mod startup;
@@ -20,15 +21,17 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::config::{Config, Feed, Group};
+use crate::config::{Config, Feed, Group, PortfolioConfig};
 use crate::domain::{Article, Headline, Instrument};
 use crate::market;
 use crate::message::{Failure, SourceId, Viewport};
+use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
 pub use data_state::Mode;
-use data_state::{DataState, Freshness, Origin};
+use data_state::{DataState, Freshness, Origin, QuoteState};
 use headlines::HeadlineList;
 use health::SourceHealth;
+use portfolio_view::PortfolioView;
 use quotes::QuoteBoard;
 use reader::Reader;
 pub use startup::initial_app;
@@ -63,6 +66,7 @@ pub struct Settings {
     /// Headlines kept at most (`news.max_items`).
     pub max_headlines: usize,
     pub tape_speed_cols_per_sec: u8,
+    pub portfolio: PortfolioConfig,
     pub mode: Mode,
     /// The user's zone for clock times; exchange zones come from `market`.
     pub tz: TimeZone,
@@ -77,6 +81,7 @@ impl Settings {
             quote_refresh: config.quotes.refresh,
             max_headlines: config.news.max_items,
             tape_speed_cols_per_sec: config.ticker.speed_cols_per_sec,
+            portfolio: config.portfolio.clone(),
             mode,
             tz,
         }
@@ -104,6 +109,7 @@ pub struct App {
     viewport: Viewport,
     quotes: QuoteBoard,
     watchlist: Watchlist,
+    portfolio_view: PortfolioView,
     tape: Tape,
     headlines: HeadlineList,
     reader: Reader,
@@ -134,6 +140,7 @@ impl App {
             viewport: Viewport::default(),
             quotes: startup.quotes,
             watchlist: Watchlist::new(settings.instruments.clone(), &settings.groups),
+            portfolio_view: PortfolioView::default(),
             tape: Tape::new(settings.tape_speed_cols_per_sec),
             headlines,
             reader: Reader::new(startup.articles),
@@ -171,6 +178,35 @@ impl App {
 
     pub fn watchlist(&self) -> &Watchlist {
         &self.watchlist
+    }
+
+    pub fn portfolio_view(&self) -> &PortfolioView {
+        &self.portfolio_view
+    }
+
+    /// The positions at the board's prices, each marked stale unless its price and FX rate
+    /// are live, as the tape would mark them.
+    pub fn valuation(&self) -> Valuation {
+        let price_of = |symbol: &str| {
+            let quote = self.quotes.get(symbol)?;
+            let market = (self.watchlist.all().iter())
+                .find(|i| i.symbol == symbol)
+                .map_or_else(|| market::Market::for_symbol(symbol), |i| i.market);
+            let state = QuoteState::of(
+                self.quotes.received(symbol),
+                self.quotes.failure(symbol).is_some(),
+                || market::status_with_session(market, quote.session.as_ref(), self.now).is_open,
+                self.now,
+                self.settings.quote_refresh,
+            );
+            Some(Price {
+                price: portfolio::decimal(quote.price)?,
+                previous_close: quote.previous_close.and_then(portfolio::decimal),
+                currency: quote.currency.as_ref().map(ToString::to_string),
+                is_live: state == QuoteState::Live,
+            })
+        };
+        portfolio::value(&self.settings.portfolio, &price_of)
     }
 
     pub fn quotes(&self) -> &QuoteBoard {

@@ -15,6 +15,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rust_decimal::Decimal;
+
 use crate::domain::Instrument;
 use crate::sanitize::SafeText;
 use validate::{Layer, Source};
@@ -37,6 +39,27 @@ pub struct Config {
     pub quotes: QuotesConfig,
     pub news: NewsConfig,
     pub ticker: TickerConfig,
+    pub portfolio: PortfolioConfig,
+}
+
+/// What the user owns, valued by `crate::portfolio`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortfolioConfig {
+    /// ISO 4217, upper case: what totals are shown in.
+    pub currency: String,
+    /// Lots in the order written; several for one symbol are summed into one row. Each symbol
+    /// is an instrument of the watchlist or a group.
+    pub positions: Vec<Position>,
+}
+
+/// One lot: `quantity` units bought at `cost` each, in the instrument's quote currency (pence
+/// for a `GBp` share).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Position {
+    pub symbol: String,
+    /// Never negative; zero is a closed position.
+    pub quantity: Decimal,
+    pub cost: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -150,13 +173,15 @@ pub fn load(
 /// # Errors
 /// [`ConfigError::Invalid`], naming the line and column of the first mistake.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let user = Layer::parse(&Source { text, path })?;
+    let user_src = Source { text, path };
+    let user = Layer::parse(&user_src)?;
     let built_in = Source {
         text: DEFAULT_CONFIG_TEXT,
         path: Path::new(BUILT_IN),
     };
     let base = Layer::parse(&built_in)?;
-    (user.over(base).complete()).ok_or_else(|| built_in.invalid(0..0, "a default is missing"))
+    (user.over(base).complete(&user_src)?)
+        .ok_or_else(|| built_in.invalid(0..0, "a default is missing"))
 }
 
 fn defaults() -> Result<Config, ConfigError> {
@@ -328,6 +353,10 @@ mod tests {
             ticker: TickerConfig {
                 speed_cols_per_sec: 5,
             },
+            portfolio: PortfolioConfig {
+                currency: "GBP".to_owned(),
+                positions: Vec::new(),
+            },
         }
     }
 
@@ -477,6 +506,84 @@ mod tests {
     }
 
     #[test]
+    fn positions_are_exact_lots_of_known_instruments() {
+        let text = r#"
+            [portfolio]
+            currency = "USD"
+            [[portfolio.positions]]
+            symbol = "VOD.L"
+            quantity = 1000
+            cost = 71.50
+            date = "2024-03-01"
+            [[portfolio.positions]]
+            symbol = "VOD.L"
+            quantity = 0
+            cost = 0.1
+            date = 2024-04-01
+            [[groups]]
+            name = "Holdings"
+            symbols = ["VOD.L"]
+        "#;
+        let portfolio = parse(text, Path::new(PATH)).unwrap().portfolio;
+        assert_eq!(portfolio.currency, "USD");
+        let lots: Vec<_> = (portfolio.positions.iter())
+            .map(|p| {
+                (
+                    p.symbol.as_str(),
+                    p.quantity.to_string(),
+                    p.cost.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lots,
+            [
+                ("VOD.L", "1000".to_owned(), "71.5".to_owned()),
+                ("VOD.L", "0".to_owned(), "0.1".to_owned()),
+            ]
+        );
+        assert_eq!(Config::default().portfolio.currency, "GBP");
+    }
+
+    #[test]
+    fn bad_positions_are_reported_where_they_are() {
+        let position = |body: &str| format!("[[portfolio.positions]]\nsymbol = \"^FTSE\"\n{body}");
+        let cases = [
+            (
+                "[[portfolio.positions]]\nsymbol = \"NOPE\"\nquantity = 1\ncost = 1\n".to_owned(),
+                "2:10: position \"NOPE\" is not an instrument: add it to [[quotes.symbols]] or a [[groups]] list",
+            ),
+            (
+                position("quantity = -5\ncost = 1\n"),
+                "3:12: quantity of \"^FTSE\" must not be negative",
+            ),
+            (
+                position("quantity = 5\n"),
+                "2:10: position \"^FTSE\" needs a cost (the price paid per unit, in the instrument's quote currency)",
+            ),
+            (
+                position("cost = 5\n"),
+                "2:10: position \"^FTSE\" needs a quantity",
+            ),
+            (
+                position("quantity = 1\ncost = 1\ndate = \"March\"\n"),
+                "5:8: date must be a plain date, e.g. 2024-03-01",
+            ),
+            (
+                position("quantity = \"1\"\ncost = 1\n"),
+                "3:12: invalid type: string \"1\", expected a number",
+            ),
+            (
+                "[portfolio]\ncurrency = \"pounds\"\n".to_owned(),
+                "2:12: portfolio.currency \"pounds\" must be a currency code like \"GBP\"",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error(&text), format!("{PATH}:{expected}"), "{text}");
+        }
+    }
+
+    #[test]
     fn limits_are_inclusive() {
         let text = "[quotes]\nrefresh_secs = 5\n[news]\nrefresh_secs = 86400\nmax_items = 5000\n";
         let config = parse(text, Path::new(PATH)).unwrap();
@@ -489,7 +596,7 @@ mod tests {
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `groups`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -656,7 +763,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `groups`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`"
         );
     }
 

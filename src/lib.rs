@@ -20,6 +20,7 @@ pub mod logging;
 pub mod market;
 pub mod message;
 pub mod output;
+pub mod portfolio;
 pub mod runtime;
 pub mod sanitize;
 pub mod sources;

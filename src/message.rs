@@ -24,6 +24,12 @@ pub enum Message {
     SelectInstrument(Step),
     /// Show the previous (`Up`) or next (`Down`) group of instruments on the tape.
     SwitchGroup(Step),
+    /// Show the portfolio in place of the headlines (`P`), or the headlines again.
+    TogglePortfolio,
+    /// Sort the portfolio by its next column (`s`).
+    NextPortfolioSort,
+    /// Reverse the portfolio's sort (`S`).
+    ReversePortfolioSort,
     /// Show or hide the detail panel of the chosen instrument.
     ToggleDetail,
     StartFilter,

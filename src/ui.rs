@@ -6,6 +6,7 @@ pub mod detail;
 pub mod footer;
 pub mod headlines;
 pub mod help;
+pub mod portfolio;
 pub mod reader;
 pub mod status_line;
 pub mod tape;
@@ -68,10 +69,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let buf = frame.buffer_mut();
     status_line::render(app, theme, viewport.status, buf);
     tape::render(app, theme, viewport.tape, buf);
-    headlines::render(app, theme, viewport.list, buf);
+    // The portfolio's ten columns need more room than the list has: it takes both panes.
+    let is_portfolio_open = app.portfolio_view().is_open();
+    if is_portfolio_open {
+        portfolio::render(app, theme, viewport.list.union(viewport.reader), buf);
+    } else {
+        headlines::render(app, theme, viewport.list, buf);
+    }
     if app.is_detail_open() {
         detail::render(app, theme, viewport.reader, buf);
-    } else {
+    } else if !is_portfolio_open {
         reader::render(app, theme, &viewport, buf);
     }
     footer::render(app, theme, viewport.footer, buf);
@@ -190,9 +197,9 @@ mod tests {
 
     #[test]
     fn help_overlay_lists_every_binding() {
-        let mut app = app_from_snapshot(100, 40);
+        let mut app = app_from_snapshot(100, 50);
         update(&mut app, Message::ToggleHelp, now());
-        let terminal = screen(&app, 100, 40);
+        let terminal = screen(&app, 100, 50);
         let text = format!("{}", terminal.backend());
         for binding in crate::keymap::BINDINGS {
             assert!(
@@ -201,7 +208,7 @@ mod tests {
                 binding.description
             );
         }
-        insta::assert_snapshot!("help_overlay_100x40", terminal.backend());
+        insta::assert_snapshot!("help_overlay_100x50", terminal.backend());
     }
 
     #[test]

@@ -474,6 +474,7 @@ async fn soak(cycles: usize) {
         quote_refresh: QUOTE_REFRESH,
         max_headlines: MAX_HEADLINES,
         tape_speed_cols_per_sec: 8,
+        portfolio: tickertape::config::Config::default().portfolio,
         mode: Mode::Live,
         tz: TimeZone::UTC,
     };

@@ -11,9 +11,9 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{BaseUrls, RawConfig, RawFeed, RawGroup, RawSymbol, WholeNumber};
+use super::raw::{BaseUrls, RawConfig, RawFeed, RawGroup, RawPosition, RawSymbol, WholeNumber};
 use super::{Config, ConfigError, Feed, Group, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
-use super::{NewsConfig, QuotesConfig, TickerConfig};
+use super::{NewsConfig, PortfolioConfig, Position, QuotesConfig, TickerConfig};
 use crate::domain::{Instrument, Provider};
 use crate::market::Market;
 use crate::sanitize::SafeText;
@@ -158,6 +158,57 @@ impl Source<'_> {
             .collect()
     }
 
+    /// A lot needs a quantity (zero for a closed position, never negative) and a cost.
+    fn position(&self, raw: &RawPosition) -> Result<Spanned<Position>, ConfigError> {
+        let symbol = raw.symbol.get_ref();
+        let missing = |what: &str| {
+            self.invalid(
+                raw.symbol.span(),
+                format!("position {symbol:?} needs a {what}"),
+            )
+        };
+        let quantity = raw.quantity.as_ref().ok_or_else(|| missing("quantity"))?;
+        if quantity.get_ref().0.is_sign_negative() && !quantity.get_ref().0.is_zero() {
+            let message = format!("quantity of {symbol:?} must not be negative");
+            return Err(self.invalid(quantity.span(), message));
+        }
+        let cost = raw.cost.as_ref().ok_or_else(|| {
+            missing("cost (the price paid per unit, in the instrument's quote currency)")
+        })?;
+        if cost.get_ref().0.is_sign_negative() && !cost.get_ref().0.is_zero() {
+            let message = format!("cost of {symbol:?} must not be negative");
+            return Err(self.invalid(cost.span(), message));
+        }
+        if let Some(date) = &raw.date {
+            let is_date = match date.get_ref() {
+                toml::Value::String(text) => text.parse::<jiff::civil::Date>().is_ok(),
+                toml::Value::Datetime(value) => value.date.is_some() && value.time.is_none(),
+                _ => false,
+            };
+            if !is_date {
+                let message = "date must be a plain date, e.g. 2024-03-01";
+                return Err(self.invalid(date.span(), message));
+            }
+        }
+        let position = Position {
+            symbol: symbol.clone(),
+            quantity: quantity.get_ref().0,
+            cost: cost.get_ref().0,
+        };
+        Ok(Spanned::new(raw.symbol.span(), position))
+    }
+
+    fn currency(&self, value: &Spanned<String>) -> Result<String, ConfigError> {
+        let code = value.get_ref();
+        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(code.clone())
+        } else {
+            let message =
+                format!("portfolio.currency {code:?} must be a currency code like \"GBP\"");
+            Err(self.invalid(value.span(), message))
+        }
+    }
+
     /// Aliases are matched against headlines, so an empty one would match everything.
     fn aliases(&self, raw: &[Spanned<String>]) -> Result<Vec<String>, ConfigError> {
         raw.iter()
@@ -249,6 +300,9 @@ pub(super) struct Layer {
     instruments: Option<Vec<Instrument>>,
     group_name: Option<SafeText>,
     groups: Option<Vec<Group>>,
+    currency: Option<String>,
+    /// Spanned by the symbol, which must turn out to be an instrument once layers are merged.
+    positions: Option<Vec<Spanned<Position>>>,
     news_refresh: Option<Duration>,
     max_items: Option<usize>,
     article_cache_mb: Option<u64>,
@@ -261,6 +315,7 @@ impl Layer {
         let raw: RawConfig = toml::from_str(src.text)
             .map_err(|err| src.invalid(err.span().unwrap_or(0..0), err.message()))?;
         let (quotes, news) = (raw.quotes.unwrap_or_default(), raw.news.unwrap_or_default());
+        let portfolio = raw.portfolio.as_ref();
         let secs = |value: &Spanned<WholeNumber>, key, min| {
             src.bounded(value, key, min, MAX_REFRESH_SECS)
                 .map(Duration::from_secs)
@@ -287,6 +342,12 @@ impl Layer {
                 .map(|name| src.name(name, "quotes.group_name"))
                 .transpose()?,
             groups: raw.groups.as_deref().map(|g| src.groups(g)).transpose()?,
+            currency: (portfolio.and_then(|p| p.currency.as_ref()))
+                .map(|code| src.currency(code))
+                .transpose()?,
+            positions: (portfolio.and_then(|p| p.positions.as_deref()))
+                .map(|list| list.iter().map(|raw| src.position(raw)).collect())
+                .transpose()?,
             news_refresh: (news.refresh_secs.as_ref())
                 .map(|value| secs(value, "news.refresh_secs", 60))
                 .transpose()?,
@@ -313,6 +374,8 @@ impl Layer {
             instruments: self.instruments.or(base.instruments),
             group_name: self.group_name.or(base.group_name),
             groups: self.groups.or(base.groups),
+            currency: self.currency.or(base.currency),
+            positions: self.positions.or(base.positions),
             news_refresh: self.news_refresh.or(base.news_refresh),
             max_items: self.max_items.or(base.max_items),
             article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
@@ -321,13 +384,47 @@ impl Layer {
         }
     }
 
-    pub(super) fn complete(self) -> Option<Config> {
+    /// The merged layers as a config, `None` if a default is missing. Positions can only be
+    /// checked here, against the instruments of whichever layer gave them; they come from
+    /// `src`, the user's file (the built-in one has none).
+    pub(super) fn complete(mut self, src: &Source) -> Result<Option<Config>, ConfigError> {
+        let (Some(name), Some(instruments), Some(currency)) = (
+            self.group_name.take(),
+            self.instruments.take(),
+            self.currency.take(),
+        ) else {
+            return Ok(None);
+        };
         let first = Group {
-            name: self.group_name?,
+            name,
             symbols: Vec::new(),
         };
         let (instruments, groups) =
-            with_groups(self.instruments?, first, self.groups.unwrap_or_default());
+            with_groups(instruments, first, self.groups.take().unwrap_or_default());
+        let mut positions = Vec::new();
+        for position in self.positions.take().unwrap_or_default() {
+            let symbol = &position.get_ref().symbol;
+            if !instruments.iter().any(|i| &i.symbol == symbol) {
+                let message = format!(
+                    "position {symbol:?} is not an instrument: add it to [[quotes.symbols]] or a [[groups]] list"
+                );
+                return Err(src.invalid(position.span(), message));
+            }
+            positions.push(position.into_inner());
+        }
+        let portfolio = PortfolioConfig {
+            currency,
+            positions,
+        };
+        Ok(self.complete_with(instruments, groups, portfolio))
+    }
+
+    fn complete_with(
+        self,
+        instruments: Vec<Instrument>,
+        groups: Vec<Group>,
+        portfolio: PortfolioConfig,
+    ) -> Option<Config> {
         Some(Config {
             quotes: QuotesConfig {
                 base_urls: self.base_urls?,
@@ -345,6 +442,7 @@ impl Layer {
             ticker: TickerConfig {
                 speed_cols_per_sec: self.speed?,
             },
+            portfolio,
         })
     }
 }
