@@ -97,7 +97,7 @@ pub struct Startup {
     /// Full texts already at hand (the samples'), by headline id.
     pub articles: HashMap<String, Article>,
     /// Cache files that could not be read: the status line says so.
-    pub cache_failures: Vec<Failure>,
+    pub cache_failure: Option<Failure>,
 }
 
 /// Fields are private: `update` (a child module) is the only code that changes them.
@@ -132,7 +132,7 @@ impl App {
                 .collect(),
         );
         let mut health = SourceHealth::default();
-        for failure in startup.cache_failures {
+        if let Some(failure) = startup.cache_failure {
             health.mark_failed(SourceId::Cache, failure, now);
         }
         let mut app = Self {

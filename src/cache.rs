@@ -1,7 +1,8 @@
 //! What a restart remembers: the last good quotes (shown with their age until fresh data
 //! arrives) and which headlines were read. Files are versioned JSON written atomically (temp
-//! file + rename), so a crash mid-write leaves the old file, and a corrupt file is reported and
-//! ignored, never fatal.
+//! file + rename), so a crash mid-write leaves the old file. A corrupt file is reported, never
+//! fatal, and moved aside as `NAME.corrupt` (the latest only) for the user to inspect, so the
+//! next start is clean and the next save writes a good file.
 
 use std::collections::HashSet;
 use std::fs;
@@ -19,9 +20,12 @@ const QUOTES_FILE: &str = "quotes.json";
 const STATE_FILE: &str = "state.json";
 const FEEDS_FILE: &str = "feeds.json";
 const ARTICLES_DIR: &str = "articles";
+/// Appended to a file that could not be read when it is moved aside.
+const SET_ASIDE: &str = "corrupt";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
+    /// The file did not parse and has been moved aside as `file.corrupt`.
     #[error("{file}: {detail}")]
     Corrupt { file: String, detail: String },
     #[error("{file}: {source}")]
@@ -99,11 +103,22 @@ impl Cache {
             }))
     }
 
+    /// A corrupt read state is replaced at once by an empty one, which is what the app then
+    /// holds: it is otherwise written only when a headline is read.
     pub fn load_read(&self) -> Result<HashSet<String>, CacheError> {
-        Ok(self
-            .read::<StateFile>(STATE_FILE, |f| f.version)?
-            .map(|file| file.read.into_iter().collect())
-            .unwrap_or_default())
+        match self.read::<StateFile>(STATE_FILE, |f| f.version) {
+            Ok(file) => Ok(file
+                .map(|file| file.read.into_iter().collect())
+                .unwrap_or_default()),
+            Err(error) => {
+                if let CacheError::Corrupt { .. } = error
+                    && let Err(write) = self.save_read(&[])
+                {
+                    tracing::warn!(%write, "could not replace the corrupt read state");
+                }
+                Err(error)
+            }
+        }
     }
 
     pub fn save_quotes(&self, quotes: &[Quote], saved_at: Timestamp) -> Result<(), CacheError> {
@@ -203,17 +218,16 @@ impl Cache {
                 });
             }
         };
-        let parsed: T = serde_json::from_slice(&bytes).map_err(|error| CacheError::Corrupt {
+        let detail = match serde_json::from_slice::<T>(&bytes) {
+            Ok(parsed) if version(&parsed) == VERSION => return Ok(Some(parsed)),
+            Ok(parsed) => format!("format version {}, expected {VERSION}", version(&parsed)),
+            Err(error) => error.to_string(),
+        };
+        set_aside(name, &path)?;
+        Err(CacheError::Corrupt {
             file: name.to_owned(),
-            detail: error.to_string(),
-        })?;
-        match version(&parsed) {
-            VERSION => Ok(Some(parsed)),
-            other => Err(CacheError::Corrupt {
-                file: name.to_owned(),
-                detail: format!("format version {other}, expected {VERSION}"),
-            }),
-        }
+            detail,
+        })
     }
 
     fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<(), CacheError> {
@@ -231,6 +245,18 @@ impl Cache {
         temp.persist(path).map_err(|e| io_error(e.error))?;
         Ok(())
     }
+}
+
+/// Moves an unreadable file to `NAME.corrupt`, replacing an older one there. If it cannot be
+/// moved, that is the problem worth reporting: it would be read, and fail, at every start.
+fn set_aside(name: &str, path: &Path) -> Result<(), CacheError> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{SET_ASIDE}"));
+    tracing::warn!(file = %path.display(), "unreadable cache file set aside");
+    fs::rename(path, aside).map_err(|source| CacheError::Io {
+        file: name.to_owned(),
+        source,
+    })
 }
 
 /// Article files are named by a hash of their URL: URLs are too long and too strange for file
@@ -287,6 +313,73 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["quotes.json", "state.json"]);
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn unreadable_files_are_set_aside_keeping_the_latest_and_readable_ones_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_owned());
+        cache
+            .save_quotes(&[quote("^FTSE", 8164.12)], Timestamp::UNIX_EPOCH)
+            .unwrap();
+        let good_quotes = fs::read(dir.path().join(QUOTES_FILE)).unwrap();
+        fs::write(dir.path().join(FEEDS_FILE), b"old garbage").unwrap();
+        assert!(cache.load_feeds().is_err());
+        for name in [FEEDS_FILE, STATE_FILE] {
+            fs::write(dir.path().join(name), format!("new garbage in {name}")).unwrap();
+        }
+
+        assert_eq!(cache.load_quotes().unwrap().unwrap().quotes.len(), 1);
+        let feeds = cache.load_feeds().unwrap_err();
+        assert!(matches!(&feeds, CacheError::Corrupt { file, .. } if file == FEEDS_FILE));
+        let state = cache.load_read().unwrap_err();
+        assert!(matches!(&state, CacheError::Corrupt { file, .. } if file == STATE_FILE));
+        assert_eq!(
+            names_in(dir.path()),
+            [
+                "feeds.json.corrupt",
+                "quotes.json",
+                "state.json",
+                "state.json.corrupt"
+            ]
+        );
+        assert_eq!(fs::read(dir.path().join(QUOTES_FILE)).unwrap(), good_quotes);
+        let aside = fs::read_to_string(dir.path().join("feeds.json.corrupt")).unwrap();
+        assert_eq!(aside, "new garbage in feeds.json", "the latest is kept");
+
+        // The next start finds nothing wrong: no feeds yet, and an empty read state.
+        assert_eq!(cache.load_feeds().unwrap(), Vec::new());
+        assert_eq!(cache.load_read().unwrap(), HashSet::new());
+        cache.save_feeds(&[]).unwrap();
+        assert_eq!(cache.load_feeds().unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn a_corrupt_article_is_set_aside_and_counts_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_owned());
+        let url = "https://news.example.com/a";
+        cache
+            .save_article(url, &article("A", "text"), 1 << 20)
+            .unwrap();
+        let path = dir.path().join(article_file(url));
+        fs::write(&path, b"{").unwrap();
+        assert_eq!(cache.load_article(url), None);
+        assert!(!path.exists());
+        assert!(
+            dir.path()
+                .join(format!("{}.corrupt", article_file(url)))
+                .exists()
+        );
     }
 
     #[test]

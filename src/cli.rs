@@ -5,13 +5,20 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+/// `--version` also says how far the built-in exchange holidays reach
+/// ([`crate::market::calendar::COVERED_THROUGH`]); past it the status line says so.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nexchange holidays known through 2027-12-31"
+);
+
 /// A live market ticker tape and financial news reader for the terminal.
 #[derive(Debug, Parser)]
 #[expect(
     clippy::struct_excessive_bools,
     reason = "each is an independent command-line switch"
 )]
-#[command(version, about)]
+#[command(version, long_version = LONG_VERSION, about)]
 pub struct Cli {
     /// Config file to use instead of `$XDG_CONFIG_HOME/tickertape/config.toml`.
     #[arg(long, value_name = "PATH")]
@@ -45,4 +52,13 @@ pub struct Cli {
     /// Write logs to this file (the screen never shows logs).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_long_version_names_the_last_day_the_holiday_calendars_cover() {
+        let covered = crate::market::calendar::COVERED_THROUGH.to_string();
+        assert!(super::LONG_VERSION.ends_with(&format!("through {covered}")));
+    }
 }

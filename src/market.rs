@@ -7,8 +7,11 @@
 //! exchange's IANA zone, so daylight saving (including the weeks where the US and Europe disagree)
 //! is exact. Everything is pure: the current time is always an argument.
 //!
-//! Not modelled: exchange holidays, half days and pre/post-market trading; on a holiday the
-//! market is reported open during its usual hours.
+//! Holidays and half days come from [`calendar`], which knows them through
+//! [`calendar::COVERED_THROUGH`]; after that only weekends are known, and [`holidays_known`]
+//! says so. Not modelled: pre/post-market trading.
+
+pub mod calendar;
 
 use std::collections::BTreeMap;
 
@@ -255,24 +258,42 @@ pub fn status(market: Market, now: Timestamp) -> MarketStatus {
     }
 }
 
-/// Concrete `[open, close)` intervals from yesterday (for overnight sessions) through eight days
-/// ahead (past any weekend), sorted and with touching intervals merged so that an open market's
-/// close is its real close, not a session boundary.
+/// Whether today's holidays are known for `market`: past the calendars' range, a closed
+/// market's countdown may point at an opening that will not happen.
+#[must_use]
+pub fn holidays_known(market: Market, now: Timestamp) -> bool {
+    calendar::is_known(market, market.time_zone().to_datetime(now).date())
+}
+
+/// Concrete `[open, close)` intervals from yesterday (for overnight sessions) through two
+/// weeks ahead (past any weekend and holiday run), without the holidays and cut short on half
+/// days, sorted and with touching intervals merged so that an open market's close is its real
+/// close, not a session boundary.
 fn open_spans(market: Market, now: Timestamp) -> Vec<(Timestamp, Timestamp)> {
     let tz = market.time_zone();
     let today = tz.to_datetime(now).date();
     let sessions = market.spec().3;
     let mut spans = Vec::new();
-    for date in std::iter::successors(today.yesterday().ok(), |d| d.tomorrow().ok()).take(10) {
+    for date in std::iter::successors(today.yesterday().ok(), |d| d.tomorrow().ok()).take(16) {
         for s in sessions.iter().filter(|s| s.days.contains(&date.weekday())) {
-            let close_date = if s.close <= s.open {
+            // An overnight session belongs to the trading day it closes on.
+            let Ok(close_date) = (if s.close <= s.open {
                 date.tomorrow()
             } else {
                 Ok(date)
+            }) else {
+                continue;
+            };
+            let close = match calendar::exception(market, close_date) {
+                Some(calendar::Day::Closed) => continue,
+                Some(calendar::Day::ClosesEarly(early)) => early.min(s.close),
+                None => s.close,
             };
             let open = tz.to_timestamp(date.to_datetime(s.open));
-            let close = close_date.and_then(|d| tz.to_timestamp(d.to_datetime(s.close)));
-            if let (Ok(open), Ok(close)) = (open, close) {
+            let close = tz.to_timestamp(close_date.to_datetime(close));
+            if let (Ok(open), Ok(close)) = (open, close)
+                && open < close
+            {
                 spans.push((open, close));
             }
         }

@@ -154,7 +154,8 @@ pub enum Failure {
     UnknownSymbol {
         detail: SafeText,
     },
-    /// A file we wrote earlier no longer parses; it is ignored, and rewritten on the next save.
+    /// Files we wrote earlier no longer parse: each is moved aside as `NAME.corrupt` and
+    /// written afresh at the next save. `detail` names them (`state.json`) or counts them.
     Corrupt {
         detail: SafeText,
     },
@@ -188,7 +189,7 @@ impl Failure {
             Self::BadResponse { detail } => detail.to_string(),
             Self::UnknownSymbol { detail } => format!("unknown symbol ({detail})"),
             Self::NotCached => "offline, and not in the cache".to_owned(),
-            Self::Corrupt { detail } => format!("unreadable, ignored ({detail})"),
+            Self::Corrupt { detail } => format!("{detail} unreadable, set aside"),
             Self::Io { detail } => format!("file error ({detail})"),
         }
     }

@@ -90,6 +90,9 @@ pub enum FetchError {
     /// The provider answered, and does not know this instrument.
     #[error("{0}")]
     UnknownSymbol(String),
+    /// A web page (outage, consent, CDN error) where data should be: the host is not serving.
+    #[error("{0}")]
+    WebPage(String),
     /// The body arrived but is not what the provider's API returns.
     #[error("{0}")]
     BadResponse(String),
@@ -112,9 +115,11 @@ impl FetchError {
             Self::UnknownSymbol(detail) => Failure::UnknownSymbol {
                 detail: SafeText::new(detail),
             },
-            Self::TooLarge { .. } | Self::BadResponse(_) | Self::Other(_) => Failure::BadResponse {
-                detail: SafeText::new(&self.to_string()),
-            },
+            Self::TooLarge { .. } | Self::WebPage(_) | Self::BadResponse(_) | Self::Other(_) => {
+                Failure::BadResponse {
+                    detail: SafeText::new(&self.to_string()),
+                }
+            }
         }
     }
 
@@ -126,6 +131,19 @@ impl FetchError {
             },
             _ => schedule::Outcome::Failed,
         }
+    }
+
+    /// Whether the host rather than the request is at fault, so another host may well answer:
+    /// it could not be reached or read from, timed out, failed (5xx) or served a web page.
+    pub fn is_host_down(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout
+                | Self::Unreachable(_)
+                | Self::Server { .. }
+                | Self::WebPage(_)
+                | Self::Other(_)
+        )
     }
 
     fn from_reqwest(error: &reqwest::Error) -> Self {

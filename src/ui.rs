@@ -316,6 +316,29 @@ mod tests {
     }
 
     #[test]
+    fn past_the_holiday_calendars_the_status_line_says_holidays_unknown() {
+        let mut app = app_from_snapshot(200, 40);
+        update(
+            &mut app,
+            Message::DeadlineReached,
+            "2027-12-31T10:00:00Z".parse().unwrap(),
+        );
+        let covered = status_text(&app, 200);
+        assert!(!covered.contains("holidays unknown"), "{covered}");
+        update(
+            &mut app,
+            Message::DeadlineReached,
+            "2028-01-04T10:00:00Z".parse().unwrap(),
+        );
+        let text = status_text(&app, 200);
+        assert!(
+            text.starts_with("UK markets open · Europe markets open · US markets closed")
+                && text.contains(") · holidays unknown "),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn the_status_line_says_live_then_stale_and_names_the_failure() {
         use crate::app::Mode;
         use crate::domain::Quote;

@@ -488,7 +488,7 @@ async fn soak(cycles: usize) {
         headlines: Vec::new(),
         read: HashSet::new(),
         articles: HashMap::new(),
-        cache_failures: Vec::new(),
+        cache_failure: None,
     };
     let mut app = App::new(settings, startup, wall_start);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");

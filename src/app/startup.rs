@@ -22,10 +22,10 @@ pub fn initial_app(
     cache: Option<&Cache>,
     now: Timestamp,
 ) -> anyhow::Result<App> {
-    let mut failures = Vec::new();
-    let feeds = load(cache.map(Cache::load_feeds), &mut failures).unwrap_or_default();
-    let cached = load(cache.map(Cache::load_quotes), &mut failures).flatten();
-    let read = load(cache.map(Cache::load_read), &mut failures).unwrap_or_default();
+    let mut errors = Vec::new();
+    let feeds = load(cache.map(Cache::load_feeds), &mut errors).unwrap_or_default();
+    let cached = load(cache.map(Cache::load_quotes), &mut errors).flatten();
+    let read = load(cache.map(Cache::load_read), &mut errors).unwrap_or_default();
     let quotes = if let Some(cached) = cached {
         let origin = Origin::Cache {
             saved_at: cached.saved_at,
@@ -54,20 +54,51 @@ pub fn initial_app(
         headlines,
         read,
         articles,
-        cache_failures: failures,
+        cache_failure: cache_failure(&errors),
     };
     Ok(App::new(settings, startup, now))
 }
 
-/// A cache file's contents, or nothing with the failure noted.
-fn load<T>(result: Option<Result<T, CacheError>>, failures: &mut Vec<Failure>) -> Option<T> {
+/// A cache file's contents, or nothing with the error noted.
+fn load<T>(result: Option<Result<T, CacheError>>, errors: &mut Vec<CacheError>) -> Option<T> {
     match result.transpose() {
         Ok(loaded) => loaded,
         Err(error) => {
-            failures.push(Failure::Corrupt {
-                detail: SafeText::new(&error.to_string()),
-            });
+            errors.push(error);
             None
         }
     }
+}
+
+/// One line for everything wrong with the cache at start: every unreadable file named, or
+/// counted when there are more than two; a file that could not even be read or moved aside
+/// comes first, since the user has to act on it.
+fn cache_failure(errors: &[CacheError]) -> Option<Failure> {
+    for error in errors {
+        tracing::warn!(%error, "cache file unreadable");
+    }
+    if let Some(io) = errors
+        .iter()
+        .find(|error| matches!(error, CacheError::Io { .. }))
+    {
+        return Some(Failure::Io {
+            detail: SafeText::new(&io.to_string()),
+        });
+    }
+    let files: Vec<&str> = errors
+        .iter()
+        .filter_map(|error| match error {
+            CacheError::Corrupt { file, .. } => Some(file.as_str()),
+            CacheError::Io { .. } => None,
+        })
+        .collect();
+    let detail = match files.as_slice() {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [first, second] => format!("{first} and {second}"),
+        more => format!("{} files", more.len()),
+    };
+    Some(Failure::Corrupt {
+        detail: SafeText::new(&detail),
+    })
 }

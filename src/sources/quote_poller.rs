@@ -2,9 +2,11 @@
 //! [`QuoteApi`] serves it. Each instrument has its own due time and backoff (a rate-limited or
 //! failing symbol waits longer; a closed market is asked rarely), due instruments are fetched
 //! together with at most [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message
-//! per provider.
+//! per provider. A request that finds its host down is retried on the next configured host
+//! in the same round.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -15,7 +17,7 @@ use tokio::time::Instant;
 
 use super::coingecko::CoinGecko;
 use super::poll::Polled;
-use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy};
+use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy, Verdict};
 use super::yahoo::Yahoo;
 use super::{FetchError, QuoteApi, get};
 use crate::domain::{Instrument, Quote, TradingSession};
@@ -26,10 +28,12 @@ use crate::message::{Message, SourceId, SymbolFailure};
 pub const MAX_IN_FLIGHT: usize = 4;
 /// A chart response for one symbol is a few kB; anything near this is not a chart.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-/// Failures in a row before a host is set aside, and for how long: as long as the longest
-/// rate-limit wait, so a benched host is not retried in the middle of a 429 storm.
-const HOST_FAILURE_THRESHOLD: u32 = 3;
-const HOST_BENCH: Duration = Duration::from_mins(15);
+/// How long a host found down is skipped before it is probed again.
+const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
+/// A host that has not answered in this long is given up for the next one, so a fallback's
+/// answer still lands within one request timeout; a probe gets no longer, since the round
+/// waits for it.
+const FAILOVER_AFTER: Duration = Duration::from_secs(5);
 /// Instruments due this soon are fetched with the round already starting: one message and one
 /// frame for a refresh, not one per jittered instrument.
 const GATHER: Duration = Duration::from_secs(2);
@@ -59,21 +63,34 @@ struct Slot {
     session: Option<TradingSession>,
 }
 
-/// One request of a round: some instruments of one API, at one host.
+/// One request of a round: some instruments of one API, asked at its hosts in turn.
 struct Job {
     api: usize,
     slots: Vec<usize>,
-    host: String,
+    hosts: Vec<String>,
+    /// A probe of a host cooling down: only its verdict counts, the round has the prices.
+    is_probe: bool,
 }
 
-/// What one request produced.
+/// What one request produced, and what each host it tried made of it.
 struct JobResult {
     api: usize,
-    host: String,
     quotes: Vec<(usize, Quote)>,
     failed: Vec<(usize, FetchError)>,
-    /// Whether the host answered like the API (an unknown symbol is still a good answer).
-    is_host_ok: bool,
+    verdicts: Vec<(String, Verdict)>,
+    is_probe: bool,
+}
+
+/// Hosts found down during this round, by API, with what they said: later requests of the
+/// round skip them rather than wait on them again.
+#[derive(Default)]
+struct Unwell(Mutex<HashMap<(usize, String), FetchError>>);
+
+impl Unwell {
+    /// Never held across an await; a panic elsewhere leaves the map as good as it was.
+    fn found(&self) -> MutexGuard<'_, HashMap<(usize, String), FetchError>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 pub struct QuotePoller {
@@ -96,7 +113,7 @@ impl QuotePoller {
         let api = |provider: Box<dyn QuoteApi>, hosts: Vec<String>| Api {
             policy: Policy::from_interval(refresh.max(provider.min_interval())),
             provider,
-            hosts: Hosts::new(hosts, HOST_FAILURE_THRESHOLD, HOST_BENCH),
+            hosts: Hosts::new(hosts, HOST_COOL_DOWN),
         };
         let apis = vec![
             api(Box::new(Yahoo), endpoints.yahoo),
@@ -137,8 +154,10 @@ impl QuotePoller {
         let jobs = self.jobs(now);
         let client = &self.client;
         let (apis, slots) = (&self.apis, &self.slots);
+        let unwell = Unwell::default();
+        let unwell = &unwell;
         let mut pending = stream::iter(jobs)
-            .map(|job| fetch(client, apis, slots, job, wall))
+            .map(|job| fetch(client, apis, slots, job, unwell, wall))
             .buffer_unordered(MAX_IN_FLIGHT);
         let mut results = Vec::new();
         loop {
@@ -173,16 +192,24 @@ impl QuotePoller {
                 .iter()
                 .map(|&slot| &self.slots[slot].instrument)
                 .collect();
-            let host = api.hosts.pick(since_epoch).to_owned();
+            if due.is_empty() {
+                continue;
+            }
+            let hosts = api.hosts.order();
+            let batches = api.provider.batches(&instruments);
+            let job = |batch: Vec<usize>, hosts: Vec<String>, is_probe| Job {
+                api: index,
+                slots: batch.into_iter().map(|i| due[i]).collect(),
+                hosts,
+                is_probe,
+            };
+            if let (Some(probe), Some(first)) = (api.hosts.probe(since_epoch), batches.first()) {
+                jobs.push(job(first.clone(), vec![probe.to_owned()], true));
+            }
             jobs.extend(
-                api.provider
-                    .batches(&instruments)
+                batches
                     .into_iter()
-                    .map(|batch| Job {
-                        api: index,
-                        slots: batch.into_iter().map(|i| due[i]).collect(),
-                        host: host.clone(),
-                    }),
+                    .map(|batch| job(batch, hosts.clone(), false)),
             );
         }
         jobs
@@ -194,8 +221,12 @@ impl QuotePoller {
         let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
         for result in results {
             let api = &mut self.apis[result.api];
-            api.hosts
-                .record(&result.host, result.is_host_ok, since_epoch);
+            for (host, verdict) in &result.verdicts {
+                api.hosts.record(host, *verdict, since_epoch);
+            }
+            if result.is_probe {
+                continue;
+            }
             let (policy, source) = (api.policy, api.provider.source());
             let earliest = now + api.provider.min_interval();
             let round = rounds.entry(source).or_default();
@@ -252,11 +283,15 @@ fn activity(slot: &Slot, now: Timestamp) -> Activity {
     }
 }
 
+/// Asks the job's hosts in turn until one answers: a host found down (here or earlier in the
+/// round) passes the request on at once. A 429 is an answer: it asks us to wait, not to ask
+/// elsewhere.
 async fn fetch(
     client: &reqwest::Client,
     apis: &[Api],
     slots: &[Slot],
     job: Job,
+    unwell: &Unwell,
     wall: Timestamp,
 ) -> JobResult {
     let api = &apis[job.api].provider;
@@ -265,19 +300,45 @@ async fn fetch(
         .iter()
         .map(|&slot| &slots[slot].instrument)
         .collect();
-    let url = api.url(&job.host, &batch);
-    let result = get(
-        client,
-        &url,
-        HeaderMap::new(),
-        MAX_BODY_BYTES,
-        wall.as_second(),
-    )
-    .await
-    .and_then(|fetched| api.parse(&fetched, &batch, wall));
+    let mut verdicts = Vec::new();
+    let mut result = Err(FetchError::Other("no host to ask".to_owned()));
+    for (tried, host) in job.hosts.iter().enumerate() {
+        let known = unwell.found().get(&(job.api, host.clone())).cloned();
+        if let Some(error) = known.filter(|_| !job.is_probe) {
+            result = Err(error);
+            continue;
+        }
+        let is_last = tried + 1 == job.hosts.len();
+        let url = api.url(host, &batch);
+        let request = get(
+            client,
+            &url,
+            HeaderMap::new(),
+            MAX_BODY_BYTES,
+            wall.as_second(),
+        );
+        let answer = if is_last && !job.is_probe {
+            request.await
+        } else {
+            tokio::time::timeout(FAILOVER_AFTER, request)
+                .await
+                .unwrap_or(Err(FetchError::Timeout))
+        };
+        result = answer.and_then(|fetched| api.parse(&fetched, &batch, wall));
+        match &result {
+            Err(error) if error.is_host_down() => {
+                verdicts.push((host.clone(), Verdict::Down));
+                (unwell.found()).insert((job.api, host.clone()), error.clone());
+            }
+            _ => {
+                verdicts.push((host.clone(), Verdict::Answered));
+                break;
+            }
+        }
+    }
     let mut quotes = Vec::new();
     let mut failed = Vec::new();
-    let is_host_ok = match result {
+    match result {
         Ok(mut answer) => {
             for &slot in &job.slots {
                 let symbol = &slots[slot].instrument.symbol;
@@ -289,20 +350,15 @@ async fn fetch(
                     )),
                 }
             }
-            true
         }
-        Err(error) => {
-            let is_host_ok = matches!(error, FetchError::UnknownSymbol(_));
-            failed.extend(job.slots.iter().map(|&slot| (slot, error.clone())));
-            is_host_ok
-        }
-    };
+        Err(error) => failed.extend(job.slots.iter().map(|&slot| (slot, error.clone()))),
+    }
     JobResult {
         api: job.api,
-        host: job.host,
         quotes,
         failed,
-        is_host_ok,
+        verdicts,
+        is_probe: job.is_probe,
     }
 }
 

@@ -163,66 +163,82 @@ pub fn parse_retry_after(value: &str, now_unix_secs: i64) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-/// Rotates among equivalent hosts (e.g. query1, query2): always prefer the first healthy host in
-/// configured order; a host that failed `threshold` times in a row is benched for `bench` time
-/// and skipped; when all are benched, use the one whose bench ends soonest.
-///
-/// Once a bench ends the host gets one trial request: its failure streak only resets on success,
-/// so a single further failure benches it again.
+/// How one request to a host went, as far as choosing hosts is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The host answered, if only to say it knows no such symbol or to ask us to wait (429).
+    Answered,
+    /// Refused, reset, timed out, 5xx or an outage page: the host is not serving.
+    Down,
+}
+
+/// Equivalent hosts (query1, query2) in configured order. A request that finds a host down
+/// moves on to the next one at once, and the host is then skipped for `cool_down`; after that
+/// it is probed beside the rounds until it answers, so the first host comes back. A 429 is an
+/// answer, not a reason to leave: the instrument waits for that host's `Retry-After`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hosts {
     entries: Vec<Host>,
-    threshold: u32,
-    bench: Duration,
+    cool_down: Duration,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Host {
     name: String,
-    streak: u32,
-    benched_until: Option<Duration>,
+    /// Found down: tried last, and probed once this has passed, until it answers.
+    cooling_until: Option<Duration>,
 }
 
 impl Hosts {
-    /// `hosts` is non-empty (config guarantees it); a `threshold` of 0 acts as 1.
-    pub fn new(hosts: Vec<String>, threshold: u32, bench: Duration) -> Self {
+    /// `hosts` is non-empty (config guarantees it).
+    pub fn new(hosts: Vec<String>, cool_down: Duration) -> Self {
         debug_assert!(!hosts.is_empty(), "Hosts needs at least one host");
         let entries = hosts.into_iter().map(|name| Host {
             name,
-            ..Host::default()
+            cooling_until: None,
         });
-        let threshold = threshold.max(1);
         Self {
             entries: entries.collect(),
-            threshold,
-            bench,
+            cool_down,
         }
     }
 
-    /// The host to use at time `now` (a Duration since an arbitrary epoch the caller keeps, e.g.
-    /// tokio Instant minus start). Returns "" only if constructed with no hosts.
-    pub fn pick(&self, now: Duration) -> &str {
-        let mut hosts = self.entries.iter();
-        let healthy = hosts.find(|h| h.benched_until.is_none_or(|until| until <= now));
-        let soonest = || self.entries.iter().min_by_key(|h| h.benched_until);
-        healthy.or_else(soonest).map_or("", |h| &h.name)
+    /// The hosts to try in turn: those not found down in configured order, then those found
+    /// down, soonest back first, as a last resort.
+    pub fn order(&self) -> Vec<String> {
+        let (mut cooling, healthy): (Vec<&Host>, Vec<&Host>) =
+            self.entries.iter().partition(|h| h.cooling_until.is_some());
+        cooling.sort_by_key(|h| h.cooling_until);
+        healthy
+            .iter()
+            .chain(&cooling)
+            .map(|h| h.name.clone())
+            .collect()
     }
 
-    /// Reports how a request to `host` went; unknown hosts are ignored. Late results of requests
-    /// started before a bench still count: a success un-benches, a failure extends the bench.
-    pub fn record(&mut self, host: &str, ok: bool, now: Duration) {
+    /// A host ahead of the first healthy one whose cool-down is over at `now` (a Duration since
+    /// an epoch the caller keeps): worth one request beside the round, whose verdict alone
+    /// decides whether it leads again. None while every host is down: the round asks them all.
+    pub fn probe(&self, now: Duration) -> Option<&str> {
+        if self.entries.iter().all(|h| h.cooling_until.is_some()) {
+            return None;
+        }
+        self.entries
+            .iter()
+            .take_while(|h| h.cooling_until.is_some())
+            .find(|h| h.cooling_until.is_some_and(|until| until <= now))
+            .map(|h| h.name.as_str())
+    }
+
+    /// Reports how a request to `host` went; unknown hosts are ignored.
+    pub fn record(&mut self, host: &str, verdict: Verdict, now: Duration) {
         let Some(h) = self.entries.iter_mut().find(|h| h.name == host) else {
             return;
         };
-        if ok {
-            h.streak = 0;
-            h.benched_until = None;
-        } else {
-            h.streak = h.streak.saturating_add(1);
-            if h.streak >= self.threshold {
-                h.benched_until = Some(now.saturating_add(self.bench));
-            }
-        }
+        h.cooling_until = match verdict {
+            Verdict::Answered => None,
+            Verdict::Down => Some(now.saturating_add(self.cool_down)),
+        };
     }
 }
 
@@ -349,37 +365,51 @@ mod tests {
     }
 
     fn hosts() -> Hosts {
-        Hosts::new(vec!["query1".into(), "query2".into()], 3, secs(60))
+        Hosts::new(vec!["query1".into(), "query2".into()], secs(60))
     }
 
     #[test]
-    fn prefers_first_host_and_benches_after_threshold() {
+    fn a_host_found_down_goes_last_at_once_and_is_probed_after_its_cool_down() {
         let mut h = hosts();
-        assert_eq!(h.pick(secs(0)), "query1");
-        for (t, ok) in [(1, false), (2, false), (3, true), (4, false), (5, false)] {
-            h.record("query1", ok, secs(t));
-        }
-        assert_eq!(h.pick(secs(5)), "query1", "the success reset the streak");
-        h.record("query1", false, secs(10));
-        assert_eq!(h.pick(secs(10)), "query2");
-        assert_eq!(h.pick(secs(69)), "query2");
-        assert_eq!(h.pick(secs(70)), "query1", "back after the bench");
-        h.record("query1", false, secs(70));
-        assert_eq!(h.pick(secs(70)), "query2", "one failed trial benches again");
-        h.record("unknown", false, secs(70));
+        assert_eq!(h.order(), ["query1", "query2"]);
+        assert_eq!(h.probe(secs(0)), None);
+        h.record("query1", Verdict::Down, secs(10));
+        assert_eq!(h.order(), ["query2", "query1"], "one failure is enough");
+        assert_eq!(h.probe(secs(69)), None, "cooling down");
+        assert_eq!(h.probe(secs(70)), Some("query1"));
+        h.record("query1", Verdict::Down, secs(70));
+        assert_eq!(
+            h.order(),
+            ["query2", "query1"],
+            "only an answer brings it back"
+        );
+        assert_eq!(h.probe(secs(129)), None, "a failed probe cools it again");
+        assert_eq!(h.probe(secs(130)), Some("query1"));
+        h.record("query1", Verdict::Answered, secs(130));
+        assert_eq!(h.order(), ["query1", "query2"]);
+        assert_eq!(h.probe(secs(130)), None);
+        h.record("unknown", Verdict::Down, secs(130));
+        assert_eq!(h.order(), ["query1", "query2"]);
     }
 
     #[test]
-    fn all_benched_picks_the_soonest_to_return() {
+    fn only_hosts_ahead_of_the_first_healthy_one_are_probed() {
         let mut h = hosts();
-        for t in 0..3 {
-            h.record("query2", false, secs(t));
-            h.record("query1", false, secs(t + 10));
-        }
-        assert_eq!(h.pick(secs(20)), "query2");
-        h.record("query1", true, secs(20));
-        assert_eq!(h.pick(secs(20)), "query1");
-        let single = Hosts::new(vec!["only".into()], 0, secs(60));
-        assert_eq!(single.pick(secs(0)), "only");
+        h.record("query2", Verdict::Down, secs(0));
+        assert_eq!(h.order(), ["query1", "query2"]);
+        assert_eq!(h.probe(secs(100)), None, "query1 leads anyway");
+        h.record("query1", Verdict::Down, secs(10));
+        assert_eq!(
+            h.order(),
+            ["query2", "query1"],
+            "all down: soonest back first"
+        );
+        assert_eq!(h.probe(secs(100)), None, "the round itself asks both");
+        h.record("query2", Verdict::Answered, secs(100));
+        assert_eq!(h.probe(secs(100)), Some("query1"));
+        let mut single = Hosts::new(vec!["only".into()], secs(60));
+        single.record("only", Verdict::Down, secs(0));
+        assert_eq!(single.order(), ["only"]);
+        assert_eq!(single.probe(secs(100)), None);
     }
 }

@@ -17,17 +17,17 @@
 //! - The HTTP status says little: a 404 carries a useful `chart.error`, and a 200 can be an HTML
 //!   outage or consent page. So the body alone decides, and the caller passes only bytes.
 
-use jiff::Timestamp;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+mod response;
 
+use jiff::Timestamp;
 use reqwest::StatusCode;
+use serde_json::Value;
 
 use super::{FetchError, Fetched, QuoteApi};
 use crate::domain::{Instrument, Provider, Quote, TradingSession, Window};
 use crate::message::SourceId;
 use crate::sanitize::SafeText;
+use response::{ChartResult, Envelope, Period, Periods};
 
 /// Used when `priceHint` is missing: two places suit indices and most shares.
 const DEFAULT_DECIMALS: u8 = 2;
@@ -239,115 +239,6 @@ fn provider_error(error: &Value) -> ChartError {
     ChartError::Provider { code, description }
 }
 
-/// A field that arrives with a type other than the one expected counts as absent: Yahoo has
-/// changed types before (numbers to `{raw, fmt}` objects in other endpoints), and one odd field
-/// should cost that field, not the whole quote.
-fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    let value = Value::deserialize(deserializer)?;
-    if value.is_null() {
-        return Ok(None);
-    }
-    Ok(serde_json::from_value(value).ok())
-}
-
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default, deserialize_with = "lenient")]
-    chart: Option<Chart>,
-    #[serde(default, deserialize_with = "lenient")]
-    finance: Option<Finance>,
-}
-
-#[derive(Deserialize)]
-struct Chart {
-    #[serde(default, deserialize_with = "lenient")]
-    result: Option<Vec<Value>>,
-    /// Kept as a value: an object `{code, description}` as seen, or possibly a bare string.
-    #[serde(default, deserialize_with = "lenient")]
-    error: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct Finance {
-    #[serde(default, deserialize_with = "lenient")]
-    error: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct ChartResult {
-    #[serde(default, deserialize_with = "lenient")]
-    meta: Option<Meta>,
-    /// Entries as values so one odd entry is skipped, not the whole array.
-    #[serde(default, deserialize_with = "lenient")]
-    timestamp: Option<Vec<Value>>,
-    #[serde(default, deserialize_with = "lenient")]
-    indicators: Option<Indicators>,
-}
-
-#[derive(Deserialize)]
-struct Indicators {
-    #[serde(default, deserialize_with = "lenient")]
-    quote: Option<Vec<Bars>>,
-}
-
-#[derive(Deserialize)]
-struct Bars {
-    /// Entries as values: `null` (no trade) and anything else that is not a number become gaps.
-    #[serde(default, deserialize_with = "lenient")]
-    close: Option<Vec<Value>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Meta {
-    #[serde(default, deserialize_with = "lenient")]
-    currency: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    regular_market_price: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
-    chart_previous_close: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
-    previous_close: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
-    price_hint: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    regular_market_time: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    regular_market_day_low: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
-    regular_market_day_high: Option<f64>,
-    #[serde(default, deserialize_with = "lenient")]
-    full_exchange_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    exchange_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    short_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    current_trading_period: Option<Periods>,
-}
-
-#[derive(Clone, Copy, Deserialize)]
-struct Periods {
-    #[serde(default, deserialize_with = "lenient")]
-    pre: Option<Period>,
-    #[serde(default, deserialize_with = "lenient")]
-    regular: Option<Period>,
-    #[serde(default, deserialize_with = "lenient")]
-    post: Option<Period>,
-}
-
-#[derive(Clone, Copy, Deserialize)]
-struct Period {
-    #[serde(default, deserialize_with = "lenient")]
-    start: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    end: Option<i64>,
-}
-
 /// Yahoo's chart API as a [`QuoteApi`]: one request per symbol, every kind of instrument.
 pub struct Yahoo;
 
@@ -399,8 +290,18 @@ fn fetch_error(error: ChartError, status: StatusCode) -> FetchError {
         _ if status.is_server_error() => FetchError::Server {
             status: status.as_u16(),
         },
-        other if status.is_success() => FetchError::BadResponse(other.to_string()),
-        other => FetchError::BadResponse(format!("{other} (HTTP {})", status.as_u16())),
+        ChartError::NotJson => FetchError::WebPage(with_status(&ChartError::NotJson, status)),
+        other @ ChartError::Unexpected { .. } => {
+            FetchError::BadResponse(with_status(&other, status))
+        }
+    }
+}
+
+fn with_status(error: &ChartError, status: StatusCode) -> String {
+    if status.is_success() {
+        error.to_string()
+    } else {
+        format!("{error} (HTTP {})", status.as_u16())
     }
 }
 

@@ -101,6 +101,15 @@ fn region_spans(
         }
         spans.push(Span::styled(text, style));
     }
+    // Past the holiday calendars' range a countdown may name an opening that will not happen.
+    let markets = app.market_statuses();
+    let is_guessing = markets
+        .iter()
+        .any(|(market, _)| !market::holidays_known(*market, app.now()));
+    if is_guessing && !is_short && !spans.is_empty() {
+        spans.push(Span::styled(" · ", theme.separator));
+        spans.push(Span::styled("holidays unknown", theme.closed));
+    }
     Line::from(spans)
 }
 

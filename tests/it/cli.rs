@@ -110,7 +110,7 @@ fn a_missing_explicit_config_exits_2_and_names_the_path() {
 }
 
 #[test]
-fn version_prints_the_package_version() {
+fn version_prints_the_package_version_and_how_far_the_holidays_reach() {
     let dirs = Dirs::new();
     let mut command = dirs.command();
     command.arg("--version");
@@ -118,7 +118,10 @@ fn version_prints_the_package_version() {
     assert_eq!(result.code, Some(0), "{}", result.describe());
     assert_eq!(
         String::from_utf8_lossy(&result.stdout),
-        format!("tickertape {}\n", env!("CARGO_PKG_VERSION")),
+        format!(
+            "tickertape {}\nexchange holidays known through 2027-12-31\n",
+            env!("CARGO_PKG_VERSION")
+        ),
     );
 }
 

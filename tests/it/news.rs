@@ -36,6 +36,12 @@ const HOSTILE: &[u8] = include_bytes!("../fixtures/feeds/hostile.xml");
 const CJK: &[u8] = include_bytes!("../fixtures/feeds/cjk.xml");
 const DUP_A: &[u8] = include_bytes!("../fixtures/feeds/dup_a.xml");
 const DUP_B: &[u8] = include_bytes!("../fixtures/feeds/dup_b.xml");
+const LIVE_BLOG: &[u8] = include_bytes!("../fixtures/feeds/live_blog.xml");
+const LIVE_BLOG_ELSEWHERE: &[u8] = include_bytes!("../fixtures/feeds/live_blog_elsewhere.xml");
+const ATOM03: &[u8] = include_bytes!("../fixtures/feeds/atom03.xml");
+const OPML: &[u8] = include_bytes!("../fixtures/feeds/opml.xml");
+const CDF: &[u8] = include_bytes!("../fixtures/feeds/cdf.xml");
+const EMPTY: &[u8] = include_bytes!("../fixtures/feeds/empty.xml");
 
 const XML: &str = "application/rss+xml; charset=utf-8";
 /// Short, so "a refresh later" is a few seconds of `Instant` arithmetic. Success reschedules
@@ -518,6 +524,42 @@ async fn one_story_in_two_feeds_with_different_tracking_and_guids_is_listed_once
     );
 }
 
+#[tokio::test]
+async fn posts_sharing_a_link_in_one_feed_stay_distinct_and_the_link_elsewhere_joins_one() {
+    let server = MockServer::start().await;
+    serve(&server, "/live.xml", body(LIVE_BLOG, XML)).await;
+    serve(&server, "/top.xml", body(LIVE_BLOG_ELSEWHERE, XML)).await;
+    let feeds = vec![
+        feed("Live", &format!("{}/live.xml", server.uri())),
+        feed("Top", &format!("{}/top.xml", server.uri())),
+    ];
+    let now = ts("2024-06-11T17:00:00Z");
+    let mut app = app_with(feeds.clone(), now, 120, 40);
+    let t0 = Instant::now();
+    let round = poller(feeds, None, t0).round(t0, now).await;
+    assert_eq!(round.len(), 2);
+    apply(&mut app, round, now);
+    let listed = list_titles(&app);
+    assert_eq!(
+        listed.len(),
+        3,
+        "three posts, the other feed's link joining one: {listed:?}"
+    );
+    assert_eq!(
+        &listed[..2],
+        [
+            "Live: FTSE 100 closes flat as miners offset banks",
+            "Live: sterling slips after the jobs figures",
+        ]
+    );
+    assert!(
+        listed[2].contains("markets open") || listed[2] == "Markets live: UK jobs day",
+        "{listed:?}"
+    );
+    let rows = screen_rows(&draw(&app, 120, 40));
+    assert!(rows[2].starts_with("┌ Headlines (3) "), "{:?}", rows[2]);
+}
+
 fn source_of(message: &Message) -> SourceId {
     match message {
         Message::HeadlinesArrived { source, .. } | Message::SourceFailed { source, .. } => *source,
@@ -713,4 +755,52 @@ async fn relative_links_in_a_moved_feed_resolve_against_where_it_moved() {
         Some(format!("{}/markets/a.html", new_host.uri()).as_str()),
         "the item's relative link must resolve against the feed's final URL"
     );
+}
+
+/// A feed answered with 200 whose body yields no stories says why on the status line, in the
+/// words an outage uses, while the other feed (Atom 0.3) is listed. Wide enough that the
+/// status line holds the whole sentence.
+#[tokio::test]
+async fn a_feed_without_stories_says_why_on_the_status_line_and_the_others_are_listed() {
+    const WIDTH: u16 = 200;
+    for (served, wording) in [
+        (OPML, "no stories found (unsupported format: OPML)"),
+        (CDF, "no stories found (unsupported format: CDF)"),
+        (EMPTY, "feed is empty"),
+    ] {
+        let server = MockServer::start().await;
+        serve(&server, "/news.xml", body(served, XML)).await;
+        serve(&server, "/notes.xml", body(ATOM03, "application/atom+xml")).await;
+        let feeds = vec![
+            feed("Quill Desk", &format!("{}/news.xml", server.uri())),
+            feed("Lamplighter", &format!("{}/notes.xml", server.uri())),
+        ];
+        let mut app = app_with(feeds.clone(), wall(), WIDTH, 40);
+        let t0 = Instant::now();
+        apply(
+            &mut app,
+            poller(feeds, None, t0).round(t0, wall()).await,
+            wall(),
+        );
+        let rows = screen_rows(&draw(&app, WIDTH, 40));
+        let status = rows[0].trim_end();
+        assert!(
+            status.ends_with(&format!(" · Quill Desk: {wording} (0s)")),
+            "status line: {status:?}"
+        );
+        let titles = [
+            "Copper & tin rally",
+            "Zinc slips",
+            "Nickel notes",
+            "Lead, inline",
+        ];
+        assert_eq!(list_titles(&app), titles, "{wording}");
+        for title in titles {
+            assert!(
+                rows.iter().any(|row| row.contains(title)),
+                "{title:?} on screen:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
 }

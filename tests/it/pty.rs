@@ -577,12 +577,15 @@ name = "FTSE\u001b]0;pwned\u0007\u001b[31m X"
 }
 
 #[test]
-fn corrupt_cache_is_reported_not_fatal() {
+fn a_corrupt_cache_is_reported_in_full_set_aside_and_the_next_start_is_clean() {
     let dirs = Dirs::new();
-    write_file(&dirs.cache_dir().join("quotes.json"), "{not json");
+    let files = ["quotes.json", "feeds.json", "state.json"];
+    for name in files {
+        write_file(&dirs.cache_dir().join(name), &format!("{{not json: {name}"));
+    }
     let mut session = Session::start(&dirs);
     session.wait_until("the cache problem on the status line", |screen| {
-        row_text(screen, STATUS_ROW, 0..COLS).contains("cache: unreadable, ignored (")
+        row_text(screen, STATUS_ROW, 0..COLS).contains("cache: 3 files unreadable, set aside")
     });
     let status = session.row(STATUS_ROW, 0..COLS);
     assert!(
@@ -591,6 +594,28 @@ fn corrupt_cache_is_reported_not_fatal() {
         session.describe()
     );
     session.wait_for_on_tape(FTSE_ENTRY);
+    session.quit_cleanly();
+    drop(session);
+    for name in files {
+        let aside = std::fs::read_to_string(dirs.cache_dir().join(format!("{name}.corrupt")));
+        assert_eq!(aside.ok(), Some(format!("{{not json: {name}")), "{name}");
+    }
+    let state = std::fs::read_to_string(dirs.cache_dir().join("state.json"));
+    let state = state.expect("a good read state written in place of the corrupt one");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&state).is_ok(),
+        "{state}"
+    );
+
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    session.wait_for_on_tape(FTSE_ENTRY);
+    let status = session.row(STATUS_ROW, 0..COLS);
+    assert!(
+        !status.contains("cache:"),
+        "the second start should be clean: {status:?}\n{}",
+        session.describe()
+    );
     session.quit_cleanly();
 }
 

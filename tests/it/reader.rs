@@ -327,25 +327,19 @@ async fn a_missing_page_fails_saying_404() {
 }
 
 #[tokio::test]
-async fn a_redirect_loop_fails_after_five_redirects_and_promptly() {
+async fn a_redirect_loop_fails_after_five_redirects() {
     let server = MockServer::start().await;
     let to = |target: &str| ResponseTemplate::new(302).insert_header("Location", target);
     serve(&server, "/loop/a", to("/loop/b")).await;
     serve(&server, "/loop/b", to("/loop/a")).await;
     let mut worker = Worker::start(None, false);
-    let started = std::time::Instant::now();
     worker.ask(request("loop", &format!("{}/loop/a", server.uri())));
     let failure = failed(worker.answer().await, "loop");
-    let elapsed = started.elapsed();
     assert_eq!(
         failure,
         Failure::BadResponse {
             detail: SafeText::new("too many redirects")
         }
-    );
-    assert!(
-        elapsed < SETTLE + Duration::from_secs(2),
-        "took {elapsed:?}"
     );
     assert_eq!(
         requested_paths(&server).await,

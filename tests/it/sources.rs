@@ -28,7 +28,8 @@ use tickertape::sources::poll::Polled;
 use tickertape::sources::quote_poller::{Endpoints, QuotePoller};
 use tickertape::ui::theme::Theme;
 use tokio::time::Instant;
-use wiremock::{MockServer, ResponseTemplate};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
     BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, chart, hits, json,
@@ -346,10 +347,8 @@ async fn a_stalled_server_times_out_without_holding_the_round() {
         vec![yahoo("^FTSE", "FTSE 100")],
         now,
     );
-    let started = std::time::Instant::now();
+    // The answer would come after 3 s: a timeout, not a quote, shows the round did not wait.
     let round = single(poller.round(now, friday_morning()).await);
-    let elapsed = started.elapsed();
-    assert!(elapsed < secs(2), "the round took {elapsed:?}");
     assert!(round.quotes.is_empty());
     assert_eq!(
         round.failed,
@@ -380,48 +379,173 @@ async fn an_oversized_body_is_refused() {
     );
 }
 
+/// A port nothing listens on: connecting is refused at once.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let address = listener.local_addr().expect("a bound address");
+    drop(listener);
+    format!("http://{address}")
+}
+
+/// The poller as it starts, with `primary` first and `good` second among Yahoo's hosts.
+fn two_hosts(
+    primary: String,
+    good: &MockServer,
+    instruments: Vec<Instrument>,
+    now: Instant,
+) -> QuotePoller {
+    let client = tickertape::sources::client().expect("the HTTP client");
+    poller_with(
+        client,
+        vec![primary, good.uri()],
+        good.uri(),
+        instruments,
+        now,
+    )
+}
+
 #[tokio::test]
-async fn a_dead_host_is_set_aside_after_three_failures_for_the_next_one() {
-    let dead = server_answering(ResponseTemplate::new(503)).await;
+async fn a_refused_first_host_gives_way_to_the_second_in_the_first_round_open_or_closed() {
+    // Friday morning London is trading; Saturday noon it is shut and only crypto trades.
+    for wall in [friday_morning(), saturday_noon()] {
+        let good = MockServer::start().await;
+        serve_charts(&good).await;
+        let now = Instant::now();
+        let mut poller = two_hosts(closed_port(), &good, the_three(), now);
+        let round = single(poller.round(now, wall).await);
+        assert!(round.failed.is_empty(), "at {wall}: {:#?}", round.failed);
+        assert_eq!(symbols(&round.quotes), ["BTC-GBP", "GBPUSD=X", "^FTSE"]);
+        assert_eq!(round.quotes["^FTSE"].price, 8171.35);
+        assert_eq!(total_hits(&good).await, 3, "one request per symbol");
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_first_host_gives_way_to_the_second_in_the_same_round() {
+    let stalled = server_answering(json(FTSE).set_delay(secs(3))).await;
     let good = MockServer::start().await;
     serve_charts(&good).await;
-    let client = tickertape::sources::client().unwrap();
-    let t0 = Instant::now();
-    let mut poller = poller_with(
-        client,
-        vec![dead.uri(), good.uri()],
-        good.uri(),
-        vec![yahoo("^FTSE", "FTSE 100")],
-        t0,
+    let client = tickertape::sources::client_with_timeout(Duration::from_millis(500)).unwrap();
+    let now = Instant::now();
+    let hosts = vec![stalled.uri(), good.uri()];
+    let instruments = vec![yahoo("^FTSE", "FTSE 100")];
+    let mut poller = poller_with(client, hosts, good.uri(), instruments, now);
+    let round = single(poller.round(now, saturday_noon()).await);
+    assert!(round.failed.is_empty(), "{:#?}", round.failed);
+    assert_eq!(round.quotes["^FTSE"].price, 8171.35);
+}
+
+#[tokio::test]
+async fn server_errors_and_outage_pages_fail_over_but_a_rate_limit_waits() {
+    let primary = MockServer::start().await;
+    serve_chart(&primary, FTSE_PATH, ResponseTemplate::new(503)).await;
+    serve_chart(&primary, GBPUSD_PATH, html(200, OUTAGE_PAGE)).await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "120");
+    serve_chart(&primary, BTC_GBP_PATH, limited).await;
+    let good = MockServer::start().await;
+    serve_charts(&good).await;
+    let now = Instant::now();
+    let mut poller = two_hosts(primary.uri(), &good, the_three(), now);
+    let round = single(poller.round(now, friday_morning()).await);
+    assert_eq!(symbols(&round.quotes), ["GBPUSD=X", "^FTSE"]);
+    assert_eq!(
+        round.failed,
+        BTreeMap::from([(
+            "BTC-GBP".to_owned(),
+            Failure::RateLimited {
+                retry_after_secs: Some(120)
+            }
+        )])
     );
-    // Each round runs when the poller says the symbol is next due, as its task would: the
-    // failure backoff (7.5-15 s, 15-30 s, 30-60 s) keeps the fourth round well inside the
-    // five-minute bench that follows the third failure.
-    let mut now = t0;
-    let mut rounds = Vec::new();
-    for _ in 0..6 {
-        let wall = friday_morning() + (now - t0);
-        let round = single(poller.round(now, wall).await);
-        let done = !round.quotes.is_empty();
-        rounds.push(round);
-        if done {
-            break;
-        }
+    assert_eq!(
+        hits(&good, BTC_GBP_PATH).await,
+        0,
+        "a 429 is not a failover"
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_waits_for_the_retry_after_of_the_host_that_sent_it() {
+    let limited = |secs: &str| ResponseTemplate::new(429).insert_header("Retry-After", secs);
+    let rate_limited = |secs| Failure::RateLimited {
+        retry_after_secs: Some(secs),
+    };
+    // The first host asks for two minutes: it is asked again then, and the second never.
+    let first = MockServer::start().await;
+    serve_chart(&first, FTSE_PATH, limited("120")).await;
+    let second = MockServer::start().await;
+    serve_charts(&second).await;
+    let t0 = Instant::now();
+    let mut poller = two_hosts(first.uri(), &second, vec![yahoo("^FTSE", "FTSE 100")], t0);
+    let round = single(poller.round(t0, friday_morning()).await);
+    assert_eq!(round.failed["^FTSE"], rate_limited(120));
+    // Due after the wait asked for, plus at most 10% jitter.
+    let due_within = |poller: &QuotePoller, wait: u64| {
+        let due = poller.next_due().unwrap();
+        let after = due - t0;
+        assert!(
+            after >= secs(wait) && after <= secs(wait * 11 / 10),
+            "{after:?}"
+        );
+        due
+    };
+    let due = due_within(&poller, 120);
+    single(poller.round(due, friday_morning() + (due - t0)).await);
+    assert_eq!(
+        (hits(&first, FTSE_PATH).await, total_hits(&second).await),
+        (2, 0)
+    );
+
+    // With the first host refused, the second's own half a minute is what counts.
+    let second = server_answering(limited("30")).await;
+    let mut poller = two_hosts(closed_port(), &second, vec![yahoo("^FTSE", "FTSE 100")], t0);
+    let round = single(poller.round(t0, friday_morning()).await);
+    assert_eq!(round.failed["^FTSE"], rate_limited(30));
+    due_within(&poller, 30);
+}
+
+#[tokio::test]
+async fn a_host_found_down_is_skipped_then_probed_and_leads_again() {
+    // The primary fails its first request and serves from then on.
+    let primary = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&primary)
+        .await;
+    serve_charts(&primary).await;
+    let good = MockServer::start().await;
+    serve_charts(&good).await;
+    let t0 = Instant::now();
+    let instruments = vec![yahoo("^FTSE", "FTSE 100")];
+    let mut poller = two_hosts(primary.uri(), &good, instruments, t0);
+    // Rounds whenever the poller says, as its task runs them, for four minutes.
+    let (mut now, mut log) = (t0, Vec::new());
+    while now < t0 + secs(240) {
+        let round = single(poller.round(now, friday_morning() + (now - t0)).await);
+        assert_eq!(round.quotes["^FTSE"].price, 8171.35, "at +{:?}", now - t0);
+        let hits = (total_hits(&primary).await, total_hits(&good).await);
+        log.push(((now - t0).as_secs(), hits));
         now = poller.next_due().unwrap();
-        assert!(now > t0, "a failed symbol must not be due at once");
     }
-    assert_eq!(rounds.len(), 4, "quotes should arrive on the fourth round");
-    for round in &rounds[..3] {
-        assert!(round.quotes.is_empty());
+    // Found down in the first round and skipped for its two-minute cool-down...
+    let probed = log.iter().position(|&(at, _)| at >= 120).unwrap();
+    for (round, &(_, (primary_hits, good_hits))) in log[..probed].iter().enumerate() {
+        assert_eq!((primary_hits, good_hits), (1, round + 1), "{log:?}");
+    }
+    // ...then probed beside a round the second host still serves...
+    assert_eq!(log[probed].1, (2, probed + 1), "{log:?}");
+    // ...and, having answered, asked first again.
+    let after = &log[probed + 1..];
+    assert!(after.len() >= 2, "{log:?}");
+    for (round, &(_, (primary_hits, good_hits))) in after.iter().enumerate() {
         assert_eq!(
-            round.failed,
-            BTreeMap::from([("^FTSE".to_owned(), Failure::Server { status: 503 })])
+            (primary_hits, good_hits),
+            (round + 3, probed + 1),
+            "{log:?}"
         );
     }
-    assert_eq!(rounds[3].quotes["^FTSE"].price, 8171.35);
-    assert!(rounds[3].failed.is_empty());
-    assert_eq!(total_hits(&dead).await, 3, "the dead host, until benched");
-    assert_eq!(hits(&good, FTSE_PATH).await, 1);
 }
 
 #[tokio::test]
