@@ -6,6 +6,7 @@
 //! file `--init-config` writes and the built-in defaults cannot drift apart), the XDG paths and
 //! `--init-config`. Never touches the terminal: callers decide how to report errors.
 
+pub mod edit;
 mod raw;
 mod validate;
 
