@@ -38,6 +38,9 @@ pub use startup::initial_app;
 use tape::Tape;
 use watchlist::Watchlist;
 
+/// How long a removed instrument can be put back with `u`.
+pub const UNDO_WINDOW: SignedDuration = SignedDuration::from_secs(10);
+
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Focus {
@@ -109,6 +112,8 @@ pub struct App {
     viewport: Viewport,
     quotes: QuoteBoard,
     watchlist: Watchlist,
+    /// The last instrument removed, and when: `u` puts it back for [`UNDO_WINDOW`].
+    undo: Option<(watchlist::Removal, Timestamp)>,
     portfolio_view: PortfolioView,
     tape: Tape,
     headlines: HeadlineList,
@@ -140,6 +145,7 @@ impl App {
             viewport: Viewport::default(),
             quotes: startup.quotes,
             watchlist: Watchlist::new(settings.instruments.clone(), &settings.groups),
+            undo: None,
             portfolio_view: PortfolioView::default(),
             tape: Tape::new(settings.tape_speed_cols_per_sec),
             headlines,

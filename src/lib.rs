@@ -28,6 +28,7 @@ pub mod terminal;
 pub mod ui;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use jiff::{Timestamp, tz::TimeZone};
@@ -75,6 +76,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         (false, true) => Mode::Demo,
         (false, false) => Mode::Live,
     };
+    // As read now, so a later hand edit is noticed before a watchlist change is written.
+    let config_file = (loaded.path.as_ref()).and_then(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        Some(config::edit::ConfigFile::new(path.clone(), text))
+    });
     let settings = Settings::new(&loaded.config, mode, TimeZone::system());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
     let theme = ui::theme::Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref());
@@ -89,7 +95,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         let (mut terminal, _guard) = terminal::init().context("cannot set up the terminal")?;
         // The sources start after the first frame: building the HTTP client reads the
         // system's certificates, which the first frame need not wait for.
-        let start = || sources::spawn(cli, &loaded.config, cache, outbox, &mut tasks);
+        let start = || {
+            let effects = sources::spawn(cli, &loaded.config, cache, outbox, &mut tasks)?;
+            Ok(runtime::Effects {
+                config_file: config_file.map(|file| Arc::new(Mutex::new(file))),
+                ..effects
+            })
+        };
         runtime::run(app, &theme, &mut terminal, inbox, start).await?;
         tasks.abort_all();
         Ok::<_, anyhow::Error>(())

@@ -90,6 +90,72 @@ impl Watchlist {
     }
 }
 
+/// One instrument taken off a group, kept so `u` can put it back where it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Removal {
+    group: usize,
+    position: usize,
+    index: usize,
+}
+
+impl Watchlist {
+    /// The groups as the config writes them, by symbol.
+    pub fn groups(&self) -> Vec<Group> {
+        self.groups
+            .iter()
+            .map(|group| Group {
+                name: group.name.clone(),
+                symbols: (group.indices.iter())
+                    .map(|&index| self.instruments[index].symbol.clone())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Takes the instrument at `cursor` off the current group. The first group keeps one at
+    /// least: the config needs it.
+    pub fn remove(&mut self, cursor: usize) -> Option<Removal> {
+        let group = &mut self.groups[self.current];
+        if cursor >= group.indices.len() || (self.current == 0 && group.indices.len() == 1) {
+            return None;
+        }
+        let index = group.indices.remove(cursor);
+        Some(Removal {
+            group: self.current,
+            position: cursor,
+            index,
+        })
+    }
+
+    pub fn removed_name(&self, removal: &Removal) -> &SafeText {
+        &self.instruments[removal.index].name
+    }
+
+    /// Puts a removed instrument back, shows its group, and returns its place there.
+    pub fn restore(&mut self, removal: Removal) -> usize {
+        let indices = &mut self.groups[removal.group].indices;
+        let position = removal.position.min(indices.len());
+        indices.insert(position, removal.index);
+        self.current = removal.group;
+        position
+    }
+
+    /// Moves the instrument at `cursor` one place left (`Up`) or right (`Down`) within the
+    /// group, stopping at the ends; returns its new place.
+    pub fn move_instrument(&mut self, cursor: usize, step: Step) -> Option<usize> {
+        let indices = &mut self.groups[self.current].indices;
+        let to = match step {
+            Step::Up | Step::First => cursor.checked_sub(1)?,
+            Step::Down | Step::Last => cursor + 1,
+        };
+        if to >= indices.len() {
+            return None;
+        }
+        indices.swap(cursor, to);
+        Some(to)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +196,43 @@ mod tests {
         list.switch_group(Step::Up);
         assert_eq!(list.group_name().as_str(), "Holdings");
         assert_eq!(list.all().len(), 2);
+    }
+
+    #[test]
+    fn remove_restore_and_move_within_the_current_group() {
+        let all = vec![
+            instrument("A", "A"),
+            instrument("B", "B"),
+            instrument("C", "C"),
+        ];
+        let mut list = Watchlist::new(
+            all,
+            &[group("Markets", &["A"]), group("Mine", &["A", "B", "C"])],
+        );
+        assert_eq!(list.remove(0), None, "the first group keeps one");
+        list.switch_group(Step::Down);
+        let removal = list.remove(1).unwrap();
+        assert_eq!(list.removed_name(&removal).as_str(), "B");
+        assert_eq!(shown(&list), ["A", "C"]);
+        list.switch_group(Step::Up);
+        assert_eq!(list.restore(removal), 1);
+        assert_eq!(
+            (list.group_name().as_str(), shown(&list)),
+            ("Mine", vec!["A", "B", "C"])
+        );
+        assert_eq!(list.move_instrument(0, Step::Down), Some(1));
+        assert_eq!(shown(&list), ["B", "A", "C"]);
+        assert_eq!(
+            list.move_instrument(0, Step::Up),
+            None,
+            "stops at the left end"
+        );
+        assert_eq!(
+            list.move_instrument(2, Step::Down),
+            None,
+            "and at the right"
+        );
+        assert_eq!(list.groups()[1].symbols, ["B", "A", "C"]);
     }
 
     #[test]

@@ -127,6 +127,7 @@ pub fn edited(
                 symbols.push(table);
             }
         }
+        keep_header(&old, &mut symbols);
         old.clear();
         quotes.insert("symbols", Item::ArrayOfTables(symbols));
     }
@@ -137,6 +138,41 @@ pub fn edited(
         }
     }
     Ok(doc.to_string())
+}
+
+/// What stands above the first table (often the file's own header comment) stays above the
+/// first table, whichever instrument that now is; other comments move with their tables.
+fn keep_header(old: &ArrayOfTables, new: &mut ArrayOfTables) {
+    let first = |tables: &ArrayOfTables| {
+        (0..tables.len()).min_by_key(|&i| tables.get(i).and_then(Table::position))
+    };
+    let (Some(old_first), Some(new_first)) = (first(old), first(new)) else {
+        return;
+    };
+    let Some(header) = old.get(old_first).map(|t| t.decor().prefix().cloned()) else {
+        return;
+    };
+    let old_symbol = old
+        .get(old_first)
+        .and_then(|t| t.get("symbol")?.as_str().map(str::to_owned));
+    for index in 0..new.len() {
+        let Some(table) = new.get_mut(index) else {
+            continue;
+        };
+        let symbol = table
+            .get("symbol")
+            .and_then(Item::as_str)
+            .map(str::to_owned);
+        if index == new_first {
+            if symbol != old_symbol {
+                table
+                    .decor_mut()
+                    .set_prefix(header.clone().unwrap_or_default());
+            }
+        } else if symbol == old_symbol {
+            table.decor_mut().set_prefix("\n");
+        }
+    }
 }
 
 /// An instrument as `[[quotes.symbols]]` writes it: only what differs from the defaults.

@@ -68,6 +68,7 @@ pub fn spawn(
         outbox,
         refresh,
         articles: Some(articles),
+        config_file: None,
     })
 }
 

@@ -664,3 +664,80 @@ fn read_state_survives_a_restart() {
     );
     session.quit_cleanly();
 }
+
+/// The tape row, held still, starts with `text`.
+fn tape_starts_with(screen: &vt100::Screen, text: &str) -> bool {
+    row_text(screen, TAPE_ROW, 0..COLS).starts_with(text)
+}
+
+/// Waits until `path` holds text other than `old`, and returns it.
+fn wait_for_change(path: &std::path::Path, old: &str, session: &Session) -> String {
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(path).expect("the config file");
+        if text != old {
+            return text;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "the config was not rewritten\n{}",
+            session.describe()
+        );
+        thread::sleep(POLL);
+    }
+}
+
+#[test]
+fn removing_undoing_and_moving_on_the_tape_is_saved_with_comments_and_kept_after_a_restart() {
+    let dirs = Dirs::new();
+    let original = r#"# my watchlist
+[[quotes.symbols]]
+symbol = "^FTSE"
+name = "FTSE 100" # the big one
+
+[[quotes.symbols]]
+symbol = "^FTMC"
+name = "FTSE 250"
+
+[[quotes.symbols]]
+symbol = "GBPUSD=X"
+name = "GBP/USD"
+"#;
+    let path = dirs.config_file();
+    write_file(&path, original);
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    session.send(b"t");
+    session.wait_until("the tape held at the FTSE 100", |s| {
+        tape_starts_with(s, "FTSE 100")
+    });
+    session.send(b"d");
+    session.wait_until("the FTSE 100 gone", |s| tape_starts_with(s, "FTSE 250"));
+    let removed = wait_for_change(&path, original, &session);
+    assert!(!removed.contains("^FTSE\""), "{removed}");
+    session.send(b"u");
+    session.wait_until("the FTSE 100 back", |s| tape_starts_with(s, "FTSE 100"));
+    let restored = wait_for_change(&path, &removed, &session);
+    session.send(b"J");
+    let moved = wait_for_change(&path, &restored, &session);
+    session.send(b"d");
+    let text = wait_for_change(&path, &moved, &session);
+    session.quit_cleanly();
+    drop(session);
+    assert!(text.starts_with("# my watchlist\n"), "{text}");
+    assert!(!text.contains("FTSE 100"), "{text}");
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    assert!(at("^FTMC") < at("GBPUSD=X"), "{text}");
+
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    session.send(b"t");
+    session.wait_until("the list as left", |s| {
+        let tape = row_text(s, TAPE_ROW, 0..COLS);
+        tape.starts_with("FTSE 250") && tape.contains("GBP/USD") && !tape.contains("FTSE 100")
+    });
+    session.quit_cleanly();
+}

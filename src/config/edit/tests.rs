@@ -135,3 +135,23 @@ fn nothing_is_written_that_would_not_load_back() {
         TEXT
     );
 }
+
+#[test]
+fn a_header_above_the_first_instrument_stays_at_the_top() {
+    let text = "# header\n[[quotes.symbols]]\nsymbol = \"A\"\nname = \"A\"\n\n[[quotes.symbols]]\nsymbol = \"B\"\nname = \"B\"\n";
+    let config = parse(text, Path::new("c.toml")).unwrap();
+    let mut groups = config.quotes.groups;
+    groups[0].symbols.swap(0, 1);
+    let swapped = edited(text, &config.quotes.instruments, &groups).unwrap();
+    assert!(
+        swapped.starts_with("# header\n[[quotes.symbols]]\nsymbol = \"B\""),
+        "{swapped}"
+    );
+    assert_eq!(swapped.matches("# header").count(), 1, "{swapped}");
+    groups[0].symbols.remove(0);
+    let removed = edited(text, &config.quotes.instruments, &groups).unwrap();
+    assert!(
+        removed.starts_with("# header\n[[quotes.symbols]]\nsymbol = \"A\""),
+        "{removed}"
+    );
+}
