@@ -741,3 +741,32 @@ name = "GBP/USD"
     });
     session.quit_cleanly();
 }
+
+#[test]
+fn a_read_only_config_keeps_the_change_on_screen_and_says_why_it_was_not_saved() {
+    use std::os::unix::fs::PermissionsExt;
+    let dirs = Dirs::new();
+    let original = "[[quotes.symbols]]\nsymbol = \"^FTSE\"\nname = \"FTSE 100\"\n\n\
+                    [[quotes.symbols]]\nsymbol = \"^FTMC\"\nname = \"FTSE 250\"\n";
+    let path = dirs.config_file();
+    write_file(&path, original);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    session.send(b"t");
+    session.wait_until("the tape held at the FTSE 100", |s| {
+        tape_starts_with(s, "FTSE 100")
+    });
+    session.send(b"d");
+    session.wait_until("the reason on the footer", |s| {
+        let footer = row_text(s, FOOTER_ROW, 0..COLS);
+        footer.starts_with("watchlist not saved: ") && footer.contains("is read-only")
+    });
+    assert!(
+        tape_starts_with(session.output().parser.screen(), "FTSE 250"),
+        "the removal holds in the program\n{}",
+        session.describe()
+    );
+    session.quit_cleanly();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+}
