@@ -23,6 +23,7 @@ use tickertape::app::update::update;
 use tickertape::message::{Message, Scroll};
 use tickertape::sanitize::SafeText;
 use tickertape::sources::article;
+use tickertape::ui::theme::Theme;
 use url::Url;
 
 #[path = "shared/base_app.rs"]
@@ -61,7 +62,7 @@ fn draw(app: &mut App, width: u16, height: u16, now: Timestamp) {
     for scroll in [Scroll::Top, Scroll::Bottom] {
         update(app, Message::ScrollReader(scroll), now);
         let frame = terminal
-            .draw(|frame| tickertape::ui::draw(app, frame))
+            .draw(|frame| tickertape::ui::draw(app, &Theme::colour(), frame))
             .expect("drawing to a test terminal");
         for cell in frame.buffer.content() {
             assert!(

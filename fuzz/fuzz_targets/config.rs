@@ -16,8 +16,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use tickertape::app::update::update;
+use tickertape::app::{Mode, Settings};
 use tickertape::config::{self, Config};
 use tickertape::message::Message;
+use tickertape::ui::theme::Theme;
 
 fn check(config: &Config) {
     let quotes = &config.quotes;
@@ -58,14 +60,15 @@ fuzz_target!(|bytes: &[u8]| {
         Ok(config) => {
             check(&config);
             let now: Timestamp = "2024-06-28T15:42:07Z".parse().expect("a valid time");
-            let mut app = tickertape::initial_app(&config, None, now, TimeZone::UTC)
-                .expect("the bundled data loads");
+            let settings = Settings::new(&config, Mode::Offline, TimeZone::UTC);
+            let mut app =
+                tickertape::initial_app(settings, None, now).expect("the bundled data loads");
             let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
             let viewport = tickertape::ui::viewport(Rect::new(0, 0, 80, 24));
             update(&mut app, Message::Resized(viewport), now);
             update(&mut app, Message::TapeStep, now);
             terminal
-                .draw(|frame| tickertape::ui::draw(&app, frame))
+                .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
                 .expect("drawing to a test terminal");
         }
         Err(error) => {

@@ -25,7 +25,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use tickertape::app::quotes::{Origin, QuoteBoard};
+use tickertape::app::data_state::Origin;
+use tickertape::app::quotes::QuoteBoard;
 use tickertape::app::update::update;
 use tickertape::app::{App, Mode};
 use tickertape::domain::{Article, Block, Headline, Quote, TradingSession, Window};
@@ -35,7 +36,7 @@ use tickertape::ui::theme::Theme;
 
 #[path = "shared/base_app.rs"]
 mod shared;
-use shared::{NOW, base_app};
+use shared::{NOW, app_with, base_app};
 
 /// Friday 28 Jun 2024, 16:42:07 in London, as the tests and benches use.
 const MAX_SIDE: u16 = 300;
@@ -581,6 +582,7 @@ fn check(buffer: &Buffer) {
 
 struct Run {
     app: App,
+    theme: Theme,
     terminal: Terminal<TestBackend>,
     now: Timestamp,
     draws: usize,
@@ -598,10 +600,10 @@ impl Run {
     }
 
     fn draw(&mut self) {
-        let app = &self.app;
+        let (app, theme) = (&self.app, &self.theme);
         let frame = self
             .terminal
-            .draw(|frame| tickertape::ui::draw(app, frame))
+            .draw(|frame| tickertape::ui::draw(app, theme, frame))
             .expect("drawing to a test terminal");
         check(frame.buffer);
     }
@@ -748,29 +750,33 @@ impl Run {
 
 fn run(input: &Input) {
     let now: Timestamp = NOW.parse().expect("a valid time");
-    let mut app = base_app();
-    app.tz() = TimeZone::get(ZONES[usize::from(input.zone) % ZONES.len()])
+    let tz = TimeZone::get(ZONES[usize::from(input.zone) % ZONES.len()])
         .expect("the bundled time zone database");
-    app.mode = match input.mode % 3 {
+    let mode = match input.mode % 3 {
         0 => Mode::Offline,
         1 => Mode::Demo,
         _ => Mode::Live,
     };
-    if input.monochrome {
-        app.theme = Theme::monochrome();
-    }
-    if let Some((quotes, saved_at)) = &input.cached {
+    let theme = if input.monochrome {
+        Theme::monochrome()
+    } else {
+        Theme::colour()
+    };
+    let quotes = input.cached.as_ref().map(|(quotes, saved_at)| {
         // What `initial_app` does with a quotes cache.
-        let quotes = quotes.iter().map(|q| q.as_cached(&app, now)).collect();
+        let base = base_app();
+        let quotes = quotes.iter().map(|q| q.as_cached(&base, now)).collect();
         let origin = Origin::Cache {
             saved_at: saved_at.at(now),
         };
-        app.quotes() = QuoteBoard::new(quotes, origin);
-    }
+        QuoteBoard::new(quotes, origin)
+    });
+    let app = app_with(mode, tz, quotes);
     let (width, height) = input.size.get();
     let terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
     let mut run = Run {
         app,
+        theme,
         terminal,
         now,
         draws: 0,
