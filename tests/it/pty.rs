@@ -670,6 +670,18 @@ fn tape_starts_with(screen: &vt100::Screen, text: &str) -> bool {
     row_text(screen, TAPE_ROW, 0..COLS).starts_with(text)
 }
 
+/// A session whose first instrument, the FTSE 100, has just been removed from the held tape.
+fn remove_the_ftse(dirs: &Dirs) -> Session {
+    let mut session = Session::start(dirs);
+    session.wait_for_first_frame();
+    session.send(b"t");
+    session.wait_until("the tape held at the FTSE 100", |s| {
+        tape_starts_with(s, "FTSE 100")
+    });
+    session.send(b"d");
+    session
+}
+
 /// Waits until `path` holds text other than `old`, and returns it.
 fn wait_for_change(path: &std::path::Path, old: &str, session: &Session) -> String {
     let started = Instant::now();
@@ -705,13 +717,7 @@ name = "GBP/USD"
 "#;
     let path = dirs.config_file();
     write_file(&path, original);
-    let mut session = Session::start(&dirs);
-    session.wait_for_first_frame();
-    session.send(b"t");
-    session.wait_until("the tape held at the FTSE 100", |s| {
-        tape_starts_with(s, "FTSE 100")
-    });
-    session.send(b"d");
+    let mut session = remove_the_ftse(&dirs);
     session.wait_until("the FTSE 100 gone", |s| tape_starts_with(s, "FTSE 250"));
     let removed = wait_for_change(&path, original, &session);
     assert!(!removed.contains("^FTSE\""), "{removed}");
@@ -751,13 +757,7 @@ fn a_read_only_config_keeps_the_change_on_screen_and_says_why_it_was_not_saved()
     let path = dirs.config_file();
     write_file(&path, original);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let mut session = Session::start(&dirs);
-    session.wait_for_first_frame();
-    session.send(b"t");
-    session.wait_until("the tape held at the FTSE 100", |s| {
-        tape_starts_with(s, "FTSE 100")
-    });
-    session.send(b"d");
+    let mut session = remove_the_ftse(&dirs);
     session.wait_until("the reason on the footer", |s| {
         let footer = row_text(s, FOOTER_ROW, 0..COLS);
         footer.starts_with("watchlist not saved: ") && footer.contains("is read-only")
