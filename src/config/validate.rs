@@ -2,6 +2,8 @@
 //! naming its file, line and column. One [`Layer`] per file; the user's is laid over the
 //! built-in defaults.
 
+mod lists;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -11,12 +13,13 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{BaseUrls, RawConfig, RawFeed, RawGroup, RawPosition, RawSymbol, WholeNumber};
+use super::raw::{BaseUrls, RawConfig, RawFeed, RawSymbol, WholeNumber};
 use super::{Config, ConfigError, Feed, Group, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
 use super::{NewsConfig, PortfolioConfig, Position, QuotesConfig, TickerConfig};
 use crate::domain::{Instrument, Provider};
 use crate::market::Market;
 use crate::sanitize::SafeText;
+use lists::with_groups;
 
 /// The text being checked, so every error can name its file, line and column.
 pub(super) struct Source<'a> {
@@ -138,75 +141,6 @@ impl Source<'_> {
             return Ok(());
         };
         Err(self.invalid(value.span(), problem))
-    }
-
-    fn groups(&self, raw: &[RawGroup]) -> Result<Vec<Group>, ConfigError> {
-        raw.iter()
-            .map(|group| {
-                let name = self.name(&group.name, "group name")?;
-                let mut first_seen = HashMap::new();
-                for symbol in &group.symbols {
-                    self.symbol(symbol, &first_seen)?;
-                    first_seen.insert(symbol.get_ref().clone(), symbol.span());
-                }
-                let symbols = group.symbols.iter().map(|s| s.get_ref().clone());
-                Ok(Group {
-                    name,
-                    symbols: symbols.collect(),
-                })
-            })
-            .collect()
-    }
-
-    /// A lot needs a quantity (zero for a closed position, never negative) and a cost.
-    fn position(&self, raw: &RawPosition) -> Result<Spanned<Position>, ConfigError> {
-        let symbol = raw.symbol.get_ref();
-        let missing = |what: &str| {
-            self.invalid(
-                raw.symbol.span(),
-                format!("position {symbol:?} needs a {what}"),
-            )
-        };
-        let quantity = raw.quantity.as_ref().ok_or_else(|| missing("quantity"))?;
-        if quantity.get_ref().0.is_sign_negative() && !quantity.get_ref().0.is_zero() {
-            let message = format!("quantity of {symbol:?} must not be negative");
-            return Err(self.invalid(quantity.span(), message));
-        }
-        let cost = raw.cost.as_ref().ok_or_else(|| {
-            missing("cost (the price paid per unit, in the instrument's quote currency)")
-        })?;
-        if cost.get_ref().0.is_sign_negative() && !cost.get_ref().0.is_zero() {
-            let message = format!("cost of {symbol:?} must not be negative");
-            return Err(self.invalid(cost.span(), message));
-        }
-        if let Some(date) = &raw.date {
-            let is_date = match date.get_ref() {
-                toml::Value::String(text) => text.parse::<jiff::civil::Date>().is_ok(),
-                toml::Value::Datetime(value) => value.date.is_some() && value.time.is_none(),
-                _ => false,
-            };
-            if !is_date {
-                let message = "date must be a plain date, e.g. 2024-03-01";
-                return Err(self.invalid(date.span(), message));
-            }
-        }
-        let position = Position {
-            symbol: symbol.clone(),
-            quantity: quantity.get_ref().0,
-            cost: cost.get_ref().0,
-        };
-        Ok(Spanned::new(raw.symbol.span(), position))
-    }
-
-    fn currency(&self, value: &Spanned<String>) -> Result<String, ConfigError> {
-        let code = value.get_ref();
-        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
-            Ok(code.clone())
-        } else {
-            let message =
-                format!("portfolio.currency {code:?} must be a currency code like \"GBP\"");
-            Err(self.invalid(value.span(), message))
-        }
     }
 
     /// Aliases are matched against headlines, so an empty one would match everything.
@@ -401,17 +335,7 @@ impl Layer {
         };
         let (instruments, groups) =
             with_groups(instruments, first, self.groups.take().unwrap_or_default());
-        let mut positions = Vec::new();
-        for position in self.positions.take().unwrap_or_default() {
-            let symbol = &position.get_ref().symbol;
-            if !instruments.iter().any(|i| &i.symbol == symbol) {
-                let message = format!(
-                    "position {symbol:?} is not an instrument: add it to [[quotes.symbols]] or a [[groups]] list"
-                );
-                return Err(src.invalid(position.span(), message));
-            }
-            positions.push(position.into_inner());
-        }
+        let positions = src.known_positions(self.positions.take(), &instruments)?;
         let portfolio = PortfolioConfig {
             currency,
             positions,
@@ -445,25 +369,6 @@ impl Layer {
             portfolio,
         })
     }
-}
-
-/// `[[quotes.symbols]]` becomes the `first` group; a grouped symbol not listed there becomes
-/// an instrument of its own, named by the provider once it answers (until then by its symbol).
-fn with_groups(
-    mut instruments: Vec<Instrument>,
-    first: Group,
-    groups: Vec<Group>,
-) -> (Vec<Instrument>, Vec<Group>) {
-    let first = Group {
-        symbols: instruments.iter().map(|i| i.symbol.clone()).collect(),
-        ..first
-    };
-    for symbol in groups.iter().flat_map(|group| &group.symbols) {
-        if !instruments.iter().any(|i| &i.symbol == symbol) {
-            instruments.push(Instrument::unnamed(symbol));
-        }
-    }
-    (instruments, std::iter::once(first).chain(groups).collect())
 }
 
 fn base_urls(src: &Source, urls: Spanned<BaseUrls>) -> Result<Vec<String>, ConfigError> {
