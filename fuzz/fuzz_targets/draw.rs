@@ -11,8 +11,11 @@
 //! gives: quotes arriving from a provider are finite and non-negative as the parsers ensure,
 //! while quotes from the cache (a file that may be edited by hand) are any finite value.
 //!
-//! Property: nothing panics, and no cell of any frame holds a control character or a bidi
-//! control.
+//! Property: nothing panics, no cell of any frame holds a control character or a bidi
+//! control, and every frame's bytes (what the crossterm backend writes for the change since
+//! the last frame) replayed through the `vt100` emulator put every cell where ratatui's buffer
+//! did: no character the terminal draws wider or narrower than ratatui moves what follows it.
+//! The replay and the check are `tests/it/replay.rs`, the one the corpus test uses.
 
 #![no_main]
 
@@ -37,6 +40,9 @@ use tickertape::ui::theme::Theme;
 #[path = "shared/base_app.rs"]
 mod shared;
 use shared::{NOW, app_with, base_app};
+
+#[path = "../../tests/it/replay.rs"]
+mod replay;
 
 /// Friday 28 Jun 2024, 16:42:07 in London, as the tests and benches use.
 const MAX_SIDE: u16 = 300;
@@ -69,6 +75,20 @@ const PIECES: &[&str] = &[
     "\u{200b}",
     "\u{200d}",
     "\u{ad}",
+    "\u{fe0e}",
+    "\u{1f3fd}",
+    "\u{1f1e9}",
+    "\u{3164}",
+    "\u{115f}\u{1160}",
+    "\u{600}",
+    "\u{e0067}",
+    "\u{17d8}",
+    "\u{ff76}\u{ff9e}",
+    "\u{304b}\u{3099}",
+    "\u{4e2d}\u{301}",
+    "\u{9a6}\u{9be}",
+    "\u{915}\u{94d}\u{937}",
+    "\u{378}",
     "\u{1b}[31m",
     "\u{1b}]8;;http://evil\u{7}",
     "\u{1b}]52;c;cm0gLXJmIH4=\u{1b}\\",
@@ -588,6 +608,9 @@ struct Run {
     terminal: Terminal<TestBackend>,
     now: Timestamp,
     draws: usize,
+    /// The emulated terminal the frames are written to, and what it was last sent; a new one
+    /// whenever the size changes, as ratatui clears the screen then.
+    screen: Option<(vt100::Parser, Buffer)>,
 }
 
 impl Run {
@@ -608,6 +631,29 @@ impl Run {
             .draw(|frame| tickertape::ui::draw(app, theme, frame))
             .expect("drawing to a test terminal");
         check(frame.buffer);
+        let buffer = frame.buffer.clone();
+        self.replay(buffer);
+    }
+
+    /// Sends the frame to the emulator as the crossterm backend would, and checks every cell.
+    fn replay(&mut self, buffer: Buffer) {
+        if self
+            .screen
+            .as_ref()
+            .is_none_or(|(_, shown)| shown.area != buffer.area)
+        {
+            self.screen = replay::emulator(&buffer).map(|parser| {
+                let blank = Buffer::empty(buffer.area);
+                (parser, blank)
+            });
+        }
+        let Some((parser, shown)) = &mut self.screen else {
+            return;
+        };
+        parser.process(&replay::frame_bytes(shown, &buffer));
+        let displaced = replay::displaced_cells(&buffer, parser.screen());
+        assert!(displaced.is_empty(), "{}", displaced.join("\n"));
+        *shown = buffer;
     }
 
     /// A key through `keymap::message_for`, as `runtime::translate` does.
@@ -782,6 +828,7 @@ fn run(input: &Input) {
         terminal,
         now,
         draws: 0,
+        screen: None,
     };
     // What `runtime::run` does first: the size, then a frame.
     run.update(Message::Resized(tickertape::ui::viewport(Rect::new(

@@ -126,8 +126,11 @@ fn start_filter(app: &mut App) {
 
 /// Esc backs out one level: help, then the detail panel, then the tape, then the filter.
 fn cancel(app: &mut App) {
+    if app.is_help_open {
+        app.is_help_open = false;
+        return;
+    }
     match &mut app.focus {
-        _ if app.is_help_open => app.is_help_open = false,
         Focus::Tape { detail_open, .. } if *detail_open => *detail_open = false,
         Focus::Tape { .. } => app.focus = Focus::List,
         Focus::List | Focus::Reader => {

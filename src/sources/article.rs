@@ -14,7 +14,8 @@
 //!   code or a table keeps its caption as a plain paragraph.
 //! - A `<footer>` inside the `<article>` is kept: sites put the credit line there. The page
 //!   footer is dropped.
-//! - A byline is returned without a leading "By ", so the reader can style it uniformly.
+//! - A byline is returned without a leading "By ", so the reader can style it uniformly. A
+//!   byline that parses as a date is no byline; it is the date if the page gives none.
 //! - The page's own date wins over the feed's; a date without a UTC offset is ignored rather
 //!   than guessed, since a wrong zone would shift it by hours.
 //! - Parsing and Readability cost grows with the square of nesting depth, so a page is cut
@@ -69,12 +70,17 @@ pub fn extract(
     let title = Some(collapse(&parsed.title))
         .filter(|title| !title.is_empty())
         .map_or_else(|| fallback_title.clone(), |title| SafeText::new(&title));
-    let byline = parsed.byline.as_deref().and_then(clean_byline);
+    // Some pages put the time in the author slot: a date there is the date, never a byline.
+    let byline_date = parsed.byline.as_deref().and_then(date_in_byline);
+    let byline = (parsed.byline.as_deref())
+        .filter(|_| byline_date.is_none())
+        .and_then(clean_byline);
     let published = parsed
         .published_time
         .as_deref()
         .and_then(parse_time)
         .or(page_time)
+        .or(byline_date.as_ref().and_then(BylineDate::at))
         .or(fallback_published);
 
     // The parsed tree still holds the content; re-parsing `parsed.content` is the fallback.
@@ -113,6 +119,60 @@ fn parse_time(raw: &str) -> Option<Timestamp> {
             .ok()
             .map(|zoned| zoned.timestamp())
     })
+}
+
+/// How pages write a date where the author should be ("Sunday, Feb 1, 2015 11:57 AM UTC"),
+/// after a trailing `UTC` or `GMT` is taken off.
+const BYLINE_DATE_FORMATS: &[&str] = &[
+    "%A, %b %d, %Y %I:%M %p",
+    "%A, %B %d, %Y %I:%M %p",
+    "%b %d, %Y %I:%M %p",
+    "%B %d, %Y %I:%M %p",
+    "%d %B %Y %H:%M",
+    "%d %b %Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%A, %b %d, %Y",
+    "%A, %B %d, %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d",
+];
+
+/// A byline that is really a date: never shown as a byline, and the article's date if the page
+/// gives none, but only when it names its zone (`UTC`, `GMT` or an offset), as for page dates.
+#[derive(Debug, PartialEq)]
+enum BylineDate {
+    Zoned(Timestamp),
+    Unzoned,
+}
+
+impl BylineDate {
+    fn at(&self) -> Option<Timestamp> {
+        match self {
+            Self::Zoned(at) => Some(*at),
+            Self::Unzoned => None,
+        }
+    }
+}
+
+fn date_in_byline(raw: &str) -> Option<BylineDate> {
+    let text = collapse(raw);
+    let text = text.strip_prefix("Updated ").unwrap_or(&text);
+    if let Some(at) = parse_time(text) {
+        return Some(BylineDate::Zoned(at));
+    }
+    let utc = ["UTC", "GMT"]
+        .iter()
+        .find_map(|zone| text.strip_suffix(zone));
+    let civil = utc.unwrap_or(text).trim_end();
+    let parts = (BYLINE_DATE_FORMATS.iter())
+        .find_map(|format| jiff::fmt::strtime::parse(format, civil).ok())?;
+    let at = (parts.to_datetime().ok())
+        .filter(|_| utc.is_some())
+        .and_then(|at| jiff::tz::TimeZone::UTC.to_timestamp(at).ok());
+    Some(at.map_or(BylineDate::Unzoned, BylineDate::Zoned))
 }
 
 fn clean_byline(raw: &str) -> Option<SafeText> {
@@ -624,6 +684,61 @@ mod tests {
             Some(&SafeText::new("Maria Lindqvist")),
         );
         assert_eq!(blocks, vec![p("Body."), p("Copper hits record")]);
+    }
+
+    #[test]
+    fn a_date_in_the_byline_is_the_date_not_a_byline() {
+        let dated = r#"<meta name="author" content="Sunday, Feb 1, 2015 11:57 AM UTC">"#;
+        let article = run(&page(dated, "")).unwrap();
+        assert_eq!(article.byline, None);
+        assert_eq!(
+            article.published,
+            Some("2015-02-01T11:57:00Z".parse().unwrap())
+        );
+        // The page's own date wins; the byline is still not shown.
+        let both = format!(
+            r#"{dated}<meta property="article:published_time" content="2015-02-02T08:00:00Z">"#
+        );
+        let article = run(&page(&both, "")).unwrap();
+        assert_eq!(article.byline, None);
+        assert_eq!(
+            article.published,
+            Some("2015-02-02T08:00:00Z".parse().unwrap())
+        );
+        for (byline, at) in [
+            ("2024-03-05T09:30:00+01:00", "2024-03-05T08:30:00Z"),
+            (
+                "Updated Tue, 5 Mar 2024 09:00:00 +0000",
+                "2024-03-05T09:00:00Z",
+            ),
+            ("5 March 2024 09:30 GMT", "2024-03-05T09:30:00Z"),
+        ] {
+            assert_eq!(
+                date_in_byline(byline),
+                Some(BylineDate::Zoned(at.parse().unwrap())),
+                "{byline}"
+            );
+        }
+        // Dates all the same, but without a zone they are not guessed at.
+        for byline in [
+            "March 5, 2024",
+            "5 March 2024 09:30",
+            "Sunday, Feb 1, 2015 11:57 AM",
+        ] {
+            assert_eq!(
+                date_in_byline(byline),
+                Some(BylineDate::Unzoned),
+                "{byline}"
+            );
+        }
+        for name in [
+            "Jo Bloggs",
+            "May June",
+            "Reuters staff, 5 reporters",
+            "April Ryan",
+        ] {
+            assert_eq!(date_in_byline(name), None, "{name}");
+        }
     }
 
     #[test]
