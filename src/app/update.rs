@@ -31,6 +31,13 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ToggleFocus => toggle_focus(app),
         Message::ToggleTapeFocus => toggle_tape_focus(app),
         Message::SelectInstrument(step) => select_instrument(app, step),
+        Message::SwitchGroup(step) => switch_group(app, step),
+        Message::RemoveInstrument => commands.extend(remove_instrument(app)),
+        Message::UndoRemove => commands.extend(undo_remove(app)),
+        Message::MoveInstrument(step) => commands.extend(move_instrument(app, step)),
+        Message::TogglePortfolio => app.portfolio_view.toggle(),
+        Message::NextPortfolioSort => app.portfolio_view.next_sort(),
+        Message::ReversePortfolioSort => app.portfolio_view.reverse_sort(),
         Message::ToggleDetail => toggle_detail(app),
         Message::StartFilter => start_filter(app),
         Message::FilterInput(c) => app.headlines.push_filter(c),
@@ -180,7 +187,7 @@ fn open_in_browser(app: &mut App) -> Option<Command> {
 fn filter_by_instrument(app: &mut App) {
     let Some(instrument) = app
         .tape_cursor()
-        .and_then(|cursor| app.settings.instruments.get(cursor))
+        .and_then(|cursor| app.watchlist.shown_at(cursor))
     else {
         return;
     };
@@ -241,7 +248,7 @@ fn select_instrument(app: &mut App, step: Step) {
     let Focus::Tape { cursor, .. } = &mut app.focus else {
         return;
     };
-    let last = app.settings.instruments.len().saturating_sub(1);
+    let last = app.watchlist.shown_len().saturating_sub(1);
     *cursor = match step {
         Step::Up => cursor.checked_sub(1).unwrap_or(last),
         Step::Down if *cursor >= last => 0,
@@ -255,7 +262,7 @@ fn select_instrument(app: &mut App, step: Step) {
 }
 
 fn open_instrument(app: &mut App, index: usize) {
-    if index >= app.settings.instruments.len() {
+    if index >= app.watchlist.shown_len() {
         return;
     }
     app.focus = Focus::Tape {
@@ -263,6 +270,75 @@ fn open_instrument(app: &mut App, index: usize) {
         detail_open: true,
     };
     app.refresh_tape();
+}
+
+/// Another group on the tape, from its start; a held tape chooses its first instrument.
+fn switch_group(app: &mut App, step: Step) {
+    app.watchlist.switch_group(step);
+    if let Focus::Tape { cursor, .. } = &mut app.focus {
+        *cursor = 0;
+    }
+    app.refresh_tape();
+    app.tape.show_entry(0);
+}
+
+/// `d` on the held tape: off the group, saved, and undoable for a while.
+fn remove_instrument(app: &mut App) -> Option<Command> {
+    let Focus::Tape { cursor, .. } = app.focus else {
+        return None;
+    };
+    let Some(removal) = app.watchlist.remove(cursor) else {
+        app.notice = Some(SafeText::new(
+            "the first group keeps one instrument at least",
+        ));
+        return None;
+    };
+    let name = app.watchlist.removed_name(&removal);
+    app.notice = Some(SafeText::new(&format!("removed {name} · u puts it back")));
+    app.undo = Some((removal, app.now));
+    let last = app.watchlist.shown_len().saturating_sub(1);
+    hold_tape_at(app, cursor.min(last));
+    Some(save_watchlist(app))
+}
+
+fn undo_remove(app: &mut App) -> Option<Command> {
+    let Some((removal, at)) = app.undo.take() else {
+        app.notice = Some(SafeText::new("nothing to undo"));
+        return None;
+    };
+    if app.now.duration_since(at) > super::UNDO_WINDOW {
+        app.notice = Some(SafeText::new("too late to undo: it was more than 10 s ago"));
+        return None;
+    }
+    let cursor = app.watchlist.restore(removal);
+    hold_tape_at(app, cursor);
+    Some(save_watchlist(app))
+}
+
+/// `J`/`K`: the chosen instrument one place right or left, still chosen.
+fn move_instrument(app: &mut App, step: Step) -> Option<Command> {
+    let Focus::Tape { cursor, .. } = app.focus else {
+        return None;
+    };
+    let to = app.watchlist.move_instrument(cursor, step)?;
+    hold_tape_at(app, to);
+    Some(save_watchlist(app))
+}
+
+fn hold_tape_at(app: &mut App, cursor: usize) {
+    app.focus = Focus::Tape {
+        cursor,
+        detail_open: app.is_detail_open(),
+    };
+    app.refresh_tape();
+    app.tape.show_entry(cursor);
+}
+
+fn save_watchlist(app: &App) -> Command {
+    Command::SaveWatchlist {
+        instruments: app.watchlist.all().to_vec(),
+        groups: app.watchlist.groups(),
+    }
 }
 
 fn toggle_detail(app: &mut App) {
@@ -316,6 +392,90 @@ mod tests {
             previous_close: Some(8179.68),
             ..Quote::new("^FTSE", price, 2, later(1))
         }
+    }
+
+    fn tape_names(app: &App) -> Vec<&str> {
+        app.tape.entries().iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn brackets_switch_the_tape_between_groups_and_a_quote_names_an_unnamed_symbol() {
+        let text = "[[groups]]\nname = \"Holdings\"\nsymbols = [\"VOD.L\", \"^FTSE\"]\n";
+        let config = crate::config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        let mut app = crate::fixtures::app_with_config(&config, 120, 40, super::super::Mode::Live);
+        assert_eq!(
+            app.tape.entries().len(),
+            15,
+            "Markets: the default watchlist"
+        );
+        update(&mut app, Message::ToggleTapeFocus, later(1));
+        update(&mut app, Message::SelectInstrument(Step::Last), later(1));
+        update(&mut app, Message::SwitchGroup(Step::Down), later(2));
+        assert_eq!(app.watchlist.group_name().as_str(), "Holdings");
+        assert_eq!(tape_names(&app), ["VOD.L", "FTSE 100"]);
+        assert_eq!(app.tape_cursor(), Some(0), "the held tape starts the group");
+        assert_eq!(app.tape.offset_cols(), 0);
+        let vodafone = Quote {
+            short_name: Some(SafeText::new("VODAFONE GROUP PLC")),
+            ..Quote::new("VOD.L", 71.5, 2, later(3))
+        };
+        let arrived = Message::QuotesArrived {
+            source: SourceId::Yahoo,
+            quotes: vec![vodafone],
+            failed: Vec::new(),
+            fetched_at: later(3),
+        };
+        update(&mut app, arrived, later(3));
+        assert_eq!(tape_names(&app), ["VODAFONE GROUP PLC", "FTSE 100"]);
+        assert!(!app.tape.entries()[0].is_stale);
+        update(&mut app, Message::SwitchGroup(Step::Down), later(4));
+        assert_eq!(app.watchlist.group_name().as_str(), "Markets");
+        update(&mut app, Message::SwitchGroup(Step::Up), later(5));
+        assert_eq!(app.watchlist.group_name().as_str(), "Holdings");
+    }
+
+    fn saved_first_group(commands: &[Command]) -> Vec<String> {
+        match commands {
+            [Command::SaveWatchlist { groups, .. }] => groups[0].symbols.clone(),
+            other => panic!("expected one save, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn d_removes_u_puts_back_within_ten_seconds_and_j_k_reorder_each_saved() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::ToggleTapeFocus, later(0));
+        update(&mut app, Message::SelectInstrument(Step::First), later(0));
+        let commands = update(&mut app, Message::RemoveInstrument, later(1));
+        let saved = saved_first_group(&commands);
+        assert_eq!(saved.len(), 14);
+        assert!(!saved.contains(&"^FTSE".to_owned()));
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("removed FTSE 100 · u puts it back")
+        );
+        assert_eq!(tape_names(&app)[0], "FTSE 250");
+        let commands = update(&mut app, Message::UndoRemove, later(11));
+        assert_eq!(saved_first_group(&commands)[..2], ["^FTSE", "^FTMC"]);
+        assert_eq!(app.tape_cursor(), Some(0));
+        let commands = update(&mut app, Message::MoveInstrument(Step::Down), later(12));
+        assert_eq!(saved_first_group(&commands)[..2], ["^FTMC", "^FTSE"]);
+        assert_eq!(
+            app.tape_cursor(),
+            Some(1),
+            "the moved instrument stays chosen"
+        );
+        update(&mut app, Message::MoveInstrument(Step::Up), later(13));
+        let commands = update(&mut app, Message::MoveInstrument(Step::Up), later(13));
+        assert!(commands.is_empty(), "nothing left of the first place");
+        update(&mut app, Message::RemoveInstrument, later(20));
+        let commands = update(&mut app, Message::UndoRemove, later(31));
+        assert!(commands.is_empty());
+        assert!(
+            app.notice()
+                .is_some_and(|n| n.as_str().starts_with("too late"))
+        );
+        assert_eq!(tape_names(&app)[0], "FTSE 250");
     }
 
     #[test]
