@@ -15,10 +15,11 @@ impl App {
         let settings = Settings::new(config, self.settings.mode, self.settings.tz.clone());
         let old = &self.settings;
         let mut changed = Vec::new();
-        // Against the watchlist shown, not as last read: the app's own saves come back here.
+        // Against the watchlist shown, not as last read: the app's own saves come back here,
+        // and its list still holds an instrument removed until the undo runs out.
         let watchlist = Watchlist::new(settings.instruments.clone(), &settings.groups);
-        let is_new_watchlist = watchlist.all() != self.watchlist.all()
-            || watchlist.groups() != self.watchlist.groups();
+        let is_new_watchlist = watchlist.groups() != self.watchlist.groups()
+            || !(watchlist.all().iter()).all(|i| self.watchlist.all().contains(i));
         if is_new_watchlist {
             changed.push(format!("watchlist ({})", settings.instruments.len()));
         }

@@ -12,19 +12,11 @@ use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
 use crate::sanitize::SafeText;
 
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
-    app.now = now;
-    // A step rebuilds the tape itself, to wrap at the width it will show.
-    let is_tape_step = msg == Message::TapeStep;
-    let selected_before = begin(app, &msg);
+    let (selected_before, is_tape_step) = begin(app, &msg, now);
     let mut commands = Vec::new();
     match msg {
-        Message::Move(step) => {
-            app.headlines.move_selection(step);
-        }
-        Message::SelectHeadline(row) => {
-            app.headlines.select_row(row);
-            app.focus = Focus::List;
-        }
+        Message::Move(step) => _ = app.headlines.move_selection(step),
+        Message::SelectHeadline(row) => select_headline(app, row),
         Message::OpenInstrument(index) => open_instrument(app, index),
         Message::ScrollReader(scroll) => scroll_reader(app, scroll),
         Message::OpenSelected => commands.extend(open_selected(app)),
@@ -50,10 +42,7 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ToggleHelp => app.is_help_open = !app.is_help_open,
         Message::Quit => app.is_quitting = true,
         Message::Refresh => commands.push(Command::Refresh),
-        Message::ConfigReloaded(config) => {
-            app.reconfigure(&config);
-            commands.push(Command::ApplyConfig(config));
-        }
+        Message::ConfigReloaded(config) => commands.push(reload(app, config)),
         Message::ConfigFailed(error) => app.config_error = Some(error),
         Message::Resized(viewport) => resized(app, viewport),
         Message::TapeStep => step_tape(app),
@@ -63,14 +52,10 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             quotes,
             failed,
             fetched_at: at,
-        } => {
-            commands.extend(quotes_arrived(app, source, quotes, failed, at));
-        }
+        } => commands.extend(quotes_arrived(app, source, quotes, failed, at)),
         Message::HeadlinesArrived {
             source, headlines, ..
-        } => {
-            headlines_arrived(app, source, headlines);
-        }
+        } => headlines_arrived(app, source, headlines),
         Message::SourceFailed {
             source,
             failure,
@@ -87,12 +72,26 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
 }
 
 /// Any key dismisses a notice, as a keypress dismisses a toast. Returns the selection before
-/// the message, which `settle` compares against.
-fn begin(app: &mut App, msg: &Message) -> Option<String> {
+/// the message, which `settle` compares against, and whether it is a tape step (a step
+/// rebuilds the tape itself, to wrap at the width it will show).
+fn begin(app: &mut App, msg: &Message, now: Timestamp) -> (Option<String>, bool) {
+    app.now = now;
     if is_from_user(msg) {
         app.notice = None;
     }
-    app.headlines.selected().map(|h| h.id.clone())
+    let selected = app.headlines.selected().map(|h| h.id.clone());
+    (selected, *msg == Message::TapeStep)
+}
+
+fn select_headline(app: &mut App, row: usize) {
+    app.headlines.select_row(row);
+    app.focus = Focus::List;
+}
+
+/// The app takes what it owns from the config; the runtime, its sources and theme.
+fn reload(app: &mut App, config: Box<crate::config::Config>) -> Command {
+    app.reconfigure(&config);
+    Command::ApplyConfig(config)
 }
 
 /// What follows any message: a new selection starts at its top and asks for its page, the list
@@ -709,5 +708,51 @@ mod tests {
         update(&mut app, Message::ConfigReloaded(Box::new(fixed)), now());
         assert_eq!(app.config_error(), None);
         assert_eq!(app.tape.speed_cols_per_sec(), 3);
+    }
+
+    /// The app's own watchlist save comes back as a reload: that keeps the undo; a watchlist
+    /// edited by hand replaces the one shown.
+    #[test]
+    fn a_reload_of_the_apps_own_save_keeps_the_undo_and_a_hand_edit_replaces_the_watchlist() {
+        let mut app = app_from_snapshot(120, 40);
+        let path = std::path::Path::new("/c.toml");
+        let entry = |symbol: &str, name: &str| {
+            format!("[[quotes.symbols]]\nsymbol = \"{symbol}\"\nname = \"{name}\"\n")
+        };
+        let reload = |app: &mut App, text: &str, at| {
+            let config = crate::config::parse(text, path).unwrap();
+            update(app, Message::ConfigReloaded(Box::new(config)), at);
+        };
+        let first_group = |app: &App| app.watchlist.groups()[0].symbols.clone();
+        let text = entry("^FTSE", "FTSE 100") + &entry("^FTMC", "FTSE 250");
+        reload(&mut app, &text, later(0));
+        assert_eq!(first_group(&app), ["^FTSE", "^FTMC"]);
+        update(&mut app, Message::ToggleTapeFocus, later(0));
+        update(&mut app, Message::SelectInstrument(Step::First), later(0));
+        let commands = update(&mut app, Message::RemoveInstrument, later(1));
+        let [
+            Command::SaveWatchlist {
+                instruments,
+                groups,
+            },
+        ] = commands.as_slice()
+        else {
+            panic!("expected one save, got {commands:?}");
+        };
+        let saved = crate::config::edit::edited(&text, instruments, groups).unwrap();
+        reload(&mut app, &saved, later(2));
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("config reloaded: nothing that shows")
+        );
+        update(&mut app, Message::UndoRemove, later(3));
+        assert_eq!(first_group(&app), ["^FTSE", "^FTMC"], "the undo survives");
+
+        reload(&mut app, &entry("^GDAXI", "DAX"), later(4));
+        assert_eq!(first_group(&app), ["^GDAXI"]);
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("config reloaded: watchlist (1)")
+        );
     }
 }
