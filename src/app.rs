@@ -7,32 +7,42 @@
 pub mod data_state;
 pub mod headlines;
 pub mod health;
+pub mod portfolio_view;
 pub mod quotes;
 pub mod reader;
+mod reload;
+mod settings;
 mod startup;
 pub mod tape;
 pub mod update;
+pub mod watchlist;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::config::{Appearance, Config, Feed};
+use crate::config::{Appearance, Feed};
 use crate::domain::{Article, Headline, Instrument};
 use crate::keymap::KeyMap;
 use crate::market;
 use crate::message::{Failure, SourceId, Viewport};
+use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
 pub use data_state::Mode;
-use data_state::{DataState, Freshness, Origin};
+use data_state::{DataState, Freshness, Origin, QuoteState};
 use headlines::HeadlineList;
 use health::SourceHealth;
+use portfolio_view::PortfolioView;
 use quotes::QuoteBoard;
 use reader::Reader;
+pub use settings::Settings;
 pub use startup::initial_app;
 use tape::Tape;
+use watchlist::Watchlist;
+
+/// How long a removed instrument can be put back with `u`.
+pub const UNDO_WINDOW: SignedDuration = SignedDuration::from_secs(10);
 
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,42 +56,6 @@ pub enum Focus {
         cursor: usize,
         detail_open: bool,
     },
-}
-
-/// What the run is configured to be, fixed at start.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub instruments: Vec<Instrument>,
-    /// The configured feeds, by `SourceId::Feed` index: their names label failures.
-    pub feeds: Vec<Feed>,
-    /// The configured quote refresh, against which live quotes go stale.
-    pub quote_refresh: Duration,
-    /// Headlines kept at most (`news.max_items`).
-    pub max_headlines: usize,
-    pub tape_speed_cols_per_sec: u8,
-    pub mode: Mode,
-    /// The user's zone for clock times; exchange zones come from `market`.
-    pub tz: TimeZone,
-    /// The effective keys: defaults with the config's `[keys]` laid over.
-    pub keys: KeyMap,
-    /// Theme and colours; the runtime styles the screen from them.
-    pub appearance: Appearance,
-}
-
-impl Settings {
-    pub fn new(config: &Config, mode: Mode, tz: TimeZone) -> Self {
-        Self {
-            instruments: config.quotes.instruments.clone(),
-            feeds: config.news.feeds.clone(),
-            quote_refresh: config.quotes.refresh,
-            max_headlines: config.news.max_items,
-            tape_speed_cols_per_sec: config.ticker.speed_cols_per_sec,
-            mode,
-            tz,
-            keys: config.keys.clone(),
-            appearance: config.appearance,
-        }
-    }
 }
 
 /// What the first frame shows, before any source has answered.
@@ -104,6 +78,10 @@ pub struct App {
     settings: Settings,
     viewport: Viewport,
     quotes: QuoteBoard,
+    watchlist: Watchlist,
+    /// The last instrument removed, and when: `u` puts it back for [`UNDO_WINDOW`].
+    undo: Option<(watchlist::Removal, Timestamp)>,
+    portfolio_view: PortfolioView,
     tape: Tape,
     headlines: HeadlineList,
     reader: Reader,
@@ -129,6 +107,9 @@ impl App {
             now,
             viewport: Viewport::default(),
             quotes: startup.quotes,
+            watchlist: Watchlist::new(settings.instruments.clone(), &settings.groups),
+            undo: None,
+            portfolio_view: PortfolioView::default(),
             tape: Tape::new(settings.tape_speed_cols_per_sec),
             headlines,
             reader: Reader::new(startup.articles),
@@ -160,53 +141,6 @@ impl App {
         &self.viewport
     }
 
-    /// A reloaded config: the watchlist, feeds, limits, speed, keys and colours change; the
-    /// selection, read marks, cached stories, quotes and the tape's place stay. The mode and
-    /// time zone are the run's, not the file's. The notice says what changed, so an edit is
-    /// seen to have landed.
-    fn reconfigure(&mut self, config: &Config) {
-        let settings = Settings::new(config, self.settings.mode, self.settings.tz.clone());
-        let old = &self.settings;
-        let mut changed = Vec::new();
-        if settings.instruments != old.instruments {
-            changed.push(format!("watchlist ({})", settings.instruments.len()));
-        }
-        if settings.feeds != old.feeds {
-            changed.push(format!("feeds ({})", settings.feeds.len()));
-        }
-        if settings.tape_speed_cols_per_sec != old.tape_speed_cols_per_sec {
-            changed.push(format!("tape speed {}", settings.tape_speed_cols_per_sec));
-        }
-        if settings.keys != old.keys {
-            changed.push("keys".to_owned());
-        }
-        if settings.appearance != old.appearance {
-            changed.push("colours".to_owned());
-        }
-        if settings.quote_refresh != old.quote_refresh
-            || settings.max_headlines != old.max_headlines
-        {
-            changed.push("limits".to_owned());
-        }
-        self.headlines
-            .set_tag_terms(tag_terms(&settings.instruments));
-        self.tape.set_speed(settings.tape_speed_cols_per_sec);
-        if let Focus::Tape { cursor, .. } = self.focus
-            && cursor >= settings.instruments.len()
-        {
-            self.focus = Focus::List;
-        }
-        self.settings = settings;
-        self.config_error = None;
-        self.refresh_tape();
-        let what = if changed.is_empty() {
-            "nothing that shows".to_owned()
-        } else {
-            changed.join(", ")
-        };
-        self.notice = Some(SafeText::new(&format!("config reloaded: {what}")));
-    }
-
     pub fn config_error(&self) -> Option<&SafeText> {
         self.config_error.as_ref()
     }
@@ -219,8 +153,42 @@ impl App {
         &self.settings.keys
     }
 
+    /// Every instrument polled, in every group: what headline tags index.
     pub fn instruments(&self) -> &[Instrument] {
-        &self.settings.instruments
+        self.watchlist.all()
+    }
+
+    pub fn watchlist(&self) -> &Watchlist {
+        &self.watchlist
+    }
+
+    pub fn portfolio_view(&self) -> &PortfolioView {
+        &self.portfolio_view
+    }
+
+    /// The positions at the board's prices, each marked stale unless its price and FX rate
+    /// are live, as the tape would mark them.
+    pub fn valuation(&self) -> Valuation {
+        let price_of = |symbol: &str| {
+            let quote = self.quotes.get(symbol)?;
+            let market = (self.watchlist.all().iter())
+                .find(|i| i.symbol == symbol)
+                .map_or_else(|| market::Market::for_symbol(symbol), |i| i.market);
+            let state = QuoteState::of(
+                self.quotes.received(symbol),
+                self.quotes.failure(symbol).is_some(),
+                || market::status_with_session(market, quote.session.as_ref(), self.now).is_open,
+                self.now,
+                self.settings.quote_refresh,
+            );
+            Some(Price {
+                price: portfolio::decimal(quote.price)?,
+                previous_close: quote.previous_close.and_then(portfolio::decimal),
+                currency: quote.currency.as_ref().map(ToString::to_string),
+                is_live: state == QuoteState::Live,
+            })
+        };
+        portfolio::value(&self.settings.portfolio, &price_of)
     }
 
     pub fn quotes(&self) -> &QuoteBoard {
@@ -336,8 +304,7 @@ impl App {
             refresh: self.settings.quote_refresh,
             is_trading: &is_trading,
         };
-        self.quotes
-            .tape_entries(&self.settings.instruments, &freshness)
+        self.quotes.tape_entries(self.watchlist.shown(), &freshness)
     }
 
     /// Rebuilds the tape's entries from the board as of `now`.
@@ -348,8 +315,8 @@ impl App {
 
     /// Each instrument's market, open or closed now, from its live session when there is one.
     pub fn market_statuses(&self) -> Vec<(market::Market, market::MarketStatus)> {
-        self.settings
-            .instruments
+        self.watchlist
+            .all()
             .iter()
             .map(|instrument| {
                 let session = self

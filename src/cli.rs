@@ -51,6 +51,10 @@ pub struct Cli {
     /// With --once: print JSON instead of a table.
     #[arg(long, requires = "once")]
     pub json: bool,
+    /// With --once: print the portfolio's positions, values and profit or loss instead of the
+    /// watchlist.
+    #[arg(long, requires = "once")]
+    pub portfolio: bool,
     /// With --once: seconds to wait for fresh prices before falling back to the cache.
     #[arg(long, value_name = "SECS", requires = "once", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: u64,

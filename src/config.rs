@@ -9,6 +9,7 @@
 mod appearance;
 #[cfg(test)]
 mod appearance_tests;
+pub mod edit;
 mod keys;
 #[cfg(test)]
 mod keys_tests;
@@ -21,6 +22,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use rust_decimal::Decimal;
 
 use crate::domain::Instrument;
 use crate::keymap::KeyMap;
@@ -49,6 +52,27 @@ pub struct Config {
     pub ticker: TickerConfig,
     pub keys: KeyMap,
     pub appearance: Appearance,
+    pub portfolio: PortfolioConfig,
+}
+
+/// What the user owns, valued by `crate::portfolio`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortfolioConfig {
+    /// ISO 4217, upper case: what totals are shown in.
+    pub currency: String,
+    /// Lots in the order written; several for one symbol are summed into one row. Each symbol
+    /// is an instrument of the watchlist or a group.
+    pub positions: Vec<Position>,
+}
+
+/// One lot: `quantity` units bought at `cost` each, in the instrument's quote currency (pence
+/// for a `GBp` share).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Position {
+    pub symbol: String,
+    /// Never negative; zero is a closed position.
+    pub quantity: Decimal,
+    pub cost: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,8 +81,19 @@ pub struct QuotesConfig {
     pub base_urls: Vec<String>,
     pub coingecko_url: String,
     pub refresh: Duration,
-    /// Never empty, symbols unique, in the order the user listed them.
+    /// Every instrument polled: `[[quotes.symbols]]` in the order the user listed them, then
+    /// the grouped symbols not listed there. Never empty, symbols unique.
     pub instruments: Vec<Instrument>,
+    /// The tape's groups, `[[quotes.symbols]]` first; each symbol is in `instruments`.
+    pub groups: Vec<Group>,
+}
+
+/// A named part of the watchlist the tape shows at a time (`[` and `]` switch).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: SafeText,
+    /// Unique within the group; a symbol may be in several groups.
+    pub symbols: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -176,13 +211,15 @@ pub fn load(
 /// # Errors
 /// [`ConfigError::Invalid`], naming the line and column of the first mistake.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let user = Layer::parse(&Source { text, path })?;
+    let user_src = Source { text, path };
+    let user = Layer::parse(&user_src)?;
     let built_in = Source {
         text: DEFAULT_CONFIG_TEXT,
         path: Path::new(BUILT_IN),
     };
     let base = Layer::parse(&built_in)?;
-    (user.over(base).complete()).ok_or_else(|| built_in.invalid(0..0, "a default is missing"))
+    (user.over(base).complete(&user_src)?)
+        .ok_or_else(|| built_in.invalid(0..0, "a default is missing"))
 }
 
 fn defaults() -> Result<Config, ConfigError> {
@@ -277,6 +314,13 @@ mod tests {
         }
     }
 
+    fn markets(instruments: &[Instrument]) -> Group {
+        Group {
+            name: SafeText::new("Markets"),
+            symbols: instruments.iter().map(|i| i.symbol.clone()).collect(),
+        }
+    }
+
     fn documented_defaults() -> Config {
         let symbols: [(&str, &str, &[&str]); 15] = [
             ("^FTSE", "FTSE 100", &["FTSE", "Footsie"]),
@@ -303,6 +347,13 @@ mod tests {
             ("^GDAXI", "DAX", &["DAX"]),
             ("^FCHI", "CAC 40", &["CAC"]),
         ];
+        let instruments: Vec<_> = symbols
+            .iter()
+            .map(|(s, n, aliases)| Instrument {
+                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+                ..instrument(s, n)
+            })
+            .collect();
         Config {
             quotes: QuotesConfig {
                 base_urls: vec![
@@ -311,13 +362,8 @@ mod tests {
                 ],
                 coingecko_url: "https://api.coingecko.com".to_owned(),
                 refresh: Duration::from_secs(15),
-                instruments: symbols
-                    .iter()
-                    .map(|(s, n, aliases)| Instrument {
-                        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
-                        ..instrument(s, n)
-                    })
-                    .collect(),
+                groups: vec![markets(&instruments)],
+                instruments,
             },
             news: NewsConfig {
                 refresh: Duration::from_mins(5),
@@ -349,6 +395,10 @@ mod tests {
             },
             keys: KeyMap::default(),
             appearance: Appearance::default(),
+            portfolio: PortfolioConfig {
+                currency: "GBP".to_owned(),
+                positions: Vec::new(),
+            },
         }
     }
 
@@ -429,6 +479,7 @@ mod tests {
             },
             instrument("^GSPC", "S&P"),
         ];
+        expected.quotes.groups = vec![markets(&expected.quotes.instruments)];
         expected.news.feeds = vec![];
         expected.ticker.speed_cols_per_sec = 20;
         assert_eq!(config, expected);
@@ -440,6 +491,146 @@ mod tests {
         assert!(!config.ticker.is_shift_on);
         assert_eq!(config.ticker.speed_cols_per_sec, 5);
         assert!(error("[ticker]\nshift = \"no\"\n").starts_with("/etc/c.toml:2:9: "));
+    }
+
+    #[test]
+    fn groups_follow_the_watchlist_and_bring_their_own_instruments() {
+        let text = r#"
+            [quotes]
+            group_name = "Indices"
+            [[quotes.symbols]]
+            symbol = "^FTSE"
+            name = "FTSE 100"
+            [[groups]]
+            name = "Holdings"
+            symbols = ["VOD.L", "^FTSE"]
+            [[groups]]
+            name = "Banks"
+            symbols = ["BARC.L", "VOD.L"]
+        "#;
+        let quotes = parse(text, Path::new(PATH)).unwrap().quotes;
+        let names: Vec<_> = quotes.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["Indices", "Holdings", "Banks"]);
+        assert_eq!(quotes.groups[0].symbols, ["^FTSE"]);
+        assert_eq!(quotes.groups[2].symbols, ["BARC.L", "VOD.L"]);
+        assert_eq!(
+            quotes.instruments,
+            [
+                instrument("^FTSE", "FTSE 100"),
+                Instrument::unnamed("VOD.L"),
+                Instrument::unnamed("BARC.L"),
+            ]
+        );
+        assert_eq!(quotes.instruments[1].market, Market::London);
+    }
+
+    #[test]
+    fn an_old_config_is_one_group_named_markets() {
+        let config = parse("[quotes]\nrefresh_secs = 30\n", Path::new(PATH)).unwrap();
+        assert_eq!(
+            config.quotes.groups,
+            [markets(&documented_defaults().quotes.instruments)]
+        );
+    }
+
+    #[test]
+    fn bad_groups_are_reported_where_they_are() {
+        let cases = [
+            (
+                "[[groups]]\nname = \"A\"\nsymbols = [\"X\", \"X\"]\n",
+                "3:17: symbol \"X\" is listed twice (first on line 3)",
+            ),
+            (
+                "[[groups]]\nname = \" \"\nsymbols = []\n",
+                "2:8: group name must not be empty",
+            ),
+            (
+                "[[groups]]\nname = \"A\"\nsymbols = [\"A B\"]\n",
+                "3:12: symbol \"A B\" must be printable ASCII with no spaces",
+            ),
+            ("[[groups]]\nname = \"A\"\n", "1:1: missing field `symbols`"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error(text), format!("{PATH}:{expected}"), "{text}");
+        }
+    }
+
+    #[test]
+    fn positions_are_exact_lots_of_known_instruments() {
+        let text = r#"
+            [portfolio]
+            currency = "USD"
+            [[portfolio.positions]]
+            symbol = "VOD.L"
+            quantity = 1000
+            cost = 71.50
+            date = "2024-03-01"
+            [[portfolio.positions]]
+            symbol = "VOD.L"
+            quantity = 0
+            cost = 0.1
+            date = 2024-04-01
+            [[groups]]
+            name = "Holdings"
+            symbols = ["VOD.L"]
+        "#;
+        let portfolio = parse(text, Path::new(PATH)).unwrap().portfolio;
+        assert_eq!(portfolio.currency, "USD");
+        let lots: Vec<_> = (portfolio.positions.iter())
+            .map(|p| {
+                (
+                    p.symbol.as_str(),
+                    p.quantity.to_string(),
+                    p.cost.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lots,
+            [
+                ("VOD.L", "1000".to_owned(), "71.5".to_owned()),
+                ("VOD.L", "0".to_owned(), "0.1".to_owned()),
+            ]
+        );
+        assert_eq!(Config::default().portfolio.currency, "GBP");
+    }
+
+    #[test]
+    fn bad_positions_are_reported_where_they_are() {
+        let position = |body: &str| format!("[[portfolio.positions]]\nsymbol = \"^FTSE\"\n{body}");
+        let cases = [
+            (
+                "[[portfolio.positions]]\nsymbol = \"NOPE\"\nquantity = 1\ncost = 1\n".to_owned(),
+                "2:10: position \"NOPE\" is not an instrument: add it to [[quotes.symbols]] or a [[groups]] list",
+            ),
+            (
+                position("quantity = -5\ncost = 1\n"),
+                "3:12: quantity of \"^FTSE\" must not be negative",
+            ),
+            (
+                position("quantity = 5\n"),
+                "2:10: position \"^FTSE\" needs a cost (the price paid per unit, in the instrument's quote currency)",
+            ),
+            (
+                position("cost = 5\n"),
+                "2:10: position \"^FTSE\" needs a quantity",
+            ),
+            (
+                position("quantity = 1\ncost = 1\ndate = \"March\"\n"),
+                "5:8: date must be a plain date, e.g. 2024-03-01",
+            ),
+            (
+                position("quantity = \"1\"\ncost = 1\n"),
+                "3:12: invalid type: string \"1\", expected a number",
+            ),
+            (
+                "[portfolio]\ncurrency = \"pounds\"\n".to_owned(),
+                "2:12: portfolio.currency \"pounds\" must be a currency code like \"GBP\"",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error(&text), format!("{PATH}:{expected}"), "{text}");
+        }
     }
 
     #[test]
@@ -473,7 +664,7 @@ mod tests {
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `theme`, `colors`, `keys`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`, `theme`, `colors`, `keys`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -640,7 +831,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `theme`, `colors`, `keys`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`, `theme`, `colors`, `keys`"
         );
     }
 

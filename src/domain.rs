@@ -20,6 +20,28 @@ pub struct Instrument {
     pub aliases: Vec<String>,
 }
 
+impl Instrument {
+    /// A Yahoo symbol the user gave no name: the name is the symbol, which the tape replaces
+    /// with the provider's short name once a quote brings one.
+    pub fn unnamed(symbol: &str) -> Self {
+        Self {
+            symbol: symbol.to_owned(),
+            name: SafeText::new(symbol),
+            market: Market::for_symbol(symbol),
+            provider: Provider::Yahoo,
+            aliases: Vec::new(),
+        }
+    }
+
+    /// The name to show: the user's, else the provider's short name, else the symbol.
+    pub fn display_name<'a>(&'a self, quote: Option<&'a Quote>) -> &'a SafeText {
+        match quote.and_then(|quote| quote.short_name.as_ref()) {
+            Some(short) if self.name.as_str() == self.symbol => short,
+            _ => &self.name,
+        }
+    }
+}
+
 /// Who is asked for an instrument's price.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Provider {
@@ -55,6 +77,10 @@ pub struct Quote {
     /// the market is open, ahead of the built-in schedule.
     #[serde(default)]
     pub session: Option<TradingSession>,
+    /// The provider's short name, e.g. "VODAFONE GROUP PLC": names an instrument the user did
+    /// not name.
+    #[serde(default)]
+    pub short_name: Option<SafeText>,
 }
 
 /// The provider's pre-market, regular and post-market windows for the current day. For FX,
@@ -94,6 +120,7 @@ impl Quote {
             day_high: None,
             exchange: None,
             session: None,
+            short_name: None,
         }
     }
 

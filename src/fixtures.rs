@@ -29,7 +29,12 @@ pub fn app_from_snapshot(width: u16, height: u16) -> App {
 
 /// [`app_from_snapshot`] as a run with pollers (`Live`) or `--demo` would start.
 pub fn app_in_mode(width: u16, height: u16, mode: Mode) -> App {
-    let settings = Settings::new(&Config::default(), mode, london());
+    app_with_config(&Config::default(), width, height, mode)
+}
+
+/// The first start with the user's `config`.
+pub fn app_with_config(config: &Config, width: u16, height: u16, mode: Mode) -> App {
+    let settings = Settings::new(config, mode, london());
     let mut app = crate::app::initial_app(settings, None, now()).unwrap();
     let viewport = ui::viewport(Rect::new(0, 0, width, height));
     update(&mut app, Message::Resized(viewport), now());

@@ -20,6 +20,7 @@ pub mod logging;
 pub mod market;
 pub mod message;
 pub mod output;
+pub mod portfolio;
 pub mod runtime;
 pub mod sanitize;
 pub mod sources;
@@ -27,6 +28,7 @@ pub mod terminal;
 pub mod ui;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use jiff::{Timestamp, tz::TimeZone};
@@ -86,6 +88,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         (false, true) => Mode::Demo,
         (false, false) => Mode::Live,
     };
+    // As read now, so a later hand edit is noticed before a watchlist change is written.
+    let config_file = (loaded.path.as_ref()).and_then(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        let file = config::edit::ConfigFile::new(path.clone(), text);
+        Some(Arc::new(Mutex::new(file)))
+    });
     let settings = Settings::new(&loaded.config, mode, TimeZone::system());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
     let styling = runtime::Styling {
@@ -125,7 +133,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         // with another watchlist or other feeds starts them again.
         let start = |config: &config::Config| {
             tasks.abort_all();
-            sources::spawn(cli, config, cache.clone(), outbox.clone(), &mut tasks)
+            let effects = sources::spawn(cli, config, cache.clone(), outbox.clone(), &mut tasks)?;
+            Ok(runtime::Effects {
+                config_file: config_file.clone(),
+                ..effects
+            })
         };
         runtime::run(app, styling, &mut terminal, inbox, start).await?;
         tasks.abort_all();

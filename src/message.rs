@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 use ratatui::layout::Rect;
 
-use crate::domain::{Article, Headline, Quote};
+use crate::config::Group;
+use crate::domain::{Article, Headline, Instrument, Quote};
 use crate::sanitize::SafeText;
 
 /// Something that happened. Keys are translated into these by the keymap, sources send them
@@ -26,6 +27,20 @@ pub enum Message {
     ToggleTapeFocus,
     /// Choose the previous (`Up`) or next (`Down`) instrument on the held tape.
     SelectInstrument(Step),
+    /// Show the previous (`Up`) or next (`Down`) group of instruments on the tape.
+    SwitchGroup(Step),
+    /// Take the chosen instrument off the tape's group (`d`); saved to the config file.
+    RemoveInstrument,
+    /// Put back the instrument removed in the last 10 s (`u`).
+    UndoRemove,
+    /// Move the chosen instrument left (`Up`) or right (`Down`) on the tape (`K`/`J`).
+    MoveInstrument(Step),
+    /// Show the portfolio in place of the headlines (`P`), or the headlines again.
+    TogglePortfolio,
+    /// Sort the portfolio by its next column (`s`).
+    NextPortfolioSort,
+    /// Reverse the portfolio's sort (`S`).
+    ReversePortfolioSort,
     /// Show or hide the detail panel of the chosen instrument.
     ToggleDetail,
     StartFilter,
@@ -235,6 +250,11 @@ pub enum Command {
     SaveQuotes {
         quotes: Vec<Quote>,
         saved_at: Timestamp,
+    },
+    /// Write the watchlist's groups into the config file, keeping the user's comments.
+    SaveWatchlist {
+        instruments: Vec<Instrument>,
+        groups: Vec<Group>,
     },
 }
 

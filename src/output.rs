@@ -1,6 +1,8 @@
 //! `--once`: the watchlist printed for scripts and prompts, as an aligned table or as JSON.
 //! The only module that writes to stdout.
 
+mod holdings;
+
 use std::io::{self, Write};
 
 use anyhow::Context;
@@ -46,6 +48,11 @@ pub fn run_once(cli: &Cli, config: &Config, cache: Option<&Cache>) -> anyhow::Re
         if let Err(error) = cache.save_quotes(&merged, Timestamp::now()) {
             tracing::warn!(%error, "cannot save quotes");
         }
+    }
+    if cli.portfolio {
+        let text = holdings::text(config, &board, &is_fresh, cli.json)?;
+        print(&text).context("cannot write to stdout")?;
+        return Ok(Exit::Printed);
     }
     let rows: Vec<Row> = config
         .quotes

@@ -4,6 +4,7 @@
 
 mod tape_clock;
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
@@ -16,7 +17,9 @@ use tokio::time::Instant;
 use crate::app::App;
 use crate::app::update::update;
 use crate::cache::Cache;
-use crate::config::Config;
+use crate::config::edit::{ConfigFile, SaveError};
+use crate::config::{Config, Group};
+use crate::domain::Instrument;
 use crate::keymap;
 use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId, Step};
 use crate::sanitize::SafeText;
@@ -35,6 +38,8 @@ pub struct Effects {
     pub refresh: Vec<mpsc::Sender<()>>,
     /// The article worker's one-slot mailbox: a newer request replaces an unstarted one.
     pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
+    /// The user's config file, where watchlist changes are written; `None` without one.
+    pub config_file: Option<Arc<Mutex<ConfigFile>>>,
 }
 
 /// The config in force and what colour is allowed: a reload restyles from them.
@@ -94,6 +99,7 @@ pub async fn run(
             reloaded = apply(&mut app, message, &effects).or(reloaded);
         }
         if let Some(config) = reloaded {
+            effects.reread_config_file();
             theme = Theme::new(&config.appearance, styling.no_color.as_deref());
             let old = &styling.config;
             if config.quotes != old.quotes || config.news != old.news {
@@ -126,6 +132,34 @@ fn apply(app: &mut App, message: Message, effects: &Effects) -> Option<Box<Confi
 }
 
 impl Effects {
+    /// The file as the reload read it, so a hand edit already applied is not taken for one
+    /// made behind the app's back.
+    fn reread_config_file(&self) {
+        if let Some(file) = &self.config_file {
+            file.lock().unwrap_or_else(PoisonError::into_inner).reread();
+        }
+    }
+
+    /// On a blocking thread, in order (one lock); a failure is said on the status line, and
+    /// the change stays in the app for as long as it runs.
+    fn save_watchlist(&self, instruments: Vec<Instrument>, groups: Vec<Group>) {
+        let (file, outbox) = (self.config_file.clone(), self.outbox.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = match &file {
+                Some(file) => file
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .save_watchlist(&instruments, &groups),
+                None => Err(SaveError::NoFile),
+            };
+            if let Err(error) = result {
+                tracing::warn!(%error, "watchlist not saved");
+                let text = format!("watchlist not saved: {error}; kept until you quit");
+                let _ = outbox.blocking_send(Message::Notice(SafeText::new(&text)));
+            }
+        });
+    }
+
     /// Cache writes go to a blocking thread so a slow disk never stalls a frame; a failure
     /// comes back as a message like any source's.
     fn run(&self, command: Command) {
@@ -149,6 +183,13 @@ impl Effects {
             }
             // The loop applies a config itself (see `apply`).
             Command::ApplyConfig(_) => return,
+            Command::SaveWatchlist {
+                instruments,
+                groups,
+            } => {
+                self.save_watchlist(instruments, groups);
+                return;
+            }
             Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
                 let Some(cache) = self.cache.clone() else {
                     return;
@@ -163,7 +204,8 @@ impl Effects {
                 Command::Refresh
                 | Command::FetchArticle(_)
                 | Command::OpenUrl(_)
-                | Command::ApplyConfig(_) => Ok(()),
+                | Command::ApplyConfig(_)
+                | Command::SaveWatchlist { .. } => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");

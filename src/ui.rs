@@ -6,6 +6,7 @@ pub mod detail;
 pub mod footer;
 pub mod headlines;
 pub mod help;
+pub mod portfolio;
 pub mod reader;
 pub mod status_line;
 pub mod tape;
@@ -73,10 +74,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let buf = frame.buffer_mut();
     status_line::render(app, theme, viewport.status, buf);
     tape::render(app, theme, viewport.tape, buf);
-    headlines::render(app, theme, viewport.list, buf);
+    // The portfolio's ten columns need more room than the list has: it takes both panes.
+    let is_portfolio_open = app.portfolio_view().is_open();
+    if is_portfolio_open {
+        portfolio::render(app, theme, viewport.list.union(viewport.reader), buf);
+    } else {
+        headlines::render(app, theme, viewport.list, buf);
+    }
     if app.is_detail_open() {
         detail::render(app, theme, viewport.reader, buf);
-    } else {
+    } else if !is_portfolio_open {
         reader::render(app, theme, &viewport, buf);
     }
     footer::render(app, theme, viewport.footer, buf);
@@ -196,9 +203,9 @@ mod tests {
 
     #[test]
     fn help_overlay_lists_every_binding() {
-        let mut app = app_from_snapshot(100, 40);
+        let mut app = app_from_snapshot(100, 50);
         update(&mut app, Message::ToggleHelp, now());
-        let terminal = screen(&app, 100, 40);
+        let terminal = screen(&app, 100, 50);
         let text = format!("{}", terminal.backend());
         for binding in crate::keymap::BINDINGS {
             assert!(
@@ -207,7 +214,7 @@ mod tests {
                 binding.description
             );
         }
-        insta::assert_snapshot!("help_overlay_100x40", terminal.backend());
+        insta::assert_snapshot!("help_overlay_100x50", terminal.backend());
     }
 
     #[test]
@@ -287,6 +294,33 @@ mod tests {
             .collect::<String>()
             .trim_end()
             .to_owned()
+    }
+
+    #[test]
+    fn the_status_line_names_the_group_only_when_there_are_several() {
+        use crate::app::Mode;
+        let app = app_in_mode(120, 40, Mode::Offline);
+        assert!(status_text(&app, 120).starts_with("UK markets"));
+        let text = "[[groups]]\nname = \"Holdings\"\nsymbols = [\"VOD.L\"]\n";
+        let config = crate::config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        let mut app = crate::fixtures::app_with_config(&config, 120, 40, Mode::Offline);
+        let status = status_text(&app, 120);
+        assert!(status.starts_with("Markets · UK"), "{status}");
+        update(
+            &mut app,
+            Message::SwitchGroup(crate::message::Step::Down),
+            now(),
+        );
+        let status = status_text(&app, 120);
+        assert!(status.starts_with("Holdings · UK"), "{status}");
+        let tape: String = (0..20)
+            .map(|x| {
+                screen(&app, 120, 40).backend().buffer()[(x, 1)]
+                    .symbol()
+                    .to_owned()
+            })
+            .collect();
+        assert!(tape.starts_with("VOD.L —"), "{tape}");
     }
 
     #[test]

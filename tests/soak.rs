@@ -470,10 +470,12 @@ async fn soak(cycles: usize) {
     );
     let settings = Settings {
         instruments: instruments(),
+        groups: Vec::new(),
         feeds,
         quote_refresh: QUOTE_REFRESH,
         max_headlines: MAX_HEADLINES,
         tape_speed_cols_per_sec: 8,
+        portfolio: tickertape::config::Config::default().portfolio,
         mode: Mode::Live,
         tz: TimeZone::UTC,
         keys: tickertape::keymap::KeyMap::default(),

@@ -312,6 +312,7 @@ impl FQuote {
             day_high: positive(self.day_high),
             exchange: text(&self.exchange),
             session,
+            short_name: text(&self.currency),
         }
     }
 
@@ -335,6 +336,7 @@ impl FQuote {
             day_low: self.day_low.map(finite),
             day_high: self.day_high.map(finite),
             exchange: self.exchange.as_ref().map(|t| SafeText::from(t.raw())),
+            short_name: self.currency.as_ref().map(|t| SafeText::from(t.raw())),
             session: self
                 .session
                 .as_ref()

@@ -98,13 +98,13 @@ impl QuoteBoard {
     }
 
     /// The tape in watchlist order; instruments without a quote yet show a dash.
-    pub fn tape_entries(
+    pub fn tape_entries<'a>(
         &self,
-        instruments: &[Instrument],
+        instruments: impl IntoIterator<Item = &'a Instrument>,
         freshness: &Freshness,
     ) -> Vec<TapeEntry> {
         instruments
-            .iter()
+            .into_iter()
             .map(|instrument| match self.get(&instrument.symbol) {
                 Some(quote) => {
                     let state = QuoteState::of(

@@ -49,7 +49,7 @@ impl TapeEntry {
             };
         }
         Self {
-            name: instrument.name.clone(),
+            name: instrument.display_name(Some(quote)).clone(),
             price: number::price(quote.price, quote.decimals),
             movement,
             direction,

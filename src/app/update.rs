@@ -12,25 +12,24 @@ use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
 use crate::sanitize::SafeText;
 
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
-    app.now = now;
-    // A step rebuilds the tape itself, to wrap at the width it will show.
-    let is_tape_step = msg == Message::TapeStep;
-    let selected_before = begin(app, &msg);
+    let (selected_before, is_tape_step) = begin(app, &msg, now);
     let mut commands = Vec::new();
     match msg {
-        Message::Move(step) => {
-            app.headlines.move_selection(step);
-        }
-        Message::SelectHeadline(row) => {
-            app.headlines.select_row(row);
-            app.focus = Focus::List;
-        }
+        Message::Move(step) => _ = app.headlines.move_selection(step),
+        Message::SelectHeadline(row) => select_headline(app, row),
         Message::OpenInstrument(index) => open_instrument(app, index),
         Message::ScrollReader(scroll) => scroll_reader(app, scroll),
         Message::OpenSelected => commands.extend(open_selected(app)),
         Message::ToggleFocus => toggle_focus(app),
         Message::ToggleTapeFocus => toggle_tape_focus(app),
         Message::SelectInstrument(step) => select_instrument(app, step),
+        Message::SwitchGroup(step) => switch_group(app, step),
+        Message::RemoveInstrument => commands.extend(remove_instrument(app)),
+        Message::UndoRemove => commands.extend(undo_remove(app)),
+        Message::MoveInstrument(step) => commands.extend(move_instrument(app, step)),
+        Message::TogglePortfolio => app.portfolio_view.toggle(),
+        Message::NextPortfolioSort => app.portfolio_view.next_sort(),
+        Message::ReversePortfolioSort => app.portfolio_view.reverse_sort(),
         Message::ToggleDetail => toggle_detail(app),
         Message::StartFilter => start_filter(app),
         Message::FilterInput(c) => app.headlines.push_filter(c),
@@ -43,10 +42,7 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ToggleHelp => app.is_help_open = !app.is_help_open,
         Message::Quit => app.is_quitting = true,
         Message::Refresh => commands.push(Command::Refresh),
-        Message::ConfigReloaded(config) => {
-            app.reconfigure(&config);
-            commands.push(Command::ApplyConfig(config));
-        }
+        Message::ConfigReloaded(config) => commands.push(reload(app, config)),
         Message::ConfigFailed(error) => app.config_error = Some(error),
         Message::Resized(viewport) => resized(app, viewport),
         Message::TapeStep => step_tape(app),
@@ -56,14 +52,10 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             quotes,
             failed,
             fetched_at: at,
-        } => {
-            commands.extend(quotes_arrived(app, source, quotes, failed, at));
-        }
+        } => commands.extend(quotes_arrived(app, source, quotes, failed, at)),
         Message::HeadlinesArrived {
             source, headlines, ..
-        } => {
-            headlines_arrived(app, source, headlines);
-        }
+        } => headlines_arrived(app, source, headlines),
         Message::SourceFailed {
             source,
             failure,
@@ -80,12 +72,26 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
 }
 
 /// Any key dismisses a notice, as a keypress dismisses a toast. Returns the selection before
-/// the message, which `settle` compares against.
-fn begin(app: &mut App, msg: &Message) -> Option<String> {
+/// the message, which `settle` compares against, and whether it is a tape step (a step
+/// rebuilds the tape itself, to wrap at the width it will show).
+fn begin(app: &mut App, msg: &Message, now: Timestamp) -> (Option<String>, bool) {
+    app.now = now;
     if is_from_user(msg) {
         app.notice = None;
     }
-    app.headlines.selected().map(|h| h.id.clone())
+    let selected = app.headlines.selected().map(|h| h.id.clone());
+    (selected, *msg == Message::TapeStep)
+}
+
+fn select_headline(app: &mut App, row: usize) {
+    app.headlines.select_row(row);
+    app.focus = Focus::List;
+}
+
+/// The app takes what it owns from the config; the runtime, its sources and theme.
+fn reload(app: &mut App, config: Box<crate::config::Config>) -> Command {
+    app.reconfigure(&config);
+    Command::ApplyConfig(config)
 }
 
 /// What follows any message: a new selection starts at its top and asks for its page, the list
@@ -180,7 +186,7 @@ fn open_in_browser(app: &mut App) -> Option<Command> {
 fn filter_by_instrument(app: &mut App) {
     let Some(instrument) = app
         .tape_cursor()
-        .and_then(|cursor| app.settings.instruments.get(cursor))
+        .and_then(|cursor| app.watchlist.shown_at(cursor))
     else {
         return;
     };
@@ -241,7 +247,7 @@ fn select_instrument(app: &mut App, step: Step) {
     let Focus::Tape { cursor, .. } = &mut app.focus else {
         return;
     };
-    let last = app.settings.instruments.len().saturating_sub(1);
+    let last = app.watchlist.shown_len().saturating_sub(1);
     *cursor = match step {
         Step::Up => cursor.checked_sub(1).unwrap_or(last),
         Step::Down if *cursor >= last => 0,
@@ -255,7 +261,7 @@ fn select_instrument(app: &mut App, step: Step) {
 }
 
 fn open_instrument(app: &mut App, index: usize) {
-    if index >= app.settings.instruments.len() {
+    if index >= app.watchlist.shown_len() {
         return;
     }
     app.focus = Focus::Tape {
@@ -263,6 +269,75 @@ fn open_instrument(app: &mut App, index: usize) {
         detail_open: true,
     };
     app.refresh_tape();
+}
+
+/// Another group on the tape, from its start; a held tape chooses its first instrument.
+fn switch_group(app: &mut App, step: Step) {
+    app.watchlist.switch_group(step);
+    if let Focus::Tape { cursor, .. } = &mut app.focus {
+        *cursor = 0;
+    }
+    app.refresh_tape();
+    app.tape.show_entry(0);
+}
+
+/// `d` on the held tape: off the group, saved, and undoable for a while.
+fn remove_instrument(app: &mut App) -> Option<Command> {
+    let Focus::Tape { cursor, .. } = app.focus else {
+        return None;
+    };
+    let Some(removal) = app.watchlist.remove(cursor) else {
+        app.notice = Some(SafeText::new(
+            "the first group keeps one instrument at least",
+        ));
+        return None;
+    };
+    let name = app.watchlist.removed_name(&removal);
+    app.notice = Some(SafeText::new(&format!("removed {name} · u puts it back")));
+    app.undo = Some((removal, app.now));
+    let last = app.watchlist.shown_len().saturating_sub(1);
+    hold_tape_at(app, cursor.min(last));
+    Some(save_watchlist(app))
+}
+
+fn undo_remove(app: &mut App) -> Option<Command> {
+    let Some((removal, at)) = app.undo.take() else {
+        app.notice = Some(SafeText::new("nothing to undo"));
+        return None;
+    };
+    if app.now.duration_since(at) > super::UNDO_WINDOW {
+        app.notice = Some(SafeText::new("too late to undo: it was more than 10 s ago"));
+        return None;
+    }
+    let cursor = app.watchlist.restore(removal);
+    hold_tape_at(app, cursor);
+    Some(save_watchlist(app))
+}
+
+/// `J`/`K`: the chosen instrument one place right or left, still chosen.
+fn move_instrument(app: &mut App, step: Step) -> Option<Command> {
+    let Focus::Tape { cursor, .. } = app.focus else {
+        return None;
+    };
+    let to = app.watchlist.move_instrument(cursor, step)?;
+    hold_tape_at(app, to);
+    Some(save_watchlist(app))
+}
+
+fn hold_tape_at(app: &mut App, cursor: usize) {
+    app.focus = Focus::Tape {
+        cursor,
+        detail_open: app.is_detail_open(),
+    };
+    app.refresh_tape();
+    app.tape.show_entry(cursor);
+}
+
+fn save_watchlist(app: &App) -> Command {
+    Command::SaveWatchlist {
+        instruments: app.watchlist.all().to_vec(),
+        groups: app.watchlist.groups(),
+    }
 }
 
 fn toggle_detail(app: &mut App) {
@@ -316,6 +391,90 @@ mod tests {
             previous_close: Some(8179.68),
             ..Quote::new("^FTSE", price, 2, later(1))
         }
+    }
+
+    fn tape_names(app: &App) -> Vec<&str> {
+        app.tape.entries().iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn brackets_switch_the_tape_between_groups_and_a_quote_names_an_unnamed_symbol() {
+        let text = "[[groups]]\nname = \"Holdings\"\nsymbols = [\"VOD.L\", \"^FTSE\"]\n";
+        let config = crate::config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        let mut app = crate::fixtures::app_with_config(&config, 120, 40, super::super::Mode::Live);
+        assert_eq!(
+            app.tape.entries().len(),
+            15,
+            "Markets: the default watchlist"
+        );
+        update(&mut app, Message::ToggleTapeFocus, later(1));
+        update(&mut app, Message::SelectInstrument(Step::Last), later(1));
+        update(&mut app, Message::SwitchGroup(Step::Down), later(2));
+        assert_eq!(app.watchlist.group_name().as_str(), "Holdings");
+        assert_eq!(tape_names(&app), ["VOD.L", "FTSE 100"]);
+        assert_eq!(app.tape_cursor(), Some(0), "the held tape starts the group");
+        assert_eq!(app.tape.offset_cols(), 0);
+        let vodafone = Quote {
+            short_name: Some(SafeText::new("VODAFONE GROUP PLC")),
+            ..Quote::new("VOD.L", 71.5, 2, later(3))
+        };
+        let arrived = Message::QuotesArrived {
+            source: SourceId::Yahoo,
+            quotes: vec![vodafone],
+            failed: Vec::new(),
+            fetched_at: later(3),
+        };
+        update(&mut app, arrived, later(3));
+        assert_eq!(tape_names(&app), ["VODAFONE GROUP PLC", "FTSE 100"]);
+        assert!(!app.tape.entries()[0].is_stale);
+        update(&mut app, Message::SwitchGroup(Step::Down), later(4));
+        assert_eq!(app.watchlist.group_name().as_str(), "Markets");
+        update(&mut app, Message::SwitchGroup(Step::Up), later(5));
+        assert_eq!(app.watchlist.group_name().as_str(), "Holdings");
+    }
+
+    fn saved_first_group(commands: &[Command]) -> Vec<String> {
+        match commands {
+            [Command::SaveWatchlist { groups, .. }] => groups[0].symbols.clone(),
+            other => panic!("expected one save, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn d_removes_u_puts_back_within_ten_seconds_and_j_k_reorder_each_saved() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::ToggleTapeFocus, later(0));
+        update(&mut app, Message::SelectInstrument(Step::First), later(0));
+        let commands = update(&mut app, Message::RemoveInstrument, later(1));
+        let saved = saved_first_group(&commands);
+        assert_eq!(saved.len(), 14);
+        assert!(!saved.contains(&"^FTSE".to_owned()));
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("removed FTSE 100 · u puts it back")
+        );
+        assert_eq!(tape_names(&app)[0], "FTSE 250");
+        let commands = update(&mut app, Message::UndoRemove, later(11));
+        assert_eq!(saved_first_group(&commands)[..2], ["^FTSE", "^FTMC"]);
+        assert_eq!(app.tape_cursor(), Some(0));
+        let commands = update(&mut app, Message::MoveInstrument(Step::Down), later(12));
+        assert_eq!(saved_first_group(&commands)[..2], ["^FTMC", "^FTSE"]);
+        assert_eq!(
+            app.tape_cursor(),
+            Some(1),
+            "the moved instrument stays chosen"
+        );
+        update(&mut app, Message::MoveInstrument(Step::Up), later(13));
+        let commands = update(&mut app, Message::MoveInstrument(Step::Up), later(13));
+        assert!(commands.is_empty(), "nothing left of the first place");
+        update(&mut app, Message::RemoveInstrument, later(20));
+        let commands = update(&mut app, Message::UndoRemove, later(31));
+        assert!(commands.is_empty());
+        assert!(
+            app.notice()
+                .is_some_and(|n| n.as_str().starts_with("too late"))
+        );
+        assert_eq!(tape_names(&app)[0], "FTSE 250");
     }
 
     #[test]
@@ -549,5 +708,51 @@ mod tests {
         update(&mut app, Message::ConfigReloaded(Box::new(fixed)), now());
         assert_eq!(app.config_error(), None);
         assert_eq!(app.tape.speed_cols_per_sec(), 3);
+    }
+
+    /// The app's own watchlist save comes back as a reload: that keeps the undo; a watchlist
+    /// edited by hand replaces the one shown.
+    #[test]
+    fn a_reload_of_the_apps_own_save_keeps_the_undo_and_a_hand_edit_replaces_the_watchlist() {
+        let mut app = app_from_snapshot(120, 40);
+        let path = std::path::Path::new("/c.toml");
+        let entry = |symbol: &str, name: &str| {
+            format!("[[quotes.symbols]]\nsymbol = \"{symbol}\"\nname = \"{name}\"\n")
+        };
+        let reload = |app: &mut App, text: &str, at| {
+            let config = crate::config::parse(text, path).unwrap();
+            update(app, Message::ConfigReloaded(Box::new(config)), at);
+        };
+        let first_group = |app: &App| app.watchlist.groups()[0].symbols.clone();
+        let text = entry("^FTSE", "FTSE 100") + &entry("^FTMC", "FTSE 250");
+        reload(&mut app, &text, later(0));
+        assert_eq!(first_group(&app), ["^FTSE", "^FTMC"]);
+        update(&mut app, Message::ToggleTapeFocus, later(0));
+        update(&mut app, Message::SelectInstrument(Step::First), later(0));
+        let commands = update(&mut app, Message::RemoveInstrument, later(1));
+        let [
+            Command::SaveWatchlist {
+                instruments,
+                groups,
+            },
+        ] = commands.as_slice()
+        else {
+            panic!("expected one save, got {commands:?}");
+        };
+        let saved = crate::config::edit::edited(&text, instruments, groups).unwrap();
+        reload(&mut app, &saved, later(2));
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("config reloaded: nothing that shows")
+        );
+        update(&mut app, Message::UndoRemove, later(3));
+        assert_eq!(first_group(&app), ["^FTSE", "^FTMC"], "the undo survives");
+
+        reload(&mut app, &entry("^GDAXI", "DAX"), later(4));
+        assert_eq!(first_group(&app), ["^GDAXI"]);
+        assert_eq!(
+            app.notice().map(SafeText::as_str),
+            Some("config reloaded: watchlist (1)")
+        );
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Unexpected, Visitor};
 use toml::Spanned;
@@ -19,6 +20,8 @@ pub(super) struct RawConfig {
     pub(super) quotes: Option<RawQuotes>,
     pub(super) news: Option<RawNews>,
     pub(super) ticker: Option<RawTicker>,
+    pub(super) groups: Option<Vec<RawGroup>>,
+    pub(super) portfolio: Option<RawPortfolio>,
     pub(super) theme: Option<Spanned<String>>,
     pub(super) colors: Option<RawColors>,
     /// Action name to one key or a list; checked against the keymap's actions.
@@ -32,6 +35,7 @@ pub(super) struct RawQuotes {
     pub(super) coingecko_url: Option<Spanned<String>>,
     pub(super) refresh_secs: Option<Spanned<WholeNumber>>,
     pub(super) symbols: Option<Spanned<Vec<RawSymbol>>>,
+    pub(super) group_name: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +51,38 @@ pub(super) struct RawSymbol {
     pub(super) aliases: Option<Vec<Spanned<String>>>,
     pub(super) id: Option<Spanned<String>>,
     pub(super) vs: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[groups]] entry with name and symbols"
+)]
+pub(super) struct RawGroup {
+    pub(super) name: Spanned<String>,
+    pub(super) symbols: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [portfolio] table")]
+pub(super) struct RawPortfolio {
+    pub(super) currency: Option<Spanned<String>>,
+    pub(super) positions: Option<Vec<RawPosition>>,
+}
+
+/// Quantity and cost are optional here so a missing one is reported at the position's symbol
+/// in our words, rather than as serde's "missing field" at the start of the table.
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[portfolio.positions]] entry with symbol, quantity and cost"
+)]
+pub(super) struct RawPosition {
+    pub(super) symbol: Spanned<String>,
+    pub(super) quantity: Option<Spanned<Amount>>,
+    pub(super) cost: Option<Spanned<Amount>>,
+    /// A TOML date or a string holding one: the issue's own example quotes it.
+    pub(super) date: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Default, Deserialize)]
@@ -158,5 +194,33 @@ impl<'de> Deserialize<'de> for WholeNumber {
             }
         }
         deserializer.deserialize_i64(NumberVisitor)
+    }
+}
+
+/// A number kept exactly as written: TOML floats arrive as `f64`, whose shortest round-trip
+/// text is the digits the user typed, so `71.50` becomes the decimal 71.5, not 71.4999….
+pub(super) struct Amount(pub(super) Decimal);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(value)))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(value)))
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Amount, E> {
+                crate::portfolio::decimal(value)
+                    .map(Amount)
+                    .ok_or_else(|| E::invalid_value(Unexpected::Float(value), &self))
+            }
+        }
+        deserializer.deserialize_any(AmountVisitor)
     }
 }

@@ -2,7 +2,9 @@
 //! naming its file, line and column. One [`Layer`] per file; the user's is laid over the
 //! built-in defaults.
 
-use std::collections::HashMap;
+mod instruments;
+mod lists;
+
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -13,13 +15,13 @@ use url::Url;
 
 use super::appearance::{Colors, ThemeName, colors, theme};
 use super::keys::keys;
-use super::raw::{OneOrMany, RawConfig, RawFeed, RawSymbol, Strings, Urls, WholeNumber};
-use super::{Appearance, NewsConfig, QuotesConfig, TickerConfig};
-use super::{Config, ConfigError, Feed, MARKET_NAMES, MAX_REFRESH_SECS, MAX_SYMBOL_CHARS};
-use crate::domain::{Instrument, Provider};
+use super::raw::{OneOrMany, RawConfig, RawFeed, Strings, Urls, WholeNumber};
+use super::{Appearance, Config, ConfigError, Feed, Group, MAX_REFRESH_SECS, NewsConfig};
+use super::{PortfolioConfig, Position, QuotesConfig, TickerConfig};
+use crate::domain::Instrument;
 use crate::keymap::KeyMap;
-use crate::market::Market;
 use crate::sanitize::SafeText;
+use lists::with_groups;
 
 /// The text being checked, so every error can name its file, line and column.
 pub(super) struct Source<'a> {
@@ -85,129 +87,6 @@ impl Source<'_> {
         Ok(name)
     }
 
-    fn instruments(&self, list: Spanned<Vec<RawSymbol>>) -> Result<Vec<Instrument>, ConfigError> {
-        if list.get_ref().is_empty() {
-            let message = "quotes.symbols must list at least one instrument";
-            return Err(self.invalid(list.span(), message));
-        }
-        let mut first_seen: HashMap<String, Range<usize>> = HashMap::new();
-        let mut instruments = Vec::with_capacity(list.get_ref().len());
-        for raw in list.into_inner() {
-            let (symbol, span) = (raw.symbol.get_ref(), raw.symbol.span());
-            let problem = if symbol.is_empty() {
-                Some("symbol must not be empty".to_owned())
-            } else if !symbol.chars().all(|c| c.is_ascii_graphic()) {
-                Some(format!(
-                    "symbol {symbol:?} must be printable ASCII with no spaces"
-                ))
-            } else if symbol.len() > MAX_SYMBOL_CHARS {
-                Some(format!(
-                    "symbol {symbol:?} is longer than {MAX_SYMBOL_CHARS} characters"
-                ))
-            } else if let Some(first) = first_seen.get(symbol) {
-                let (line, _) = self.line_column(first.start);
-                Some(format!(
-                    "symbol {symbol:?} is listed twice (first on line {line})"
-                ))
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                return Err(self.invalid(span, problem));
-            }
-            let name = self.name(&raw.name, &format!("name of {symbol:?}"))?;
-            let market = match &raw.market {
-                None => Market::for_symbol(symbol),
-                Some(market) => Market::from_name(market.get_ref()).ok_or_else(|| {
-                    let message = format!(
-                        "market {:?} is not known; use one of: {MARKET_NAMES}",
-                        market.get_ref()
-                    );
-                    self.invalid(market.span(), message)
-                })?,
-            };
-            let provider = self.provider(&raw, span.clone())?;
-            first_seen.insert(symbol.clone(), span);
-            let aliases = self.aliases(raw.aliases.as_deref().unwrap_or_default())?;
-            instruments.push(Instrument {
-                symbol: raw.symbol.into_inner(),
-                name,
-                market,
-                provider,
-                aliases,
-            });
-        }
-        Ok(instruments)
-    }
-
-    /// Aliases are matched against headlines, so an empty one would match everything.
-    fn aliases(&self, raw: &[Spanned<String>]) -> Result<Vec<String>, ConfigError> {
-        raw.iter()
-            .map(|alias| {
-                let text = alias.get_ref().trim();
-                if text.is_empty() {
-                    Err(self.invalid(alias.span(), "aliases must not be empty"))
-                } else {
-                    Ok(text.to_owned())
-                }
-            })
-            .collect()
-    }
-
-    /// `provider = "coingecko"` needs `id` and `vs`; both are meaningless for Yahoo.
-    fn provider(
-        &self,
-        raw: &RawSymbol,
-        symbol_span: Range<usize>,
-    ) -> Result<Provider, ConfigError> {
-        let name = raw
-            .provider
-            .as_ref()
-            .map_or("yahoo", |p| p.get_ref().as_str());
-        let coin_key = |key: &Option<Spanned<String>>, what: &str| match key {
-            Some(value)
-                if !value.get_ref().is_empty()
-                    && value
-                        .get_ref()
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-            {
-                Ok(value.get_ref().to_ascii_lowercase())
-            }
-            Some(value) => Err(self.invalid(
-                value.span(),
-                format!("{what} must be letters, digits, '-' or '_'"),
-            )),
-            None => Err(self.invalid(
-                symbol_span.clone(),
-                format!("provider \"coingecko\" needs {what}"),
-            )),
-        };
-        match name {
-            "yahoo" => match (&raw.id, &raw.vs) {
-                (Some(extra), _) | (None, Some(extra)) => Err(self.invalid(
-                    extra.span(),
-                    "id and vs are only for provider = \"coingecko\"",
-                )),
-                (None, None) => Ok(Provider::Yahoo),
-            },
-            "coingecko" => Ok(Provider::CoinGecko {
-                id: coin_key(&raw.id, "id (CoinGecko's coin id, e.g. \"bitcoin\")")?,
-                vs: coin_key(&raw.vs, "vs (the currency, e.g. \"gbp\")")?,
-            }),
-            other => {
-                let span = raw
-                    .provider
-                    .as_ref()
-                    .map_or(symbol_span.clone(), Spanned::span);
-                Err(self.invalid(
-                    span,
-                    format!("provider {other:?} is not known; use \"yahoo\" or \"coingecko\""),
-                ))
-            }
-        }
-    }
-
     /// 1-based; columns count characters, as editors show them, not bytes.
     fn line_column(&self, offset: usize) -> (usize, usize) {
         let (mut line, mut column) = (1, 1);
@@ -229,6 +108,11 @@ pub(super) struct Layer {
     coingecko_url: Option<String>,
     quotes_refresh: Option<Duration>,
     instruments: Option<Vec<Instrument>>,
+    group_name: Option<SafeText>,
+    groups: Option<Vec<Group>>,
+    currency: Option<String>,
+    /// Spanned by the symbol, which must turn out to be an instrument once layers are merged.
+    positions: Option<Vec<Spanned<Position>>>,
     news_refresh: Option<Duration>,
     max_items: Option<usize>,
     article_cache_mb: Option<u64>,
@@ -246,6 +130,7 @@ impl Layer {
             .map_err(|err| src.invalid(err.span().unwrap_or(0..0), err.message()))?;
         let (quotes, news) = (raw.quotes.unwrap_or_default(), raw.news.unwrap_or_default());
         let ticker = raw.ticker.unwrap_or_default();
+        let portfolio = raw.portfolio.as_ref();
         let secs = |value: &Spanned<WholeNumber>, key, min| {
             src.bounded(value, key, min, MAX_REFRESH_SECS)
                 .map(Duration::from_secs)
@@ -267,6 +152,16 @@ impl Layer {
             instruments: quotes
                 .symbols
                 .map(|list| src.instruments(list))
+                .transpose()?,
+            group_name: (quotes.group_name.as_ref())
+                .map(|name| src.name(name, "quotes.group_name"))
+                .transpose()?,
+            groups: raw.groups.as_deref().map(|g| src.groups(g)).transpose()?,
+            currency: (portfolio.and_then(|p| p.currency.as_ref()))
+                .map(|code| src.currency(code))
+                .transpose()?,
+            positions: (portfolio.and_then(|p| p.positions.as_deref()))
+                .map(|list| list.iter().map(|raw| src.position(raw)).collect())
                 .transpose()?,
             news_refresh: (news.refresh_secs.as_ref())
                 .map(|value| secs(value, "news.refresh_secs", 60))
@@ -298,6 +193,10 @@ impl Layer {
             coingecko_url: self.coingecko_url.or(base.coingecko_url),
             quotes_refresh: self.quotes_refresh.or(base.quotes_refresh),
             instruments: self.instruments.or(base.instruments),
+            group_name: self.group_name.or(base.group_name),
+            groups: self.groups.or(base.groups),
+            currency: self.currency.or(base.currency),
+            positions: self.positions.or(base.positions),
             news_refresh: self.news_refresh.or(base.news_refresh),
             max_items: self.max_items.or(base.max_items),
             article_cache_mb: self.article_cache_mb.or(base.article_cache_mb),
@@ -310,13 +209,44 @@ impl Layer {
         }
     }
 
-    pub(super) fn complete(self) -> Option<Config> {
+    /// The merged layers as a config, `None` if a default is missing. Positions can only be
+    /// checked here, against the instruments of whichever layer gave them; they come from
+    /// `src`, the user's file (the built-in one has none).
+    pub(super) fn complete(mut self, src: &Source) -> Result<Option<Config>, ConfigError> {
+        let (Some(name), Some(instruments), Some(currency)) = (
+            self.group_name.take(),
+            self.instruments.take(),
+            self.currency.take(),
+        ) else {
+            return Ok(None);
+        };
+        let first = Group {
+            name,
+            symbols: Vec::new(),
+        };
+        let (instruments, groups) =
+            with_groups(instruments, first, self.groups.take().unwrap_or_default());
+        let positions = src.known_positions(self.positions.take(), &instruments)?;
+        let portfolio = PortfolioConfig {
+            currency,
+            positions,
+        };
+        Ok(self.complete_with(instruments, groups, portfolio))
+    }
+
+    fn complete_with(
+        self,
+        instruments: Vec<Instrument>,
+        groups: Vec<Group>,
+        portfolio: PortfolioConfig,
+    ) -> Option<Config> {
         Some(Config {
             quotes: QuotesConfig {
                 base_urls: self.base_urls?,
                 coingecko_url: self.coingecko_url?,
                 refresh: self.quotes_refresh?,
-                instruments: self.instruments?,
+                instruments,
+                groups,
             },
             news: NewsConfig {
                 refresh: self.news_refresh?,
@@ -333,6 +263,7 @@ impl Layer {
                 theme: self.theme.unwrap_or_default(),
                 colors: self.colors.unwrap_or_default(),
             },
+            portfolio,
         })
     }
 }

@@ -1,6 +1,8 @@
 //! Prices, changes and percents as a market page prints them: thousands separators, the
 //! instrument's own precision, an explicit sign on changes, and never a "-0.00".
 
+use rust_decimal::{Decimal, RoundingStrategy};
+
 use crate::domain::Quote;
 
 /// What is shown where a number is not a number, so a broken value cannot pass for a price.
@@ -60,6 +62,29 @@ fn signed(value: f64, decimals: u8, suffix: &str) -> String {
     format!("{sign}{}{suffix}", group_thousands(&digits))
 }
 
+/// An exact amount at `places`, grouped: `1582.4, 2` → `1,582.40`.
+pub fn amount(value: Decimal, places: u32) -> String {
+    // Rounded here: `Decimal`'s own formatting with a precision truncates.
+    let rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+    let digits = format!("{:.*}", places as usize, rounded.abs());
+    let sign = if value.is_sign_negative() && !is_all_zero(&digits) {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{}", group_thousands(&digits))
+}
+
+/// [`amount`] with an explicit sign, as changes are shown: `+395.60`, `-2.00`, `0.00`.
+pub fn signed_amount(value: Decimal, places: u32, suffix: &str) -> String {
+    let shown = amount(value, places);
+    if shown.starts_with('-') || is_all_zero(&shown) {
+        format!("{shown}{suffix}")
+    } else {
+        format!("+{shown}{suffix}")
+    }
+}
+
 fn is_all_zero(digits: &str) -> bool {
     digits.bytes().all(|b| b == b'0' || b == b'.')
 }
@@ -109,6 +134,19 @@ mod tests {
         assert_eq!(change(-0.001, 2), "0.00");
         assert_eq!(change(0.0, 2), "0.00");
         assert_eq!(change(f64::INFINITY, 2), "—");
+    }
+
+    #[test]
+    fn exact_amounts_are_grouped_and_signed() {
+        let dec = |text: &str| text.parse::<Decimal>().unwrap();
+        assert_eq!(amount(dec("1582.4"), 2), "1,582.40");
+        assert_eq!(amount(dec("-0.001"), 2), "0.00");
+        assert_eq!(amount(dec("71.5"), 4), "71.5000");
+        assert_eq!(amount(dec("0.6586"), 2), "0.66", "rounded, not truncated");
+        assert_eq!(amount(dec("-39.995"), 2), "-40.00");
+        assert_eq!(signed_amount(dec("395.6"), 2, ""), "+395.60");
+        assert_eq!(signed_amount(dec("-2"), 2, "%"), "-2.00%");
+        assert_eq!(signed_amount(dec("0.004"), 2, ""), "0.00");
     }
 
     #[test]

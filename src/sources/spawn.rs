@@ -70,6 +70,7 @@ pub fn spawn(
         outbox,
         refresh,
         articles: Some(articles),
+        config_file: None,
     })
 }
 
@@ -108,6 +109,6 @@ fn quote_poller(
         yahoo: config.quotes.base_urls.clone(),
         coingecko: config.quotes.coingecko_url.clone(),
     };
-    let instruments = config.quotes.instruments.clone();
+    let instruments = crate::portfolio::polled_instruments(config);
     QuotePoller::new(client, endpoints, instruments, config.quotes.refresh, now)
 }

@@ -182,6 +182,7 @@ fn quote_from(
         day_high: positive(meta.regular_market_day_high),
         exchange,
         session: meta.current_trading_period.and_then(session_from),
+        short_name: meta.short_name.as_deref().and_then(clean_text),
     })
 }
 
@@ -708,12 +709,13 @@ mod tests {
     fn external_text_is_sanitised() {
         let quote = parse(
             &with_meta(
-                r#""regularMarketPrice":1,"currency":"GB\u001b[31mp","exchangeName":" LSE\u202e\n""#,
+                r#""regularMarketPrice":1,"currency":"GB\u001b[31mp","exchangeName":" LSE\u202e\n","shortName":"VODAFONE\u0007 GROUP""#,
             ),
             "X",
         );
         assert_eq!(quote.currency, Some(text("GB[31mp")));
         assert_eq!(quote.exchange, Some(text("LSE")));
+        assert_eq!(quote.short_name, Some(text("VODAFONE GROUP")));
     }
 
     proptest! {

@@ -18,7 +18,7 @@ use crate::ui::theme::Theme;
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(instrument) = app
         .tape_cursor()
-        .and_then(|cursor| app.instruments().get(cursor))
+        .and_then(|cursor| app.watchlist().shown_at(cursor))
     else {
         return;
     };

@@ -76,6 +76,13 @@ fn region_spans(
     has_countdown: bool,
 ) -> Line<'static> {
     let mut spans = Vec::new();
+    // With more than one group the tape could be showing any of them: name it first.
+    if app.watchlist().group_count() > 1 {
+        spans.push(Span::styled(
+            app.watchlist().group_name().to_string(),
+            theme.name,
+        ));
+    }
     for status in statuses {
         if !spans.is_empty() {
             spans.push(Span::styled(" · ", theme.separator));

@@ -430,3 +430,161 @@ async fn once_timeout_keeps_the_quotes_that_arrived_in_time() {
         result.describe()
     );
 }
+
+const APPLE: &[u8] = include_bytes!("../fixtures/yahoo/chart_usd_share.json");
+const DOLLAR_IN_POUNDS: &[u8] = include_bytes!("../fixtures/yahoo/chart_usdgbp.json");
+
+/// Two lots of a pence-quoted share, a dollar share (converted with the USDGBP=X quote the
+/// program asks for by itself) and a closed position.
+const PORTFOLIO: &str = r#"[[quotes.symbols]]
+symbol = "^FTSE"
+name = "FTSE 100"
+
+[[groups]]
+name = "Holdings"
+symbols = ["VOD.L", "AAPL"]
+
+[portfolio]
+currency = "GBP"
+
+[[portfolio.positions]]
+symbol = "VOD.L"
+quantity = 1000
+cost = 71.50
+date = "2024-03-01"
+
+[[portfolio.positions]]
+symbol = "VOD.L"
+quantity = 500
+cost = 65
+
+[[portfolio.positions]]
+symbol = "AAPL"
+quantity = 10
+cost = 150
+
+[[portfolio.positions]]
+symbol = "^FTSE"
+quantity = 0
+cost = 7000
+"#;
+
+async fn portfolio_server() -> MockServer {
+    let server = MockServer::start().await;
+    for (encoded, body) in [
+        (FTSE_PATH, FTSE),
+        ("/v8/finance/chart/VOD.L", VODAFONE),
+        ("/v8/finance/chart/AAPL", APPLE),
+        ("/v8/finance/chart/USDGBP%3DX", DOLLAR_IN_POUNDS),
+    ] {
+        serve_chart(&server, encoded, json(body)).await;
+    }
+    server
+}
+
+#[tokio::test]
+async fn once_portfolio_json_values_lots_pence_and_dollars_exactly() {
+    let server = portfolio_server().await;
+    let dirs = Dirs::new();
+    let config = config_with(&dirs, &server, PORTFOLIO);
+    let result = run(tickertape(
+        &dirs,
+        &config,
+        &["--once", "--portfolio", "--json"],
+    ))
+    .await;
+    assert_eq!(result.code, Some(0), "{}", result.describe());
+    let out: Value = serde_json::from_str(&result.stdout)
+        .unwrap_or_else(|error| panic!("not JSON ({error})\n{}", result.describe()));
+    let field = |row: &Value, key: &str| row[key].clone();
+    let positions = out["positions"].as_array().expect("a positions array");
+    let symbols: Vec<&str> = positions
+        .iter()
+        .filter_map(|p| p["symbol"].as_str())
+        .collect();
+    assert_eq!(symbols, ["VOD.L", "AAPL", "^FTSE"], "{}", result.describe());
+    let vodafone = &positions[0];
+    // 1500 at 70.30p = £1,054.50; cost 1000 × 71.50p + 500 × 65p = £1,040.00.
+    for (key, expected) in [
+        ("quantity", serde_json::json!(1500.0)),
+        ("price", serde_json::json!(70.3)),
+        ("currency", serde_json::json!("GBp")),
+        ("value", serde_json::json!(105_450.0)),
+        ("value_base", serde_json::json!(1054.5)),
+        ("day_change_base", serde_json::json!(6.9)),
+        ("pnl_base", serde_json::json!(14.5)),
+        ("pnl_pct", serde_json::json!(1.3942)),
+        ("stale", serde_json::json!(false)),
+    ] {
+        assert_eq!(
+            field(vodafone, key),
+            expected,
+            "VOD.L {key}\n{}",
+            result.describe()
+        );
+    }
+    assert_eq!(
+        field(vodafone, "avg_cost")
+            .as_f64()
+            .map(|c| (c * 1e4).round()),
+        Some(693_333.0)
+    );
+    let apple = &positions[1];
+    // 10 × $200 × 0.7912 = £1,582.40; cost 10 × $150 × 0.7912 = £1,186.80.
+    assert_eq!(field(apple, "value_base"), serde_json::json!(1582.4));
+    assert_eq!(field(apple, "day_change_base"), serde_json::json!(15.82));
+    assert_eq!(field(apple, "pnl_base"), serde_json::json!(395.6));
+    assert_eq!(field(apple, "currency"), serde_json::json!("USD"));
+    let closed = &positions[2];
+    assert_eq!(field(closed, "value_base"), serde_json::json!(0.0));
+    assert_eq!(field(closed, "pnl_pct"), Value::Null);
+    let total = &out["total"];
+    assert_eq!(field(total, "currency"), serde_json::json!("GBP"));
+    assert_eq!(field(total, "value_base"), serde_json::json!(2636.9));
+    assert_eq!(field(total, "day_change_base"), serde_json::json!(22.72));
+    assert_eq!(field(total, "pnl_base"), serde_json::json!(410.1));
+    assert_eq!(field(total, "stale"), serde_json::json!(false));
+    assert_eq!(
+        hits(&server, "/v8/finance/chart/USDGBP%3DX").await,
+        1,
+        "the FX rate was fetched unasked"
+    );
+}
+
+#[tokio::test]
+async fn once_portfolio_table_marks_what_it_could_not_price_fresh() {
+    let server = portfolio_server().await;
+    let dirs = Dirs::new();
+    let config = config_with(&dirs, &server, PORTFOLIO);
+    let fresh = run(tickertape(&dirs, &config, &["--once", "--portfolio"])).await;
+    assert_eq!(fresh.code, Some(0), "{}", fresh.describe());
+    assert_eq!(
+        fresh.stdout,
+        "SYMBOL       QTY  AVG COST         PRICE     VALUE     DAY   DAY %      P/L    P/L %  WEIGHT\n\
+         VOD.L      1,500   69.3333     70.30 GBp  1,054.50   +6.90  +0.66%   +14.50   +1.39%   40.0%\n\
+         AAPL          10    150.00    200.00 USD  1,582.40  +15.82  +1.01%  +395.60  +33.33%   60.0%\n\
+         ^FTSE          0         —  8,171.35 GBP      0.00    0.00  -0.10%     0.00        —    0.0%\n\
+         TOTAL GBP                                 2,636.90  +22.72  +0.87%  +410.10  +18.42%\n",
+        "{}",
+        fresh.describe()
+    );
+    // Offline: the cached prices come back marked stale, and the totals with them.
+    let offline = run(tickertape(
+        &dirs,
+        &config,
+        &["--once", "--portfolio", "--offline"],
+    ))
+    .await;
+    assert_eq!(offline.code, Some(0), "{}", offline.describe());
+    let lines: Vec<&str> = offline.stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("VOD.L") && lines[1].ends_with("  stale"),
+        "{}",
+        offline.describe()
+    );
+    assert!(
+        lines[4].starts_with("TOTAL GBP") && lines[4].ends_with("  stale"),
+        "{}",
+        offline.describe()
+    );
+}

@@ -767,3 +767,109 @@ fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
     let _ = stop.send(());
     server_thread.join().expect("the server thread");
 }
+
+/// The tape row, held still, starts with `text`.
+fn tape_starts_with(screen: &vt100::Screen, text: &str) -> bool {
+    row_text(screen, TAPE_ROW, 0..COLS).starts_with(text)
+}
+
+/// A session whose first instrument, the FTSE 100, has just been removed from the held tape.
+fn remove_the_ftse(dirs: &Dirs) -> Session {
+    let mut session = Session::start(dirs);
+    session.wait_for_first_frame();
+    session.send(b"t");
+    session.wait_until("the tape held at the FTSE 100", |s| {
+        tape_starts_with(s, "FTSE 100")
+    });
+    session.send(b"d");
+    session
+}
+
+/// Waits until `path` holds text other than `old`, and returns it.
+fn wait_for_change(path: &std::path::Path, old: &str, session: &Session) -> String {
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(path).expect("the config file");
+        if text != old {
+            return text;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "the config was not rewritten\n{}",
+            session.describe()
+        );
+        thread::sleep(POLL);
+    }
+}
+
+#[test]
+fn removing_undoing_and_moving_on_the_tape_is_saved_with_comments_and_kept_after_a_restart() {
+    let dirs = Dirs::new();
+    let original = r#"# my watchlist
+[[quotes.symbols]]
+symbol = "^FTSE"
+name = "FTSE 100" # the big one
+
+[[quotes.symbols]]
+symbol = "^FTMC"
+name = "FTSE 250"
+
+[[quotes.symbols]]
+symbol = "GBPUSD=X"
+name = "GBP/USD"
+"#;
+    let path = dirs.config_file();
+    write_file(&path, original);
+    let mut session = remove_the_ftse(&dirs);
+    session.wait_until("the FTSE 100 gone", |s| tape_starts_with(s, "FTSE 250"));
+    let removed = wait_for_change(&path, original, &session);
+    assert!(!removed.contains("^FTSE\""), "{removed}");
+    session.send(b"u");
+    session.wait_until("the FTSE 100 back", |s| tape_starts_with(s, "FTSE 100"));
+    let restored = wait_for_change(&path, &removed, &session);
+    session.send(b"J");
+    let moved = wait_for_change(&path, &restored, &session);
+    session.send(b"d");
+    let text = wait_for_change(&path, &moved, &session);
+    session.quit_cleanly();
+    drop(session);
+    assert!(text.starts_with("# my watchlist\n"), "{text}");
+    assert!(!text.contains("FTSE 100"), "{text}");
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    assert!(at("^FTMC") < at("GBPUSD=X"), "{text}");
+
+    let mut session = Session::start(&dirs);
+    session.wait_for_first_frame();
+    session.send(b"t");
+    session.wait_until("the list as left", |s| {
+        let tape = row_text(s, TAPE_ROW, 0..COLS);
+        tape.starts_with("FTSE 250") && tape.contains("GBP/USD") && !tape.contains("FTSE 100")
+    });
+    session.quit_cleanly();
+}
+
+#[test]
+fn a_read_only_config_keeps_the_change_on_screen_and_says_why_it_was_not_saved() {
+    use std::os::unix::fs::PermissionsExt;
+    let dirs = Dirs::new();
+    let original = "[[quotes.symbols]]\nsymbol = \"^FTSE\"\nname = \"FTSE 100\"\n\n\
+                    [[quotes.symbols]]\nsymbol = \"^FTMC\"\nname = \"FTSE 250\"\n";
+    let path = dirs.config_file();
+    write_file(&path, original);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let mut session = remove_the_ftse(&dirs);
+    session.wait_until("the reason on the footer", |s| {
+        let footer = row_text(s, FOOTER_ROW, 0..COLS);
+        footer.starts_with("watchlist not saved: ") && footer.contains("is read-only")
+    });
+    assert!(
+        tape_starts_with(session.output().parser.screen(), "FTSE 250"),
+        "the removal holds in the program\n{}",
+        session.describe()
+    );
+    session.quit_cleanly();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+}

@@ -91,6 +91,8 @@ pub(super) struct Meta {
     #[serde(default, deserialize_with = "lenient")]
     pub(super) exchange_name: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
+    pub(super) short_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub(super) current_trading_period: Option<Periods>,
 }
 
