@@ -92,7 +92,9 @@ pub fn extract(
         walker.walk(Document::from(parsed.content.as_ref()).root(), url);
     }
     let (blocks, links, prose) = finish(walker.blocks, title.as_str(), byline.as_ref());
-    if !prose {
+    // Text the sanitiser drops entirely (a lone unassigned or combining character) leaves no
+    // block, which is no article either.
+    if !prose || blocks.is_empty() {
         return Err(ExtractError::NoArticle);
     }
     Ok(Article {
