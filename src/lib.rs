@@ -88,12 +88,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         (false, true) => Mode::Demo,
         (false, false) => Mode::Live,
     };
-    // As read now, so a later hand edit is noticed before a watchlist change is written.
-    let config_file = (loaded.path.as_ref()).and_then(|path| {
-        let text = std::fs::read_to_string(path).ok()?;
-        let file = config::edit::ConfigFile::new(path.clone(), text);
-        Some(Arc::new(Mutex::new(file)))
-    });
+    // Read once, so the watchlist saver and the config watcher start from the same text: a
+    // later hand edit is noticed before a watchlist change is written.
+    let config_text = (loaded.path.as_ref()).and_then(|path| std::fs::read_to_string(path).ok());
+    let config_file = (loaded.path.clone())
+        .zip(config_text.clone())
+        .map(|(path, text)| Arc::new(Mutex::new(config::edit::ConfigFile::new(path, text))));
     let settings = Settings::new(&loaded.config, mode, TimeZone::system());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
     let styling = runtime::Styling {
@@ -113,12 +113,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
         let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
         let mut tasks = tokio::task::JoinSet::new();
         let _watch = match watched {
-            Some(path) => {
-                let text = std::fs::read_to_string(&path).ok();
-                sources::config_watch::watch(path, text, outbox.clone())
-                    .inspect_err(|error| tracing::warn!(%error, "config not watched"))
-                    .ok()
-            }
+            // Without a file at start-up there is no text: the default path did not exist.
+            Some(path) => sources::config_watch::watch(path, config_text, outbox.clone())
+                .inspect_err(|error| tracing::warn!(%error, "config not watched"))
+                .ok(),
             None => None,
         };
         let row_shift = if loaded.config.ticker.is_shift_on {
