@@ -310,7 +310,7 @@ impl App {
     /// Rebuilds the tape's entries from the board as of `now`.
     fn refresh_tape(&mut self) {
         let entries = self.tape_entries();
-        self.tape.set_entries(entries);
+        self.tape.set_entries(entries, self.now);
     }
 
     /// Each instrument's market, open or closed now, from its live session when there is one.

@@ -7,10 +7,12 @@ mod tape_clock;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
 use jiff::Timestamp;
-use ratatui::layout::{Position, Rect};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect, Size};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
@@ -59,7 +61,7 @@ pub async fn run(
     mut start: impl FnMut(&Config) -> anyhow::Result<Effects>,
 ) -> anyhow::Result<()> {
     let mut theme = Theme::new(&styling.config.appearance, styling.no_color.as_deref());
-    let mut events = EventStream::new();
+    let mut events = crate::terminal::events()?;
     let mut signals = QuitSignals::new()?;
     let size = terminal.size()?;
     let area = Rect::new(0, 0, size.width, size.height);
@@ -68,14 +70,20 @@ pub async fn run(
         Message::Resized(ui::viewport(area)),
         Timestamp::now(),
     );
-    terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
+    let mut last = Buffer::empty(Rect::default());
+    draw_frame(terminal, &app, &theme, &mut last, false)?;
     let mut effects = start(&styling.config)?;
     let mut tape_clock = tape_clock(&app)?;
+    let mut deadline = app.next_deadline().map(instant_of);
     loop {
-        let deadline = app.next_deadline().map(instant_of);
         let message = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => translate(&event, &app),
+            event = events.recv() => match event {
+                Some(Ok(event)) => {
+                    if let Event::Resize(width, height) = event {
+                        terminal.backend_mut().resized(Size::new(width, height));
+                    }
+                    translate(&event, &app)
+                }
                 Some(Err(error)) => return Err(error.into()),
                 None => Some(Message::Quit),
             },
@@ -93,9 +101,11 @@ pub async fn run(
         let Some(message) = message else { continue };
         let speed = app.tape().speed_cols_per_sec();
         let was_moving = app.is_tape_moving();
+        let mut is_step_only = message == Message::TapeStep;
         let mut reloaded = apply(&mut app, message, &effects);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
+            is_step_only = false;
             reloaded = apply(&mut app, message, &effects).or(reloaded);
         }
         if let Some(config) = reloaded {
@@ -114,7 +124,30 @@ pub async fn run(
         if app.tape().speed_cols_per_sec() != speed || app.is_tape_moving() != was_moving {
             tape_clock = self::tape_clock(&app)?;
         }
-        terminal.draw(|frame| ui::draw(&app, &theme, frame))?;
+        // After a step alone the deadline cannot have moved (see `ui::redraw_tape`).
+        if draw_frame(terminal, &app, &theme, &mut last, is_step_only)? {
+            deadline = app.next_deadline().map(instant_of);
+        }
+    }
+}
+
+/// Draws the app and keeps the frame in `last`; true when it was drawn whole. After tape
+/// steps alone only the tape row is drawn anew and the rest of `last` stands: a step costs a
+/// row, not a screen.
+pub fn draw_frame<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &App,
+    theme: &Theme,
+    last: &mut Buffer,
+    is_step_only: bool,
+) -> Result<bool, B::Error> {
+    let is_same_size = terminal.size()? == last.area.as_size();
+    if is_step_only && is_same_size && ui::redraw_tape(app, theme, last) {
+        terminal.draw(|frame| frame.buffer_mut().content.clone_from_slice(&last.content))?;
+        Ok(false)
+    } else {
+        last.clone_from(terminal.draw(|frame| ui::draw(app, theme, frame))?.buffer);
+        Ok(true)
     }
 }
 

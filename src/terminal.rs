@@ -19,6 +19,7 @@ use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::mpsc;
 
 use shift::{RowDraw, Screen};
 
@@ -64,18 +65,28 @@ pub struct Quiet<B> {
     /// What the screen shows, while rows may be shifted and the screen can be followed; `None`
     /// after appended lines or a partial clear, until the next full clear.
     screen: Option<Screen>,
+    /// The size as last asked or told: ratatui asks before every frame, and crossterm answers
+    /// by opening `/dev/tty` each time. Resize events keep it current ([`Self::resized`]).
+    size: Option<Size>,
 }
 
 impl<B: Backend> Quiet<B> {
     pub fn new(inner: B, row_shift: RowShift) -> Self {
+        let size = inner.size().ok();
         let mut quiet = Self {
             inner,
             is_cursor_hidden: None,
             row_shift,
             screen: None,
+            size,
         };
         quiet.assume_blank_screen();
         quiet
+    }
+
+    /// The terminal is now `size`, as a resize event says.
+    pub fn resized(&mut self, size: Size) {
+        self.size = Some(size);
     }
 
     /// After a full clear (and at the start, on a fresh alternate screen) the screen is blank.
@@ -179,7 +190,10 @@ where
     }
 
     fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
+        match self.size {
+            Some(size) => Ok(size),
+            None => self.inner.size(),
+        }
     }
 
     fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
@@ -225,6 +239,27 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
+}
+
+/// Keys, mouse and resizes, read on a thread of their own that blocks until the terminal has
+/// input. crossterm's `EventStream` instead polls its reader on every turn of the loop, which
+/// costs a lock spin (a burst of `sched_yield`) on each tape step; here an idle terminal costs
+/// nothing. The thread ends after a read error (sent first) or when the receiver is gone; at
+/// quit it is left blocked and ends with the process.
+pub fn events() -> io::Result<mpsc::Receiver<io::Result<crossterm::event::Event>>> {
+    let (sender, receiver) = mpsc::channel(64);
+    std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            loop {
+                let event = crossterm::event::read();
+                let failed = event.is_err();
+                if sender.blocking_send(event).is_err() || failed {
+                    break;
+                }
+            }
+        })?;
+    Ok(receiver)
 }
 
 /// The signals that mean "leave now": a closed SSH session (HUP), `kill` (TERM), and INT from

@@ -15,6 +15,7 @@ pub mod theme;
 use std::borrow::Cow;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_segmentation::UnicodeSegmentation;
@@ -92,6 +93,24 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     }
 }
 
+/// Turns `last`, the frame drawn before some tape steps and nothing else, into the frame
+/// [`draw`] would draw now, by drawing the tape row alone: on a step only the tape moves, and
+/// whatever else changes with time changes at the app's next deadline, which draws whole.
+/// False (and `last` untouched) when an overlay may cover the tape or the screen shows no
+/// tape, so the caller draws whole.
+pub fn redraw_tape(app: &App, theme: &Theme, last: &mut Buffer) -> bool {
+    let viewport = viewport(last.area);
+    if viewport.list.is_empty() || app.is_help_open() {
+        return false;
+    }
+    let tape = viewport.tape;
+    for x in tape.left()..tape.right() {
+        last[(x, tape.y)].reset();
+    }
+    tape::render(app, theme, tape, last);
+    true
+}
+
 /// `text` cut to `width` display columns with an ellipsis, never splitting a wide character.
 pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
     if text.width() <= width {
@@ -152,6 +171,44 @@ mod tests {
             format!("screen_{width}x{height}"),
             screen(&app, width, height).backend()
         );
+    }
+
+    /// Every size and layout, the tape moving for many steps at once and one by one: the row
+    /// redrawn alone always makes the frame a whole draw makes.
+    #[rstest]
+    fn a_redrawn_tape_row_makes_the_whole_frame(
+        #[values((250, 70), (120, 40), (80, 24), (24, 7))] size: (u16, u16),
+        #[values(1, 3, 40)] steps_per_frame: usize,
+    ) {
+        let (width, height) = size;
+        let mut app = app_from_snapshot(width, height);
+        let mut last = screen(&app, width, height).backend().buffer().clone();
+        let mut at = now();
+        let mut moves = 0;
+        for _ in 0..60 {
+            for _ in 0..steps_per_frame {
+                at += jiff::SignedDuration::from_millis(200);
+                update(&mut app, Message::TapeStep, at);
+            }
+            let before = last.clone();
+            assert!(redraw_tape(&app, &Theme::colour(), &mut last));
+            assert_eq!(&last, screen(&app, width, height).backend().buffer());
+            moves += usize::from(last != before);
+        }
+        assert!(moves > 50, "the tape moved in only {moves} of 60 frames");
+    }
+
+    #[test]
+    fn no_tape_row_is_redrawn_under_help_or_on_a_screen_too_small() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::ToggleHelp, now());
+        let mut last = screen(&app, 120, 40).backend().buffer().clone();
+        let before = last.clone();
+        assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
+        assert_eq!(last, before);
+        let app = app_from_snapshot(10, 5);
+        let mut last = screen(&app, 10, 5).backend().buffer().clone();
+        assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub struct Tape {
     speed_cols_per_sec: u8,
     /// The entries as of the last message: what draw shows and the step wraps at.
     entries: Vec<TapeEntry>,
+    /// The app's time when the entries were built.
+    built_at: Option<Timestamp>,
 }
 
 impl Tape {
@@ -108,6 +110,7 @@ impl Tape {
             is_paused: false,
             speed_cols_per_sec: SPEEDS[0],
             entries: Vec::new(),
+            built_at: None,
         }
         .with_speed(speed_cols_per_sec)
     }
@@ -116,8 +119,14 @@ impl Tape {
         &self.entries
     }
 
-    pub fn set_entries(&mut self, entries: Vec<TapeEntry>) {
+    pub fn set_entries(&mut self, entries: Vec<TapeEntry>, at: Timestamp) {
         self.entries = entries;
+        self.built_at = Some(at);
+    }
+
+    /// Whether the entries were built before `at` (or never).
+    pub fn is_built_before(&self, at: Timestamp) -> bool {
+        self.built_at.is_none_or(|built| built < at)
     }
 
     /// Display columns of one loop of the current entries.

@@ -2,7 +2,7 @@
 //! sub-state that owns the change, matching every variant so the compiler checks each one;
 //! effects come back as [`Command`]s for the runtime to run.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::headlines::Topic;
 use super::{App, Focus};
@@ -153,9 +153,16 @@ fn resized(app: &mut App, viewport: crate::message::Viewport) {
     scroll_reader(app, Scroll::Down(0));
 }
 
+/// Between a step's rebuilds of the tape's entries. Time alone changes only their staleness
+/// marks, so a mark comes at most this late, and a step at 20 columns a second does not format
+/// every price twenty times a second.
+const STEP_REBUILD: SignedDuration = SignedDuration::from_secs(1);
+
 /// One column along, wrapping at the width of the entries as they read now.
 fn step_tape(app: &mut App) {
-    app.refresh_tape();
+    if app.tape.is_built_before(app.now - STEP_REBUILD) {
+        app.refresh_tape();
+    }
     let width = app.tape.loop_width();
     app.tape.step(width);
 }

@@ -150,6 +150,8 @@ struct Emulated {
     out: Written,
     size: Rc<RefCell<Size>>,
     emulator: vt100::Parser,
+    /// The frame drawn last, as the runtime keeps it.
+    last: Buffer,
 }
 
 impl Emulated {
@@ -165,6 +167,7 @@ impl Emulated {
             out,
             size,
             emulator: vt100::Parser::new(nonzero(height), nonzero(width), 0),
+            last: Buffer::empty(Rect::default()),
         }
     }
 
@@ -172,24 +175,27 @@ impl Emulated {
     /// frame ratatui drew: what was written, or where the two differ. The frame, not the
     /// `TestBackend` buffer: that is only the cells sent laid over the last frame, and keeps a
     /// wide glyph whose second half a later glyph overwrote where a terminal shows a blank.
-    fn draw(&mut self, app: &App, theme: &Theme) -> Result<Vec<u8>, String> {
-        let frame = self
-            .terminal
-            .draw(|frame| ui::draw(app, theme, frame))
+    /// After tape steps alone (`is_step_only`) the frame is drawn as the runtime draws it then.
+    fn draw(&mut self, app: &App, theme: &Theme, is_step_only: bool) -> Result<Vec<u8>, String> {
+        crate::runtime::draw_frame(&mut self.terminal, app, theme, &mut self.last, is_step_only)
             .unwrap();
         let bytes = self.out.take();
         self.emulator.process(&bytes);
-        match difference(self.emulator.screen(), frame.buffer) {
+        match difference(self.emulator.screen(), &self.last) {
             None => Ok(bytes),
             Some(difference) => Err(format!(
                 "{difference}\nemulator:\n{}\nratatui:\n{:?}",
                 self.emulator.screen().contents(),
-                frame.buffer
+                self.last
             )),
         }
     }
 
+    /// As the runtime does on a resize event: the backend is told.
     fn resize(&mut self, width: u16, height: u16) {
+        self.terminal
+            .backend_mut()
+            .resized(Size::new(width, height));
         *self.size.borrow_mut() = Size::new(width, height);
         self.emulator.set_size(nonzero(height), nonzero(width));
     }
@@ -324,7 +330,7 @@ fn run_and_compare(
     let mut app = app_with_wide_names(width, height);
     let mut market = DemoMarket::new(crate::bundled::snapshot().unwrap().quotes, 7);
     let mut terminal = Emulated::new(width, height, row_shift);
-    terminal.draw(&app, theme).unwrap();
+    terminal.draw(&app, theme, false).unwrap();
     let mut shifted = 0;
     for step in 1..=1000_u32 {
         let at = now() + STEP * step;
@@ -351,10 +357,11 @@ fn run_and_compare(
         if app.is_tape_moving() {
             messages.push(Message::TapeStep);
         }
+        let is_step_only = messages == [Message::TapeStep];
         for message in messages {
             update(&mut app, message, at);
         }
-        match terminal.draw(&app, theme) {
+        match terminal.draw(&app, theme, is_step_only) {
             Ok(frame) => shifted += usize::from(is_shifted(&frame)),
             Err(difference) => panic!("step {step} ({width}x{height}): {difference}"),
         }
@@ -388,11 +395,11 @@ fn step_bytes(row_shift: RowShift) -> Vec<usize> {
     let mut app = app_with_wide_names(120, 40);
     let theme = Theme::colour();
     let mut terminal = Emulated::new(120, 40, row_shift);
-    terminal.draw(&app, &theme).unwrap();
+    terminal.draw(&app, &theme, false).unwrap();
     (0..200)
         .map(|_| {
             update(&mut app, Message::TapeStep, now());
-            terminal.draw(&app, &theme).unwrap().len()
+            terminal.draw(&app, &theme, true).unwrap().len()
         })
         .collect()
 }
