@@ -11,6 +11,7 @@ pub mod portfolio_view;
 pub mod quotes;
 pub mod reader;
 mod reload;
+pub mod search;
 mod settings;
 mod startup;
 pub mod tape;
@@ -93,6 +94,8 @@ pub struct App {
     notice: Option<SafeText>,
     /// The config file's mistake (`FILE:LINE:COLUMN: message`) since the last good version.
     config_error: Option<SafeText>,
+    /// The symbol search box, while open (`a` on the held tape).
+    search: Option<search::SearchBox>,
 }
 
 impl App {
@@ -119,6 +122,7 @@ impl App {
             is_quitting: false,
             notice: None,
             config_error: None,
+            search: None,
             settings,
         };
         app.refresh_tape();

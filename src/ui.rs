@@ -8,6 +8,7 @@ pub mod headlines;
 pub mod help;
 pub mod portfolio;
 pub mod reader;
+pub mod search;
 pub mod status_line;
 pub mod tape;
 pub mod theme;
@@ -86,9 +87,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     } else if !is_portfolio_open {
         reader::render(app, theme, &viewport, buf);
     }
+    let cursor = search::render(app, theme, viewport.reader, buf);
     footer::render(app, theme, viewport.footer, buf);
     if app.is_help_open() {
         help::render(app.keymap(), theme, viewport.area, buf);
+    }
+    if let Some(cursor) = cursor {
+        frame.set_cursor_position(cursor);
     }
 }
 

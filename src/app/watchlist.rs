@@ -140,6 +140,20 @@ impl Watchlist {
         position
     }
 
+    /// Puts `instrument` at `position` in the current group, polled from now on if it is new
+    /// to the watchlist; returns its place there.
+    pub fn add(&mut self, position: usize, instrument: Instrument) -> usize {
+        let known = (self.instruments.iter()).position(|i| i.symbol == instrument.symbol);
+        let index = known.unwrap_or_else(|| {
+            self.instruments.push(instrument);
+            self.instruments.len() - 1
+        });
+        let indices = &mut self.groups[self.current].indices;
+        let position = position.min(indices.len());
+        indices.insert(position, index);
+        position
+    }
+
     /// Moves the instrument at `cursor` one place left (`Up`) or right (`Down`) within the
     /// group, stopping at the ends; returns its new place.
     pub fn move_instrument(&mut self, cursor: usize, step: Step) -> Option<usize> {

@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use futures_util::stream;
 use jiff::Timestamp;
 use reqwest::header::HeaderMap;
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::coingecko::CoinGecko;
@@ -29,11 +30,11 @@ pub const MAX_IN_FLIGHT: usize = 4;
 /// A chart response for one symbol is a few kB; anything near this is not a chart.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
-const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
+pub(super) const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
 /// A host that has not answered in this long is given up for the next one, so a fallback's
 /// answer still lands within one request timeout; a probe gets no longer, since the round
 /// waits for it.
-const FAILOVER_AFTER: Duration = Duration::from_secs(5);
+pub(super) const FAILOVER_AFTER: Duration = Duration::from_secs(5);
 /// Instruments due this soon are fetched with the round already starting: one message and one
 /// frame for a refresh, not one per jittered instrument.
 const GATHER: Duration = Duration::from_secs(2);
@@ -98,6 +99,8 @@ pub struct QuotePoller {
     apis: Vec<Api>,
     slots: Vec<Slot>,
     epoch: Instant,
+    /// Instruments added while the program runs (see [`QuotePoller::learning`]).
+    added: Option<mpsc::UnboundedReceiver<Instrument>>,
 }
 
 impl QuotePoller {
@@ -121,26 +124,32 @@ impl QuotePoller {
         ];
         let slots = instruments
             .into_iter()
-            .filter_map(|instrument| {
-                let api = apis
-                    .iter()
-                    .position(|api| api.provider.serves(&instrument))?;
-                Some(Slot {
-                    instrument,
-                    api,
-                    backoff: Backoff::default(),
-                    due: now,
-                    earliest: now,
-                    session: None,
-                })
-            })
+            .filter_map(|instrument| slot(&apis, instrument, now))
             .collect();
         Self {
             client,
             apis,
             slots,
             epoch: now,
+            added: None,
         }
+    }
+
+    /// Instruments sent on `added` (one added in the program) are polled too, from the moment
+    /// they arrive.
+    #[must_use]
+    pub fn learning(mut self, added: mpsc::UnboundedReceiver<Instrument>) -> Self {
+        self.added = Some(added);
+        self
+    }
+
+    /// A new instrument is due now; one already polled is left as it is.
+    fn learn(&mut self, instrument: Instrument, now: Instant) {
+        let symbol = &instrument.symbol;
+        if self.slots.iter().any(|slot| &slot.instrument.symbol == symbol) {
+            return;
+        }
+        self.slots.extend(slot(&self.apis, instrument, now));
     }
 
     /// [`Self::round`], but requests still running at `deadline` are dropped and their
@@ -275,6 +284,21 @@ impl QuotePoller {
     }
 }
 
+/// A slot for the API that serves `instrument`, due now; none if no API does.
+fn slot(apis: &[Api], instrument: Instrument, now: Instant) -> Option<Slot> {
+    let api = apis
+        .iter()
+        .position(|api| api.provider.serves(&instrument))?;
+    Some(Slot {
+        instrument,
+        api,
+        backoff: Backoff::default(),
+        due: now,
+        earliest: now,
+        session: None,
+    })
+}
+
 fn activity(slot: &Slot, now: Timestamp) -> Activity {
     if market::status_with_session(slot.instrument.market, slot.session.as_ref(), now).is_open {
         Activity::Trading
@@ -381,5 +405,17 @@ impl Polled for QuotePoller {
     /// Fetches every instrument due at `now`; the next dues are reckoned from `now`.
     async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
         self.round_until(now, wall, None).await
+    }
+
+    async fn changed(&mut self) {
+        let added = match self.added.as_mut() {
+            Some(added) => added.recv().await,
+            None => None,
+        };
+        match added {
+            Some(instrument) => self.learn(instrument, Instant::now()),
+            // Nothing more will be added: never wake for it again.
+            None => std::future::pending().await,
+        }
     }
 }
