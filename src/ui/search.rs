@@ -27,14 +27,19 @@ const FULL_ROW_COLS: usize = 56;
 /// Draws the box at the top of `area`; returns where the terminal's cursor belongs.
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let search = app.search_box()?;
-    let rows = RESULT_ROWS + CHROME_ROWS;
+    let results = u16::try_from(search.results().len()).unwrap_or(u16::MAX);
+    let rows = results.clamp(1, RESULT_ROWS) + CHROME_ROWS;
     let popup = Rect {
         height: area.height.min(rows),
         ..area
     };
     Clear.render(popup, buf);
     let group = app.watchlist().group_name();
-    let title = format!(" Add to {group} ");
+    let after = (app.tape_cursor()).and_then(|cursor| app.watchlist().shown_at(cursor));
+    let title = match after {
+        Some(instrument) => format!(" Add to {group} after {} ", instrument.name),
+        None => format!(" Add to {group} "),
+    };
     let block = Block::bordered()
         .title(super::fit(&title, usize::from(popup.width.saturating_sub(2))).into_owned())
         .title_bottom(Line::from(" Enter adds · Esc cancels ").right_aligned())
