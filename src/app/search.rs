@@ -127,7 +127,11 @@ impl App {
         self.search.take().map(|_| Command::Search(None))
     }
 
-    pub(super) fn search_answered(&mut self, query: &str, outcome: Result<Vec<SymbolMatch>, Failure>) {
+    pub(super) fn search_answered(
+        &mut self,
+        query: &str,
+        outcome: Result<Vec<SymbolMatch>, Failure>,
+    ) {
         let Some(search) = self.search.as_mut() else {
             return;
         };
@@ -167,7 +171,11 @@ impl App {
         }
         search.status = Status::Checking(found.symbol.clone());
         // A symbol the user named in another group keeps that name.
-        let known = self.watchlist.all().iter().find(|i| i.symbol == found.symbol);
+        let known = self
+            .watchlist
+            .all()
+            .iter()
+            .find(|i| i.symbol == found.symbol);
         let instrument = known.cloned().unwrap_or_else(|| Instrument {
             market: Market::for_symbol(&found.symbol),
             symbol: found.symbol,

@@ -137,6 +137,9 @@ mod tests {
         advance(WORK * 2).await;
         assert!(inbox.try_recv().is_err(), "cancelled by None");
         drop(requests);
-        assert!(inbox.recv().await.is_none(), "the worker ends with its channel");
+        assert!(
+            inbox.recv().await.is_none(),
+            "the worker ends with its channel"
+        );
     }
 }

@@ -146,7 +146,11 @@ impl QuotePoller {
     /// A new instrument is due now; one already polled is left as it is.
     fn learn(&mut self, instrument: Instrument, now: Instant) {
         let symbol = &instrument.symbol;
-        if self.slots.iter().any(|slot| &slot.instrument.symbol == symbol) {
+        if self
+            .slots
+            .iter()
+            .any(|slot| &slot.instrument.symbol == symbol)
+        {
             return;
         }
         self.slots.extend(slot(&self.apis, instrument, now));

@@ -58,7 +58,9 @@ impl SearchWorker {
     pub async fn serve(&self, request: SearchRequest) -> Message {
         match request {
             SearchRequest::Query(query) => {
-                let outcome = self.ask(|host| search_url(host, &query), parse_search).await;
+                let outcome = self
+                    .ask(|host| search_url(host, &query), parse_search)
+                    .await;
                 Message::SearchAnswered {
                     query,
                     outcome: outcome.map_err(|error| error.failure()),

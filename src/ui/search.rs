@@ -72,7 +72,12 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<
 }
 
 /// The typed text after the prompt, scrolled to keep the cursor in view.
-fn render_text(search: &SearchBox, theme: &Theme, inner: Rect, buf: &mut Buffer) -> Option<Position> {
+fn render_text(
+    search: &SearchBox,
+    theme: &Theme,
+    inner: Rect,
+    buf: &mut Buffer,
+) -> Option<Position> {
     let row = Rect { height: 1, ..inner };
     let prompt = u16::try_from(PROMPT.chars().count()).unwrap_or(u16::MAX);
     Span::styled(PROMPT, theme.title).render(row, buf);
@@ -90,7 +95,10 @@ fn render_text(search: &SearchBox, theme: &Theme, inner: Rect, buf: &mut Buffer)
         .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX)))
         .render(field, buf);
     let cursor = search.cursor_cols().saturating_sub(scroll);
-    let x = field.x + u16::try_from(cursor).unwrap_or(u16::MAX).min(field.width - 1);
+    let x = field.x
+        + u16::try_from(cursor)
+            .unwrap_or(u16::MAX)
+            .min(field.width - 1);
     Some(Position::new(x, field.y))
 }
 

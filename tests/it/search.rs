@@ -58,7 +58,8 @@ fn found_symbols(message: Message) -> Vec<String> {
 /// search asks the second first, the failed one only as a last resort.
 #[tokio::test]
 async fn a_search_fails_over_to_the_next_host_and_the_failed_one_is_asked_last() {
-    let down = server_answering(ResponseTemplate::new(503).set_body_string("<html>busy</html>")).await;
+    let down =
+        server_answering(ResponseTemplate::new(503).set_body_string("<html>busy</html>")).await;
     let up = MockServer::start().await;
     serve_search(&up, "vod", SEARCH_VOD).await;
     let worker = worker(vec![down.uri(), up.uri()]);
@@ -66,7 +67,11 @@ async fn a_search_fails_over_to_the_next_host_and_the_failed_one_is_asked_last()
     assert_eq!(found_symbols(answer), ["VOD.L", "VOD", "VODI.DE", "VDMCY"]);
     let answer = worker.serve(SearchRequest::Query("vod".to_owned())).await;
     assert_eq!(found_symbols(answer).len(), 4);
-    assert_eq!(hits(&down, SEARCH_PATH).await, 1, "cooling down after one failure");
+    assert_eq!(
+        hits(&down, SEARCH_PATH).await,
+        1,
+        "cooling down after one failure"
+    );
     assert_eq!(hits(&up, SEARCH_PATH).await, 2);
 }
 
@@ -94,7 +99,11 @@ async fn the_check_tells_an_unknown_symbol_from_a_priced_one() {
     let worker = worker(vec![server.uri()]);
     let unknown = Instrument::unnamed("ZZZZ.L");
     let answer = worker.serve(SearchRequest::Check(unknown.clone())).await;
-    let Message::InstrumentChecked { instrument, outcome } = answer else {
+    let Message::InstrumentChecked {
+        instrument,
+        outcome,
+    } = answer
+    else {
         panic!("expected a check, got {answer:#?}");
     };
     assert_eq!(instrument, unknown);
@@ -103,7 +112,10 @@ async fn the_check_tells_an_unknown_symbol_from_a_priced_one() {
         "{outcome:?}"
     );
     let answer = worker.serve(SearchRequest::Check(vodafone())).await;
-    let Message::InstrumentChecked { outcome: Ok(quote), .. } = answer else {
+    let Message::InstrumentChecked {
+        outcome: Ok(quote), ..
+    } = answer
+    else {
         panic!("expected a quote, got {answer:#?}");
     };
     assert_eq!(quote.symbol, "VOD.L");
@@ -125,8 +137,14 @@ async fn the_running_poller_prices_an_added_instrument_at_once() {
     let now = tokio::time::Instant::now();
     let refresh = Duration::from_secs(600);
     let (added, learned) = mpsc::unbounded_channel();
-    let poller = QuotePoller::new(client, endpoints, vec![Instrument::unnamed("^FTSE")], refresh, now)
-        .learning(learned);
+    let poller = QuotePoller::new(
+        client,
+        endpoints,
+        vec![Instrument::unnamed("^FTSE")],
+        refresh,
+        now,
+    )
+    .learning(learned);
     let (outbox, mut inbox) = mpsc::channel(8);
     let (_refresh, refresh_rx) = mpsc::channel(1);
     let task = tokio::spawn(poll::run(poller, outbox, refresh_rx));
@@ -136,10 +154,14 @@ async fn the_running_poller_prices_an_added_instrument_at_once() {
         }
         other => panic!("expected quotes, got {other:#?}"),
     };
-    let first = tokio::time::timeout(ANSWER_LIMIT, inbox.recv()).await.expect("a first round");
+    let first = tokio::time::timeout(ANSWER_LIMIT, inbox.recv())
+        .await
+        .expect("a first round");
     assert_eq!(symbols(first), ["^FTSE"]);
     added.send(vodafone()).unwrap();
-    let next = tokio::time::timeout(ANSWER_LIMIT, inbox.recv()).await.expect("the added one, at once");
+    let next = tokio::time::timeout(ANSWER_LIMIT, inbox.recv())
+        .await
+        .expect("the added one, at once");
     assert_eq!(symbols(next), ["VOD.L"]);
     assert_eq!(hits(&server, FTSE_PATH).await, 1);
     task.abort();

@@ -50,7 +50,10 @@ fn each_change_of_the_text_asks_again_and_clearing_it_cancels() {
     let query = |text: &str| Command::Search(Some(SearchRequest::Query(text.to_owned())));
     assert_eq!(commands, [query("v"), query("vo"), query("vod")]);
     assert_eq!(status(&app), Status::Searching);
-    assert!(type_text(&mut app, " ").is_empty(), "a trailing space asks nothing new");
+    assert!(
+        type_text(&mut app, " ").is_empty(),
+        "a trailing space asks nothing new"
+    );
     let backspace = Message::SearchEdit(InputRequest::DeletePrevChar);
     update(&mut app, backspace.clone(), now());
     assert_eq!(update(&mut app, backspace.clone(), now()), [query("vo")]);
@@ -64,8 +67,15 @@ fn only_the_answer_to_the_text_shown_is_taken_and_a_failure_keeps_the_box_open()
     let mut app = searching();
     type_text(&mut app, "vod");
     answer(&mut app, "vo", vec![found("VOLV-B.ST", "Volvo")]);
-    assert!(app.search_box().unwrap().results().is_empty(), "stale answer");
-    answer(&mut app, "vod", vec![found("VOD.L", "Vodafone"), found("VOD", "Vodafone ADR")]);
+    assert!(
+        app.search_box().unwrap().results().is_empty(),
+        "stale answer"
+    );
+    answer(
+        &mut app,
+        "vod",
+        vec![found("VOD.L", "Vodafone"), found("VOD", "Vodafone ADR")],
+    );
     assert_eq!(app.search_box().unwrap().results().len(), 2);
     update(&mut app, Message::ChooseResult(Step::Down), now());
     assert_eq!(app.search_box().unwrap().chosen(), 1);
@@ -114,7 +124,10 @@ fn an_unknown_symbol_is_not_added_and_the_box_says_so() {
     };
     assert_eq!(instrument.name.as_str(), "Gone Ltd");
     assert_eq!(status(&app), Status::Checking("ZZZZ.L".to_owned()));
-    assert!(update(&mut app, Message::AcceptResult, now()).is_empty(), "one check at a time");
+    assert!(
+        update(&mut app, Message::AcceptResult, now()).is_empty(),
+        "one check at a time"
+    );
     let before = shown_symbols(&app).len();
     let checked = Message::InstrumentChecked {
         instrument: instrument.clone(),
@@ -148,7 +161,11 @@ fn a_known_symbol_is_added_after_the_chosen_one_polled_and_saved() {
     let commands = update(&mut app, checked, now());
     assert_eq!(commands.len(), 2, "{commands:?}");
     assert_eq!(commands[0], Command::PollInstrument(instrument.clone()));
-    let Command::SaveWatchlist { instruments, groups } = &commands[1] else {
+    let Command::SaveWatchlist {
+        instruments,
+        groups,
+    } = &commands[1]
+    else {
         panic!("expected a save, got {:?}", commands[1]);
     };
     assert_eq!(groups[0].symbols[..3], ["^FTSE", "^FTMC", "VOD.L"]);
@@ -156,8 +173,15 @@ fn a_known_symbol_is_added_after_the_chosen_one_polled_and_saved() {
     assert!(app.search_box().is_none());
     assert_eq!(app.tape_cursor(), Some(2), "the new one is chosen");
     assert_eq!(app.tape.entries()[2].name.as_str(), "VODAFONE GROUP PLC");
-    assert_eq!(app.quotes.get("VOD.L").map(|q| q.price), Some(71.5), "priced at once");
-    assert_eq!(app.notice().map(SafeText::as_str), Some("added VODAFONE GROUP PLC"));
+    assert_eq!(
+        app.quotes.get("VOD.L").map(|q| q.price),
+        Some(71.5),
+        "priced at once"
+    );
+    assert_eq!(
+        app.notice().map(SafeText::as_str),
+        Some("added VODAFONE GROUP PLC")
+    );
 }
 
 #[test]
@@ -176,7 +200,10 @@ fn offline_the_box_says_search_needs_the_network_and_asks_nothing() {
 fn esc_closes_the_box_and_cancels_its_request_and_the_tape_stays_held() {
     let mut app = searching();
     type_text(&mut app, "vod");
-    assert_eq!(update(&mut app, Message::Cancel, now()), [Command::Search(None)]);
+    assert_eq!(
+        update(&mut app, Message::Cancel, now()),
+        [Command::Search(None)]
+    );
     assert!(app.search_box().is_none());
     assert_eq!(app.tape_cursor(), Some(1));
     answer(&mut app, "vod", vec![found("VOD.L", "Vodafone")]);
@@ -196,11 +223,17 @@ fn the_box_takes_printable_keys_as_text_and_its_own_keys_as_actions() {
     }
     assert_eq!(press(KeyCode::Char('\u{202e}')), None);
     assert_eq!(press(KeyCode::Enter), Some(Message::AcceptResult));
-    assert_eq!(press(KeyCode::Down), Some(Message::ChooseResult(Step::Down)));
+    assert_eq!(
+        press(KeyCode::Down),
+        Some(Message::ChooseResult(Step::Down))
+    );
     assert_eq!(press(KeyCode::Up), Some(Message::ChooseResult(Step::Up)));
     assert_eq!(press(KeyCode::Esc), Some(Message::Cancel));
     let backspace = Message::SearchEdit(InputRequest::DeletePrevChar);
     assert_eq!(press(KeyCode::Backspace), Some(backspace));
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(crate::keymap::message_for(ctrl_c, &app), Some(Message::Quit));
+    assert_eq!(
+        crate::keymap::message_for(ctrl_c, &app),
+        Some(Message::Quit)
+    );
 }

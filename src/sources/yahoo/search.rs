@@ -64,10 +64,9 @@ pub fn parse_search(fetched: &Fetched) -> Result<Vec<SymbolMatch>, FetchError> {
         .map_err(|_| FetchError::BadResponse("not a JSON object".into()))?;
     let Some(quotes) = envelope.quotes else {
         return Err(match envelope.finance.and_then(|finance| finance.error) {
-            Some(error) => FetchError::BadResponse(format!(
-                "Yahoo says: {}",
-                provider_error(&error)
-            )),
+            Some(error) => {
+                FetchError::BadResponse(format!("Yahoo says: {}", provider_error(&error)))
+            }
             None if status.is_server_error() => FetchError::Server {
                 status: status.as_u16(),
             },
@@ -162,7 +161,10 @@ mod tests {
         assert_eq!(matches[1].name.as_str(), "FTSE 100 evil");
         assert_eq!(matches[1].exchange, None);
         assert_eq!(matches[2].name.as_str(), "GBPUSD=X", "no name: the symbol");
-        assert_eq!(matches[2].kind.as_ref().map(|k| k.as_str()), Some("Currency"));
+        assert_eq!(
+            matches[2].kind.as_ref().map(|k| k.as_str()),
+            Some("Currency")
+        );
     }
 
     #[test]

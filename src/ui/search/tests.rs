@@ -25,10 +25,19 @@ fn with_results(width: u16, height: u16) -> App {
     update(&mut app, Message::ToggleTapeFocus, now());
     update(&mut app, Message::StartSearch, now());
     for c in "vod".chars() {
-        update(&mut app, Message::SearchEdit(InputRequest::InsertChar(c)), now());
+        update(
+            &mut app,
+            Message::SearchEdit(InputRequest::InsertChar(c)),
+            now(),
+        );
     }
     let results = vec![
-        found("VOD.L", "VODAFONE GROUP PLC ORD USD0.20", "London", "Equity"),
+        found(
+            "VOD.L",
+            "VODAFONE GROUP PLC ORD USD0.20",
+            "London",
+            "Equity",
+        ),
         found("VOD", "Vodafone Group Plc", "NASDAQ", "Equity"),
         found("VODI.DE", "VODAFONE GROUP PLC", "XETRA", "Equity"),
         found("9984.T", "ソフトバンクグループ", "Tokyo", "Equity"),
@@ -54,7 +63,10 @@ fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 fn the_box_over_the_whole_screen(#[case] width: u16, #[case] height: u16) {
     let app = with_results(width, height);
     let mut terminal = screen(&app, width, height);
-    insta::assert_snapshot!(format!("search_screen_{width}x{height}"), terminal.backend());
+    insta::assert_snapshot!(
+        format!("search_screen_{width}x{height}"),
+        terminal.backend()
+    );
     // The cursor stands after the text: prompt (2 columns) and "vod" inside the border.
     let reader = app.viewport().reader;
     let cursor = terminal.get_cursor_position().unwrap();
@@ -101,7 +113,11 @@ fn the_chosen_result_is_highlighted() {
 #[test]
 fn the_box_names_a_failure_and_offline_says_search_needs_the_network() {
     let mut app = with_results(80, 24);
-    update(&mut app, Message::SearchEdit(InputRequest::InsertChar('a')), now());
+    update(
+        &mut app,
+        Message::SearchEdit(InputRequest::InsertChar('a')),
+        now(),
+    );
     let outcome = Err(Failure::Timeout);
     let query = "voda".to_owned();
     update(&mut app, Message::SearchAnswered { query, outcome }, now());
