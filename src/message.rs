@@ -112,10 +112,10 @@ pub enum Message {
         query: String,
         outcome: Result<Vec<SymbolMatch>, Failure>,
     },
-    /// Whether the provider prices `instrument` (a quote), or why not: checked before adding.
+    /// Whether the provider prices `symbol` (its quote), or why not: checked before adding.
     InstrumentChecked {
-        instrument: Instrument,
-        outcome: Result<Quote, Failure>,
+        symbol: String,
+        outcome: Result<Box<Quote>, Failure>,
     },
 }
 

@@ -20,14 +20,14 @@ pub struct SearchBox {
 }
 
 /// What the box is waiting for, or why it has nothing to show.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Status {
     #[default]
     Idle,
     /// The text as typed has gone to the provider.
     Searching,
-    /// The chosen symbol is being checked before it is added.
-    Checking(String),
+    /// The chosen result is being checked before it is added as this instrument.
+    Checking(Instrument),
     /// The search or the check failed; the box stays open and says why.
     Failed(SafeText),
     /// `--offline` or `--demo`: nothing may be fetched.
@@ -169,7 +169,6 @@ impl App {
             hold_tape_at(self, place);
             return vec![Command::Search(None)];
         }
-        search.status = Status::Checking(found.symbol.clone());
         // A symbol the user named in another group keeps that name.
         let known = self
             .watchlist
@@ -183,6 +182,7 @@ impl App {
             provider: crate::domain::Provider::Yahoo,
             aliases: Vec::new(),
         });
+        search.status = Status::Checking(instrument.clone());
         vec![Command::Search(Some(SearchRequest::Check(instrument)))]
     }
 
@@ -190,16 +190,19 @@ impl App {
     /// not, and the box says so.
     pub(super) fn instrument_checked(
         &mut self,
-        instrument: Instrument,
-        outcome: Result<Quote, Failure>,
+        symbol: &str,
+        outcome: Result<Box<Quote>, Failure>,
     ) -> Vec<Command> {
         let Some(search) = self.search.as_mut() else {
             return Vec::new();
         };
-        if search.status != Status::Checking(instrument.symbol.clone()) {
+        let Status::Checking(instrument) = &search.status else {
+            return Vec::new();
+        };
+        if instrument.symbol != symbol {
             return Vec::new();
         }
-        let symbol = &instrument.symbol;
+        let instrument = instrument.clone();
         let quote = match outcome {
             Ok(quote) => quote,
             Err(failure) => {
@@ -218,7 +221,7 @@ impl App {
         let place = self.watchlist.add(after, instrument.clone());
         self.notice = Some(SafeText::new(&format!("added {}", instrument.name)));
         self.quotes
-            .apply_round(vec![quote], Vec::new(), SourceId::Yahoo, self.now);
+            .apply_round(vec![*quote], Vec::new(), SourceId::Yahoo, self.now);
         hold_tape_at(self, place);
         vec![Command::PollInstrument(instrument), save_watchlist(self)]
     }

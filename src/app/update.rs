@@ -71,10 +71,9 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ChooseResult(step) => app.choose_result(step),
         Message::AcceptResult => commands.extend(app.accept_result()),
         Message::SearchAnswered { query, outcome } => app.search_answered(&query, outcome),
-        Message::InstrumentChecked {
-            instrument,
-            outcome,
-        } => commands.extend(app.instrument_checked(instrument, outcome)),
+        Message::InstrumentChecked { symbol, outcome } => {
+            commands.extend(app.instrument_checked(&symbol, outcome));
+        }
     }
     commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
     commands

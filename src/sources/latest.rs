@@ -66,12 +66,14 @@ mod tests {
     const SETTLE: Duration = Duration::from_millis(250);
     const WORK: Duration = Duration::from_secs(1);
 
-    /// A worker whose serving takes `WORK` and answers with the request as a notice; `started`
-    /// records what it began on.
+    /// What the requests were that serving began on, in order.
+    type Started = Arc<Mutex<Vec<String>>>;
+
+    /// A worker whose serving takes `WORK` and answers with the request as a notice.
     fn start() -> (
         watch::Sender<Option<String>>,
         mpsc::Receiver<Message>,
-        Arc<Mutex<Vec<String>>>,
+        Started,
     ) {
         let (requests, receiver) = watch::channel(None);
         let (outbox, inbox) = mpsc::channel(8);

@@ -67,17 +67,17 @@ impl SearchWorker {
                 }
             }
             SearchRequest::Check(instrument) => {
-                let symbol = instrument.symbol.clone();
+                let symbol = &instrument.symbol;
                 let parse = |fetched: &Fetched| {
                     let mut quotes = Yahoo.parse(fetched, &[&instrument], Timestamp::now())?;
                     quotes
                         .pop()
                         .ok_or_else(|| FetchError::UnknownSymbol(format!("no price for {symbol}")))
                 };
-                let outcome = self.ask(|host| chart_url(host, &symbol), parse).await;
+                let outcome = self.ask(|host| chart_url(host, symbol), parse).await;
                 Message::InstrumentChecked {
-                    instrument,
-                    outcome: outcome.map_err(|error| error.failure()),
+                    symbol: symbol.clone(),
+                    outcome: outcome.map(Box::new).map_err(|error| error.failure()),
                 }
             }
         }

@@ -110,7 +110,9 @@ fn status_line<'a>(search: &'a SearchBox, theme: &Theme) -> Line<'a> {
         Status::Idle if search.results().is_empty() => Line::styled("no matches", theme.dim),
         Status::Idle => Line::styled("↑/↓ choose", theme.dim),
         Status::Searching => Line::styled("searching…", theme.dim),
-        Status::Checking(symbol) => Line::styled(format!("checking {symbol}…"), theme.dim),
+        Status::Checking(instrument) => {
+            Line::styled(format!("checking {}…", instrument.symbol), theme.dim)
+        }
         Status::Failed(why) => Line::styled(why.as_str(), theme.warning),
         Status::NeedsNetwork => Line::styled(
             "symbol search needs the network: this run is offline",

@@ -123,14 +123,14 @@ fn an_unknown_symbol_is_not_added_and_the_box_says_so() {
         panic!("expected one check, got {commands:?}");
     };
     assert_eq!(instrument.name.as_str(), "Gone Ltd");
-    assert_eq!(status(&app), Status::Checking("ZZZZ.L".to_owned()));
+    assert_eq!(status(&app), Status::Checking(instrument.clone()));
     assert!(
         update(&mut app, Message::AcceptResult, now()).is_empty(),
         "one check at a time"
     );
     let before = shown_symbols(&app).len();
     let checked = Message::InstrumentChecked {
-        instrument: instrument.clone(),
+        symbol: "ZZZZ.L".to_owned(),
         outcome: Err(Failure::UnknownSymbol {
             detail: SafeText::new("No data found, symbol may be delisted"),
         }),
@@ -154,9 +154,17 @@ fn a_known_symbol_is_added_after_the_chosen_one_polled_and_saved() {
         panic!("expected one check, got {commands:?}");
     };
     let quote = Quote::new("VOD.L", 71.5, 2, now());
+    let stale = Message::InstrumentChecked {
+        symbol: "VOD".to_owned(),
+        outcome: Ok(Box::new(Quote::new("VOD", 20.0, 2, now()))),
+    };
+    assert!(
+        update(&mut app, stale, now()).is_empty(),
+        "not the symbol checked"
+    );
     let checked = Message::InstrumentChecked {
-        instrument: instrument.clone(),
-        outcome: Ok(quote),
+        symbol: "VOD.L".to_owned(),
+        outcome: Ok(Box::new(quote)),
     };
     let commands = update(&mut app, checked, now());
     assert_eq!(commands.len(), 2, "{commands:?}");

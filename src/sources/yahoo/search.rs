@@ -162,7 +162,10 @@ mod tests {
         assert_eq!(matches[1].exchange, None);
         assert_eq!(matches[2].name.as_str(), "GBPUSD=X", "no name: the symbol");
         assert_eq!(
-            matches[2].kind.as_ref().map(|k| k.as_str()),
+            matches[2]
+                .kind
+                .as_ref()
+                .map(crate::sanitize::SafeText::as_str),
             Some("Currency")
         );
     }
