@@ -27,7 +27,7 @@ use crate::config::{Appearance, Feed};
 use crate::domain::{Article, Headline, Instrument};
 use crate::keymap::KeyMap;
 use crate::market;
-use crate::message::{Failure, SourceId, Viewport};
+use crate::message::{Failure, SourceId, Step, Viewport};
 use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
 pub use data_state::Mode;
@@ -360,6 +360,18 @@ impl App {
             .into_iter()
             .flatten()
             .min()
+    }
+}
+
+/// A position in a list of `len` moved by `step`, wrapping at either end (`Down` is the next).
+fn step_wrapping(index: usize, len: usize, step: Step) -> usize {
+    let last = len.saturating_sub(1);
+    match step {
+        Step::Up => index.checked_sub(1).unwrap_or(last),
+        Step::Down if index >= last => 0,
+        Step::Down => index + 1,
+        Step::First => 0,
+        Step::Last => last,
     }
 }
 

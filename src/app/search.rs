@@ -112,14 +112,7 @@ impl App {
         let Some(search) = self.search.as_mut() else {
             return;
         };
-        let last = search.results.len().saturating_sub(1);
-        search.chosen = match step {
-            Step::Up => search.chosen.checked_sub(1).unwrap_or(last),
-            Step::Down if search.chosen >= last => 0,
-            Step::Down => search.chosen + 1,
-            Step::First => 0,
-            Step::Last => last,
-        };
+        search.chosen = super::step_wrapping(search.chosen, search.results.len(), step);
     }
 
     /// Closes the box; the command cancels whatever the worker is doing for it.

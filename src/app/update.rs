@@ -259,14 +259,7 @@ fn select_instrument(app: &mut App, step: Step) {
     let Focus::Tape { cursor, .. } = &mut app.focus else {
         return;
     };
-    let last = app.watchlist.shown_len().saturating_sub(1);
-    *cursor = match step {
-        Step::Up => cursor.checked_sub(1).unwrap_or(last),
-        Step::Down if *cursor >= last => 0,
-        Step::Down => *cursor + 1,
-        Step::First => 0,
-        Step::Last => last,
-    };
+    *cursor = super::step_wrapping(*cursor, app.watchlist.shown_len(), step);
     let cursor = *cursor;
     app.refresh_tape();
     app.tape.show_entry(cursor);

@@ -79,14 +79,7 @@ impl Watchlist {
 
     /// Another group, wrapping at either end (`Down` is the next one).
     pub fn switch_group(&mut self, step: Step) {
-        let last = self.groups.len() - 1;
-        self.current = match step {
-            Step::Up => self.current.checked_sub(1).unwrap_or(last),
-            Step::Down if self.current >= last => 0,
-            Step::Down => self.current + 1,
-            Step::First => 0,
-            Step::Last => last,
-        };
+        self.current = super::step_wrapping(self.current, self.groups.len(), step);
     }
 }
 
