@@ -13,7 +13,6 @@ use futures_util::StreamExt;
 use futures_util::stream;
 use jiff::Timestamp;
 use reqwest::header::HeaderMap;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::coingecko::CoinGecko;
@@ -24,6 +23,8 @@ use super::{FetchError, QuoteApi, get};
 use crate::domain::{Instrument, Quote, TradingSession};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
+
+mod learning;
 
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
@@ -100,7 +101,7 @@ pub struct QuotePoller {
     slots: Vec<Slot>,
     epoch: Instant,
     /// Instruments added while the program runs (see [`QuotePoller::learning`]).
-    added: Option<mpsc::UnboundedReceiver<Instrument>>,
+    added: Option<tokio::sync::mpsc::UnboundedReceiver<Instrument>>,
 }
 
 impl QuotePoller {
@@ -133,27 +134,6 @@ impl QuotePoller {
             epoch: now,
             added: None,
         }
-    }
-
-    /// Instruments sent on `added` (one added in the program) are polled too, from the moment
-    /// they arrive.
-    #[must_use]
-    pub fn learning(mut self, added: mpsc::UnboundedReceiver<Instrument>) -> Self {
-        self.added = Some(added);
-        self
-    }
-
-    /// A new instrument is due now; one already polled is left as it is.
-    fn learn(&mut self, instrument: Instrument, now: Instant) {
-        let symbol = &instrument.symbol;
-        if self
-            .slots
-            .iter()
-            .any(|slot| &slot.instrument.symbol == symbol)
-        {
-            return;
-        }
-        self.slots.extend(slot(&self.apis, instrument, now));
     }
 
     /// [`Self::round`], but requests still running at `deadline` are dropped and their
@@ -412,14 +392,6 @@ impl Polled for QuotePoller {
     }
 
     async fn changed(&mut self) {
-        let added = match self.added.as_mut() {
-            Some(added) => added.recv().await,
-            None => None,
-        };
-        match added {
-            Some(instrument) => self.learn(instrument, Instant::now()),
-            // Nothing more will be added: never wake for it again.
-            None => std::future::pending().await,
-        }
+        self.learn_next().await;
     }
 }
