@@ -11,6 +11,9 @@ use crate::market::Market;
 use crate::message::{Command, Failure, SearchRequest, SourceId, Step};
 use crate::sanitize::SafeText;
 
+/// Longer than any name or symbol worth searching for; a paste beyond it is cut off.
+const MAX_QUERY_CHARS: usize = 80;
+
 #[derive(Clone, Debug, Default)]
 pub struct SearchBox {
     input: Input,
@@ -90,6 +93,10 @@ impl App {
     /// Each change of the text asks again; the worker waits for typing to pause.
     pub(super) fn edit_search(&mut self, request: InputRequest) -> Option<Command> {
         let search = self.search.as_mut()?;
+        let is_full = search.input.value().chars().count() >= MAX_QUERY_CHARS;
+        if is_full && matches!(request, InputRequest::InsertChar(_)) {
+            return None;
+        }
         let before = search.query().to_owned();
         search.input.handle(request);
         if search.query() == before || search.status == Status::NeedsNetwork {

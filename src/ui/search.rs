@@ -50,15 +50,15 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<
         return None;
     }
     let cursor = render_text(search, theme, inner, buf);
-    let lines = inner.rows().skip(1);
-    let mut lines = lines.collect::<Vec<_>>().into_iter();
-    if let Some(row) = lines.next() {
+    let mut rows = inner.rows().skip(1);
+    if let Some(row) = rows.next() {
         status_line(search, theme).render(row, buf);
     }
-    let shown = lines.len();
+    // The chosen result stays in view however few rows there are.
+    let shown = usize::from(inner.height.saturating_sub(2));
     let first = search.chosen().saturating_sub(shown.saturating_sub(1));
     let results = search.results().iter().enumerate().skip(first);
-    for (row, (index, found)) in lines.zip(results) {
+    for (row, (index, found)) in rows.zip(results) {
         let style = if index == search.chosen() {
             theme.selected
         } else {
@@ -115,7 +115,7 @@ fn status_line<'a>(search: &'a SearchBox, theme: &Theme) -> Line<'a> {
         }
         Status::Failed(why) => Line::styled(why.as_str(), theme.warning),
         Status::NeedsNetwork => Line::styled(
-            "symbol search needs the network: this run is offline",
+            "symbol search needs the network (not with --offline or --demo)",
             theme.warning,
         ),
     }

@@ -205,6 +205,14 @@ fn offline_the_box_says_search_needs_the_network_and_asks_nothing() {
 }
 
 #[test]
+fn a_long_paste_is_cut_off() {
+    let mut app = searching();
+    let commands = type_text(&mut app, &"x".repeat(MAX_QUERY_CHARS + 5));
+    assert_eq!(commands.len(), MAX_QUERY_CHARS);
+    assert_eq!(app.search_box().unwrap().text().len(), MAX_QUERY_CHARS);
+}
+
+#[test]
 fn esc_closes_the_box_and_cancels_its_request_and_the_tape_stays_held() {
     let mut app = searching();
     type_text(&mut app, "vod");
