@@ -11,6 +11,7 @@ pub mod portfolio_view;
 pub mod quotes;
 pub mod reader;
 mod reload;
+pub mod search;
 mod settings;
 mod startup;
 pub mod tape;
@@ -26,7 +27,7 @@ use crate::config::{Appearance, Feed};
 use crate::domain::{Article, Headline, Instrument};
 use crate::keymap::KeyMap;
 use crate::market;
-use crate::message::{Failure, SourceId, Viewport};
+use crate::message::{Failure, SourceId, Step, Viewport};
 use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
 pub use data_state::Mode;
@@ -93,6 +94,8 @@ pub struct App {
     notice: Option<SafeText>,
     /// The config file's mistake (`FILE:LINE:COLUMN: message`) since the last good version.
     config_error: Option<SafeText>,
+    /// The symbol search box, while open (`a` on the held tape).
+    search: Option<search::SearchBox>,
 }
 
 impl App {
@@ -119,6 +122,7 @@ impl App {
             is_quitting: false,
             notice: None,
             config_error: None,
+            search: None,
             settings,
         };
         app.refresh_tape();
@@ -356,6 +360,18 @@ impl App {
             .into_iter()
             .flatten()
             .min()
+    }
+}
+
+/// A position in a list of `len` moved by `step`, wrapping at either end (`Down` is the next).
+fn step_wrapping(index: usize, len: usize, step: Step) -> usize {
+    let last = len.saturating_sub(1);
+    match step {
+        Step::Up => index.checked_sub(1).unwrap_or(last),
+        Step::Down if index >= last => 0,
+        Step::Down => index + 1,
+        Step::First => 0,
+        Step::Last => last,
     }
 }
 

@@ -41,7 +41,7 @@ const BUILT_IN: &str = "<built-in default config>";
 
 /// A day: longer refresh periods are surely a typo, and huge ones overflow timer arithmetic.
 const MAX_REFRESH_SECS: i64 = 86_400;
-const MAX_SYMBOL_CHARS: usize = 32;
+pub(crate) const MAX_SYMBOL_CHARS: usize = 32;
 const MARKET_NAMES: &str =
     "london, new-york, xetra, paris, tokyo, hong-kong, fx, crypto, cme-futures";
 

@@ -85,6 +85,19 @@ pub struct Quote {
 
 /// The provider's pre-market, regular and post-market windows for the current day. For FX,
 /// crypto and futures pre and post are empty and regular spans about a day.
+/// One answer of the provider's symbol search, as the search box lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolMatch {
+    /// Printable ASCII, as a configured symbol must be.
+    pub symbol: String,
+    /// The provider's short name, else its long name, else the symbol.
+    pub name: SafeText,
+    /// Where it trades, as the provider shows it (`London`, `NASDAQ`).
+    pub exchange: Option<SafeText>,
+    /// What it is, as the provider shows it (`Equity`, `ETF`, `Index`).
+    pub kind: Option<SafeText>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TradingSession {
     pub pre: Window,

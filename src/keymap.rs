@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::{App, Focus};
 use crate::message::Message;
 use crate::sanitize::SafeText;
-use Context::{Anywhere, Filter, List, Reader, Tape};
+use Context::{Anywhere, Filter, List, Reader, Search, Tape};
 pub use bindings::BINDINGS;
 pub use key::{BadKey, Key};
 use key::{code, ctrl, key};
@@ -31,6 +31,8 @@ pub enum Context {
     Tape,
     /// Typing a filter; other printable keys are typed into it.
     Filter,
+    /// Typing in the symbol search box; other printable keys are typed into it.
+    Search,
 }
 
 impl Context {
@@ -41,6 +43,7 @@ impl Context {
             Self::Reader => "reader",
             Self::Tape => "tape",
             Self::Filter => "filter",
+            Self::Search => "search",
         }
     }
 
@@ -188,7 +191,9 @@ impl KeyMap {
 
 /// The contexts active in the app's current mode, most specific first.
 fn active_contexts(app: &App) -> &'static [Context] {
-    if app.headlines().is_editing_filter() {
+    if app.search_box().is_some() {
+        &[Search]
+    } else if app.headlines().is_editing_filter() {
         &[Filter]
     } else {
         match app.focus() {
@@ -223,17 +228,23 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
                 code: KeyCode::Char(c),
                 ctrl: false,
             },
-        ) if contexts == [Filter]
-            && !event.modifiers.contains(KeyModifiers::ALT)
-            && is_printable(c) =>
-        {
-            Some(Message::FilterInput(c))
+        ) if !event.modifiers.contains(KeyModifiers::ALT) && is_printable(c) => {
+            contexts.first().and_then(|context| typed(*context, c))
         }
         _ => None,
     }
 }
 
-/// A typed or pasted character the filter may hold: one the sanitiser keeps. The filter is
+/// What an unbound printable key means in a typing context, which takes it as text.
+fn typed(context: Context, c: char) -> Option<Message> {
+    match context {
+        Filter => Some(Message::FilterInput(c)),
+        Search => Some(Message::SearchEdit(tui_input::InputRequest::InsertChar(c))),
+        Anywhere | List | Reader | Tape => None,
+    }
+}
+
+/// A typed or pasted character a typing context may hold: one the sanitiser keeps. It is
 /// drawn as typed, so a bidi control (which a terminal delivers as an ordinary character) would
 /// otherwise reach the screen; no headline could match one anyway.
 fn is_printable(c: char) -> bool {

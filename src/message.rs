@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use ratatui::layout::Rect;
 
 use crate::config::Group;
-use crate::domain::{Article, Headline, Instrument, Quote};
+use crate::domain::{Article, Headline, Instrument, Quote, SymbolMatch};
 use crate::sanitize::SafeText;
 
 /// Something that happened. Keys are translated into these by the keymap, sources send them
@@ -99,6 +99,24 @@ pub enum Message {
     ConfigFailed(SafeText),
     /// With the tape held: list only headlines about the chosen instrument (`f`).
     FilterByInstrument,
+    /// With the tape held: open the symbol search box (`a`).
+    StartSearch,
+    /// Edit the search box's text: a typed character, `Backspace`.
+    SearchEdit(tui_input::InputRequest),
+    /// Choose the previous (`Up`) or next (`Down`) search result.
+    ChooseResult(Step),
+    /// Add the chosen search result after the chosen instrument (`Enter`).
+    AcceptResult,
+    /// What the provider's symbol search found for `query`, or why it failed.
+    SearchAnswered {
+        query: String,
+        outcome: Result<Vec<SymbolMatch>, Failure>,
+    },
+    /// Whether the provider prices `symbol` (its quote), or why not: checked before adding.
+    InstrumentChecked {
+        symbol: String,
+        outcome: Result<Box<Quote>, Failure>,
+    },
 }
 
 /// One instrument a round could not price; the others in the round still count.
@@ -256,6 +274,19 @@ pub enum Command {
         instruments: Vec<Instrument>,
         groups: Vec<Group>,
     },
+    /// Hand the search worker its next request; a newer one (or `None`) replaces it.
+    Search(Option<SearchRequest>),
+    /// Start polling an instrument added while the program runs.
+    PollInstrument(Instrument),
+}
+
+/// What the search worker is asked: a query waits for typing to pause; a check goes at once.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchRequest {
+    /// The provider's symbol search for this text.
+    Query(String),
+    /// One chart request for this instrument: does the provider know it?
+    Check(Instrument),
 }
 
 impl Viewport {

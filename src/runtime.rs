@@ -23,7 +23,9 @@ use crate::config::edit::{ConfigFile, SaveError};
 use crate::config::{Config, Group};
 use crate::domain::Instrument;
 use crate::keymap;
-use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId, Step};
+use crate::message::{
+    ArticleRequest, Command, Failure, Message, Scroll, SearchRequest, SourceId, Step,
+};
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
@@ -42,6 +44,10 @@ pub struct Effects {
     pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
     /// The user's config file, where watchlist changes are written; `None` without one.
     pub config_file: Option<Arc<Mutex<ConfigFile>>>,
+    /// The symbol search worker's one-slot mailbox; `None` when nothing may be fetched.
+    pub search: Option<watch::Sender<Option<SearchRequest>>>,
+    /// Instruments added in the program, for the quote poller to start polling.
+    pub added_instruments: Option<mpsc::UnboundedSender<Instrument>>,
 }
 
 /// The config in force and what colour is allowed: a reload restyles from them.
@@ -223,6 +229,18 @@ impl Effects {
                 self.save_watchlist(instruments, groups);
                 return;
             }
+            Command::Search(request) => {
+                if let Some(search) = &self.search {
+                    search.send_replace(request);
+                }
+                return;
+            }
+            Command::PollInstrument(instrument) => {
+                if let Some(added) = &self.added_instruments {
+                    let _ = added.send(instrument);
+                }
+                return;
+            }
             Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
                 let Some(cache) = self.cache.clone() else {
                     return;
@@ -238,7 +256,9 @@ impl Effects {
                 | Command::FetchArticle(_)
                 | Command::OpenUrl(_)
                 | Command::ApplyConfig(_)
-                | Command::SaveWatchlist { .. } => Ok(()),
+                | Command::SaveWatchlist { .. }
+                | Command::Search(_)
+                | Command::PollInstrument(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");

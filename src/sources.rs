@@ -9,9 +9,11 @@ pub mod config_watch;
 pub mod demo;
 pub mod feed_poller;
 pub mod feeds;
+pub mod latest;
 pub mod poll;
 pub mod quote_poller;
 pub mod schedule;
+pub mod search_worker;
 mod spawn;
 pub mod yahoo;
 

@@ -8,6 +8,7 @@ pub mod headlines;
 pub mod help;
 pub mod portfolio;
 pub mod reader;
+pub mod search;
 pub mod status_line;
 pub mod tape;
 pub mod theme;
@@ -87,9 +88,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     } else if !is_portfolio_open {
         reader::render(app, theme, &viewport, buf);
     }
+    let cursor = search::render(app, theme, viewport.reader, buf);
     footer::render(app, theme, viewport.footer, buf);
     if app.is_help_open() {
         help::render(app.keymap(), theme, viewport.area, buf);
+    }
+    if let Some(cursor) = cursor {
+        frame.set_cursor_position(cursor);
     }
 }
 
@@ -258,11 +263,14 @@ mod tests {
         insta::assert_snapshot!(format!("{widget}_{width}x{height}"), terminal.backend());
     }
 
+    /// On a terminal tall enough for the whole table (its rows, header and border): the
+    /// overlay does not scroll, so the height grows with the table.
     #[test]
     fn help_overlay_lists_every_binding() {
-        let mut app = app_from_snapshot(100, 50);
+        let height = u16::try_from(crate::keymap::BINDINGS.len() + 4).unwrap();
+        let mut app = app_from_snapshot(100, height);
         update(&mut app, Message::ToggleHelp, now());
-        let terminal = screen(&app, 100, 50);
+        let terminal = screen(&app, 100, height);
         let text = format!("{}", terminal.backend());
         for binding in crate::keymap::BINDINGS {
             assert!(
@@ -271,7 +279,7 @@ mod tests {
                 binding.description
             );
         }
-        insta::assert_snapshot!("help_overlay_100x50", terminal.backend());
+        insta::assert_snapshot!("help_overlay_100_wide", terminal.backend());
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::FilterInput(c) => app.headlines.push_filter(c),
         Message::FilterBackspace => app.headlines.pop_filter(),
         Message::AcceptFilter => app.headlines.accept_filter(),
-        Message::Cancel => cancel(app),
+        Message::Cancel => commands.extend(cancel(app)),
         Message::TogglePause => app.tape.toggle_pause(),
         Message::FasterTape => app.tape.faster(),
         Message::SlowerTape => app.tape.slower(),
@@ -66,6 +66,14 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::OpenInBrowser => commands.extend(open_in_browser(app)),
         Message::Notice(text) => app.notice = Some(text),
         Message::FilterByInstrument => filter_by_instrument(app),
+        Message::StartSearch => app.start_search(),
+        Message::SearchEdit(request) => commands.extend(app.edit_search(request)),
+        Message::ChooseResult(step) => app.choose_result(step),
+        Message::AcceptResult => commands.extend(app.accept_result()),
+        Message::SearchAnswered { query, outcome } => app.search_answered(&query, outcome),
+        Message::InstrumentChecked { symbol, outcome } => {
+            commands.extend(app.instrument_checked(&symbol, outcome));
+        }
     }
     commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
     commands
@@ -133,11 +141,14 @@ fn start_filter(app: &mut App) {
     app.headlines.start_filter();
 }
 
-/// Esc backs out one level: help, then the detail panel, then the tape, then the filter.
-fn cancel(app: &mut App) {
+/// Esc backs out one level: help, the search box, the detail panel, the tape, the filter.
+fn cancel(app: &mut App) -> Option<Command> {
     if app.is_help_open {
         app.is_help_open = false;
-        return;
+        return None;
+    }
+    if app.search.is_some() {
+        return app.close_search();
     }
     match &mut app.focus {
         Focus::Tape { detail_open, .. } if *detail_open => *detail_open = false,
@@ -146,6 +157,7 @@ fn cancel(app: &mut App) {
             app.headlines.clear_filter();
         }
     }
+    None
 }
 
 fn resized(app: &mut App, viewport: crate::message::Viewport) {
@@ -254,14 +266,7 @@ fn select_instrument(app: &mut App, step: Step) {
     let Focus::Tape { cursor, .. } = &mut app.focus else {
         return;
     };
-    let last = app.watchlist.shown_len().saturating_sub(1);
-    *cursor = match step {
-        Step::Up => cursor.checked_sub(1).unwrap_or(last),
-        Step::Down if *cursor >= last => 0,
-        Step::Down => *cursor + 1,
-        Step::First => 0,
-        Step::Last => last,
-    };
+    *cursor = super::step_wrapping(*cursor, app.watchlist.shown_len(), step);
     let cursor = *cursor;
     app.refresh_tape();
     app.tape.show_entry(cursor);
@@ -331,7 +336,7 @@ fn move_instrument(app: &mut App, step: Step) -> Option<Command> {
     Some(save_watchlist(app))
 }
 
-fn hold_tape_at(app: &mut App, cursor: usize) {
+pub(super) fn hold_tape_at(app: &mut App, cursor: usize) {
     app.focus = Focus::Tape {
         cursor,
         detail_open: app.is_detail_open(),
@@ -340,7 +345,7 @@ fn hold_tape_at(app: &mut App, cursor: usize) {
     app.tape.show_entry(cursor);
 }
 
-fn save_watchlist(app: &App) -> Command {
+pub(super) fn save_watchlist(app: &App) -> Command {
     Command::SaveWatchlist {
         instruments: app.watchlist.all().to_vec(),
         groups: app.watchlist.groups(),
@@ -368,6 +373,8 @@ fn is_from_user(msg: &Message) -> bool {
             | Message::Notice(_)
             | Message::ConfigReloaded(_)
             | Message::ConfigFailed(_)
+            | Message::SearchAnswered { .. }
+            | Message::InstrumentChecked { .. }
     )
 }
 

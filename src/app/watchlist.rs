@@ -79,14 +79,7 @@ impl Watchlist {
 
     /// Another group, wrapping at either end (`Down` is the next one).
     pub fn switch_group(&mut self, step: Step) {
-        let last = self.groups.len() - 1;
-        self.current = match step {
-            Step::Up => self.current.checked_sub(1).unwrap_or(last),
-            Step::Down if self.current >= last => 0,
-            Step::Down => self.current + 1,
-            Step::First => 0,
-            Step::Last => last,
-        };
+        self.current = super::step_wrapping(self.current, self.groups.len(), step);
     }
 }
 
@@ -137,6 +130,20 @@ impl Watchlist {
         let position = removal.position.min(indices.len());
         indices.insert(position, removal.index);
         self.current = removal.group;
+        position
+    }
+
+    /// Puts `instrument` at `position` in the current group, polled from now on if it is new
+    /// to the watchlist; returns its place there.
+    pub fn add(&mut self, position: usize, instrument: Instrument) -> usize {
+        let known = (self.instruments.iter()).position(|i| i.symbol == instrument.symbol);
+        let index = known.unwrap_or_else(|| {
+            self.instruments.push(instrument);
+            self.instruments.len() - 1
+        });
+        let indices = &mut self.groups[self.current].indices;
+        let position = position.min(indices.len());
+        indices.insert(position, index);
         position
     }
 

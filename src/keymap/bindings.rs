@@ -3,8 +3,9 @@
 //! `keymap` reads it. A new action is a new row.
 
 use crossterm::event::KeyCode;
+use tui_input::InputRequest;
 
-use super::Context::{Anywhere, Filter, List, Reader, Tape};
+use super::Context::{Anywhere, Filter, List, Reader, Search, Tape};
 use super::{Binding, Hint, code, ctrl, key};
 use crate::message::{Message, Scroll, Step};
 
@@ -348,6 +349,62 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         action: "filter_quit",
         context: Filter,
+        keys: &[ctrl('c')],
+        description: "quit",
+        hint: None,
+        message: Message::Quit,
+    },
+    Binding {
+        action: "add_instrument",
+        context: Tape,
+        keys: &[key('a')],
+        description: "search for a symbol to add after the instrument",
+        hint: None,
+        message: Message::StartSearch,
+    },
+    Binding {
+        action: "add_result",
+        context: Search,
+        keys: &[code(KeyCode::Enter)],
+        description: "add the chosen result",
+        hint: Some(Hint::One("add")),
+        message: Message::AcceptResult,
+    },
+    Binding {
+        action: "next_result",
+        context: Search,
+        keys: &[code(KeyCode::Down)],
+        description: "next result",
+        hint: Some(Hint::Pair("choose")),
+        message: Message::ChooseResult(Step::Down),
+    },
+    Binding {
+        action: "previous_result",
+        context: Search,
+        keys: &[code(KeyCode::Up)],
+        description: "previous result",
+        hint: None,
+        message: Message::ChooseResult(Step::Up),
+    },
+    Binding {
+        action: "cancel_search",
+        context: Search,
+        keys: &[code(KeyCode::Esc)],
+        description: "close the search, adding nothing",
+        hint: Some(Hint::One("cancel")),
+        message: Message::Cancel,
+    },
+    Binding {
+        action: "search_backspace",
+        context: Search,
+        keys: &[code(KeyCode::Backspace)],
+        description: "delete a character",
+        hint: None,
+        message: Message::SearchEdit(InputRequest::DeletePrevChar),
+    },
+    Binding {
+        action: "search_quit",
+        context: Search,
         keys: &[ctrl('c')],
         description: "quit",
         hint: None,

@@ -30,40 +30,12 @@ pub struct ArticleWorker {
 /// Serves requests until the app goes away.
 pub async fn run(
     worker: ArticleWorker,
-    mut requests: watch::Receiver<Option<ArticleRequest>>,
+    requests: watch::Receiver<Option<ArticleRequest>>,
     inbox: mpsc::Sender<Message>,
 ) {
-    let mut has_news = false;
-    loop {
-        if !has_news && requests.changed().await.is_err() {
-            return;
-        }
-        has_news = false;
-        // Let the selection settle: each newer request restarts the wait.
-        loop {
-            tokio::select! {
-                () = tokio::time::sleep(SETTLE) => break,
-                changed = requests.changed() => if changed.is_err() { return },
-            }
-        }
-        let Some(request) = requests.borrow_and_update().clone() else {
-            continue;
-        };
-        let message = tokio::select! {
-            message = worker.serve(&request) => message,
-            changed = requests.changed() => {
-                if changed.is_err() {
-                    return;
-                }
-                // Superseded: drop this fetch and settle on the newer request.
-                has_news = true;
-                continue;
-            }
-        };
-        if inbox.send(message).await.is_err() {
-            return;
-        }
-    }
+    let worker = &worker;
+    let serve = |request: ArticleRequest| async move { Some(worker.serve(&request).await) };
+    super::latest::run(requests, |_| SETTLE, serve, inbox).await;
 }
 
 impl ArticleWorker {

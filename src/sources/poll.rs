@@ -17,6 +17,11 @@ pub trait Polled {
     fn refresh_all(&mut self, now: Instant);
     fn round(&mut self, now: Instant, wall: Timestamp)
     -> impl Future<Output = Vec<Message>> + Send;
+    /// Waits for a change to what is polled and takes it in (an instrument added in the
+    /// program); a poller without such changes never wakes for it.
+    fn changed(&mut self) -> impl Future<Output = ()> + Send {
+        std::future::pending()
+    }
 }
 
 /// Polls until the app goes away: sleeps until the next due item, runs a round, sends what it
@@ -36,6 +41,8 @@ pub async fn run<P: Polled>(
                 Some(()) => poller.refresh_all(Instant::now()),
                 None => return,
             },
+            // What is due has changed: reckon the next due again.
+            () = poller.changed() => continue,
         }
         for message in poller.round(Instant::now(), Timestamp::now()).await {
             if inbox.send(message).await.is_err() {

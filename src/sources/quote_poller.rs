@@ -24,16 +24,18 @@ use crate::domain::{Instrument, Quote, TradingSession};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
 
+mod learning;
+
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
 /// A chart response for one symbol is a few kB; anything near this is not a chart.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
-const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
+pub(super) const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
 /// A host that has not answered in this long is given up for the next one, so a fallback's
 /// answer still lands within one request timeout; a probe gets no longer, since the round
 /// waits for it.
-const FAILOVER_AFTER: Duration = Duration::from_secs(5);
+pub(super) const FAILOVER_AFTER: Duration = Duration::from_secs(5);
 /// Instruments due this soon are fetched with the round already starting: one message and one
 /// frame for a refresh, not one per jittered instrument.
 const GATHER: Duration = Duration::from_secs(2);
@@ -98,6 +100,8 @@ pub struct QuotePoller {
     apis: Vec<Api>,
     slots: Vec<Slot>,
     epoch: Instant,
+    /// Instruments added while the program runs (see [`QuotePoller::learning`]).
+    added: Option<tokio::sync::mpsc::UnboundedReceiver<Instrument>>,
 }
 
 impl QuotePoller {
@@ -121,25 +125,14 @@ impl QuotePoller {
         ];
         let slots = instruments
             .into_iter()
-            .filter_map(|instrument| {
-                let api = apis
-                    .iter()
-                    .position(|api| api.provider.serves(&instrument))?;
-                Some(Slot {
-                    instrument,
-                    api,
-                    backoff: Backoff::default(),
-                    due: now,
-                    earliest: now,
-                    session: None,
-                })
-            })
+            .filter_map(|instrument| slot(&apis, instrument, now))
             .collect();
         Self {
             client,
             apis,
             slots,
             epoch: now,
+            added: None,
         }
     }
 
@@ -275,6 +268,21 @@ impl QuotePoller {
     }
 }
 
+/// A slot for the API that serves `instrument`, due now; none if no API does.
+fn slot(apis: &[Api], instrument: Instrument, now: Instant) -> Option<Slot> {
+    let api = apis
+        .iter()
+        .position(|api| api.provider.serves(&instrument))?;
+    Some(Slot {
+        instrument,
+        api,
+        backoff: Backoff::default(),
+        due: now,
+        earliest: now,
+        session: None,
+    })
+}
+
 fn activity(slot: &Slot, now: Timestamp) -> Activity {
     if market::status_with_session(slot.instrument.market, slot.session.as_ref(), now).is_open {
         Activity::Trading
@@ -381,5 +389,9 @@ impl Polled for QuotePoller {
     /// Fetches every instrument due at `now`; the next dues are reckoned from `now`.
     async fn round(&mut self, now: Instant, wall: Timestamp) -> Vec<Message> {
         self.round_until(now, wall, None).await
+    }
+
+    async fn changed(&mut self) {
+        self.learn_next().await;
     }
 }

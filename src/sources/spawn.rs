@@ -38,12 +38,22 @@ pub fn spawn(
         let market = super::demo::DemoMarket::new(quotes, seed);
         tasks.spawn(super::demo::run(market, outbox.clone()));
     }
+    let (mut search, mut added_instruments) = (None, None);
     if let Some(client) = &client {
         let (refresh_tx, refresh_rx) = mpsc::channel(1);
         refresh.push(refresh_tx);
         let now = tokio::time::Instant::now();
-        let poller = quote_poller(client.clone(), config, now);
+        let (added_tx, added_rx) = mpsc::unbounded_channel();
+        added_instruments = Some(added_tx);
+        let poller = quote_poller(client.clone(), config, now).learning(added_rx);
         tasks.spawn(super::poll::run(poller, outbox.clone(), refresh_rx));
+        let (search_tx, search_rx) = tokio::sync::watch::channel(None);
+        search = Some(search_tx);
+        let worker = super::search_worker::SearchWorker::new(
+            client.clone(),
+            config.quotes.base_urls.clone(),
+        );
+        tasks.spawn(super::search_worker::run(worker, search_rx, outbox.clone()));
         if !config.news.feeds.is_empty() {
             let (refresh_tx, refresh_rx) = mpsc::channel(1);
             refresh.push(refresh_tx);
@@ -71,6 +81,8 @@ pub fn spawn(
         refresh,
         articles: Some(articles),
         config_file: None,
+        search,
+        added_instruments,
     })
 }
 

@@ -12,5 +12,6 @@ mod once;
 mod pty;
 mod reader;
 mod replay;
+mod search;
 mod sources;
 mod support;

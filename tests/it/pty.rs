@@ -696,11 +696,11 @@ fn save_by_rename(path: &std::path::Path, text: &str) {
 /// The config is edited while the program runs: a faster tape and a new feed (served on
 /// 127.0.0.1) apply; a broken save is reported with its place and changes nothing; the fix
 /// applies.
-#[test]
-fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    // The server runs on its own thread's runtime while this test drives the terminal.
+/// A wiremock server on its own thread's runtime, answering with `mocks`, while a test drives
+/// the terminal; it stops when the returned sender is used or dropped.
+fn serve_on_a_thread(
+    mocks: Vec<wiremock::Mock>,
+) -> (String, tokio::sync::oneshot::Sender<()>, JoinHandle<()>) {
     let (uri_sender, uri) = std::sync::mpsc::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server_thread = thread::spawn(move || {
@@ -709,21 +709,30 @@ fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
             .build()
             .expect("a runtime for the server");
         runtime.block_on(async {
-            let server = MockServer::start().await;
-            Mock::given(method("GET"))
-                .and(path("/wire.xml"))
-                .respond_with(
-                    ResponseTemplate::new(200)
-                        .insert_header("content-type", "application/rss+xml")
-                        .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
-                )
-                .mount(&server)
-                .await;
+            let server = wiremock::MockServer::start().await;
+            for mock in mocks {
+                mock.mount(&server).await;
+            }
             uri_sender.send(server.uri()).expect("the test waits");
             let _ = stopped.await;
         });
     });
     let uri = uri.recv().expect("the server's address");
+    (uri, stop, server_thread)
+}
+
+#[test]
+fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let wire = Mock::given(method("GET"))
+        .and(path("/wire.xml"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/rss+xml")
+                .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
+        );
+    let (uri, stop, server_thread) = serve_on_a_thread(vec![wire]);
     let config = |speed: &str, feeds: &str| {
         format!("[quotes]\nbase_url = \"{uri}\"\n[news]\n{feeds}\n[ticker]\nspeed = {speed}\n")
     };
@@ -872,4 +881,91 @@ fn a_read_only_config_keeps_the_change_on_screen_and_says_why_it_was_not_saved()
     );
     session.quit_cleanly();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+}
+
+/// Issue 12 end to end: `a` on the held tape searches (served on 127.0.0.1), `Enter` adds the
+/// first result after the chosen instrument, `d` removes another and `u` puts it back; after a
+/// restart the tape and the file are as left, the user's comments kept.
+#[test]
+fn adding_through_search_removing_and_undoing_is_saved_and_kept_after_a_restart() {
+    use crate::search::{SEARCH_PATH, SEARCH_VOD, VOD_CHART, VOD_PATH};
+    use crate::support::{FTSE, FTSE_PATH, chart, json};
+    use wiremock::Mock;
+    use wiremock::matchers::{method, path, query_param};
+    let search = Mock::given(method("GET"))
+        .and(path(SEARCH_PATH))
+        .and(query_param("q", "vod"))
+        .respond_with(json(SEARCH_VOD));
+    let vodafone = chart(VOD_PATH).respond_with(json(VOD_CHART));
+    let ftse = chart(FTSE_PATH).respond_with(json(FTSE));
+    let (uri, stop, server_thread) = serve_on_a_thread(vec![search, vodafone, ftse]);
+    let dirs = Dirs::new();
+    let original = format!(
+        "# my watchlist\n[quotes]\nbase_url = \"{uri}\"\n[news]\nfeeds = []\n\n\
+         [[quotes.symbols]]\nsymbol = \"^FTSE\"\nname = \"FTSE 100\" # the big one\n\n\
+         [[quotes.symbols]]\nsymbol = \"^FTMC\"\nname = \"FTSE 250\"\n"
+    );
+    let file = dirs.config_file();
+    write_file(&file, &original);
+    let mut session = Session::start_live(&dirs);
+    session.wait_until("the first frame", |screen| {
+        row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
+    });
+    session.send(b"t");
+    session.wait_until("the tape held at the FTSE 100", |s| {
+        tape_starts_with(s, "FTSE 100")
+    });
+    session.send(b"a");
+    session.wait_for("Add to Markets after FTSE 100");
+    session.send(b"vod");
+    session.wait_for("VODAFONE GROUP PLC ORD USD0.20");
+    session.send(b"\r");
+    // The held tape shows the chosen entry, now the new one, at its left edge.
+    session.wait_until("Vodafone chosen and priced, the FTSE 250 next", |s| {
+        let tape = row_text(s, TAPE_ROW, 0..COLS);
+        tape.starts_with("VODAFONE GROUP PLC ORD USD0.20 70.30") && tape.contains("│ FTSE 250")
+    });
+    let added = wait_for_change(&file, &original, &session);
+    session.send(b"l");
+    session.send(b"d");
+    session.wait_until("the FTSE 250 removed", |s| {
+        !row_text(s, TAPE_ROW, 0..COLS).contains("FTSE 250")
+    });
+    let removed = wait_for_change(&file, &added, &session);
+    assert!(!removed.contains("^FTMC"), "{removed}");
+    session.send(b"u");
+    session.wait_until("the FTSE 250 back", |s| {
+        row_text(s, TAPE_ROW, 0..COLS).contains("FTSE 250")
+    });
+    let text = wait_for_change(&file, &removed, &session);
+    session.quit_cleanly();
+    drop(session);
+    assert!(text.starts_with("# my watchlist\n"), "{text}");
+    assert!(text.contains("name = \"FTSE 100\" # the big one"), "{text}");
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    assert!(
+        at("\"^FTSE\"") < at("\"VOD.L\"") && at("\"VOD.L\"") < at("\"^FTMC\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("name = \"VODAFONE GROUP PLC ORD USD0.20\""),
+        "{text}"
+    );
+
+    let mut session = Session::start_live(&dirs);
+    session.wait_until("the first frame", |screen| {
+        row_text(screen, FOOTER_ROW, 0..COLS).contains("q quit")
+    });
+    session.send(b"t");
+    session.wait_until("the list as left", |s| {
+        let tape = row_text(s, TAPE_ROW, 0..COLS);
+        let vodafone = tape.find("VODAFONE GROUP PLC");
+        tape.starts_with("FTSE 100") && vodafone.is_some() && tape.find("FTSE 250") > vodafone
+    });
+    session.quit_cleanly();
+    let _ = stop.send(());
+    server_thread.join().expect("the server thread");
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 /// A field that arrives with a type other than the one expected counts as absent: Yahoo has
 /// changed types before (numbers to `{raw, fmt}` objects in other endpoints), and one odd field
 /// should cost that field, not the whole quote.
-fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub(super) fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: DeserializeOwned,
