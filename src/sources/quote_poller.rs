@@ -3,7 +3,10 @@
 //! failing symbol waits longer; a closed market is asked rarely), due instruments are fetched
 //! together with at most [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message
 //! per provider. A request that finds its host down is retried on the next configured host
-//! in the same round.
+//! in the same round. A provider with a brief batch request (Yahoo's spark) is asked by it
+//! between full requests, so a long list stays polite: see [`brief`].
+
+mod brief;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -19,14 +22,17 @@ use super::coingecko::CoinGecko;
 use super::poll::Polled;
 use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy, Verdict};
 use super::yahoo::Yahoo;
+use super::yahoo::spark::YahooSpark;
 use super::{FetchError, QuoteApi, get};
 use crate::domain::{Instrument, Quote, TradingSession};
+use brief::{Brief, Full, Plan};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
 
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
-/// A chart response for one symbol is a few kB; anything near this is not a chart.
+/// A chart response for one symbol is a few kB, a spark one for twenty some tens of kB;
+/// anything near this is neither.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
 const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
@@ -47,8 +53,19 @@ pub struct Endpoints {
 /// A provider with the hosts it may be asked at and its polling policy.
 struct Api {
     provider: Box<dyn QuoteApi>,
+    /// A cheaper batch request for prices alone, asked at the same hosts.
+    brief: Option<Brief>,
     hosts: Hosts,
     policy: Policy,
+}
+
+impl Api {
+    fn asked_by(&self, is_brief: bool) -> &dyn QuoteApi {
+        match (&self.brief, is_brief) {
+            (Some(brief), true) => brief.provider.as_ref(),
+            _ => self.provider.as_ref(),
+        }
+    }
 }
 
 struct Slot {
@@ -61,15 +78,20 @@ struct Slot {
     earliest: Instant,
     /// The last trading windows the provider reported, which beat the built-in hours.
     session: Option<TradingSession>,
+    /// The last full quote, which completes brief ones.
+    full: Option<Full>,
 }
 
 /// One request of a round: some instruments of one API, asked at its hosts in turn.
+#[derive(Clone)]
 struct Job {
     api: usize,
     slots: Vec<usize>,
     hosts: Vec<String>,
     /// A probe of a host cooling down: only its verdict counts, the round has the prices.
     is_probe: bool,
+    /// By the API's brief request rather than its full one.
+    is_brief: bool,
 }
 
 /// What one request produced, and what each host it tried made of it.
@@ -79,16 +101,22 @@ struct JobResult {
     failed: Vec<(usize, FetchError)>,
     verdicts: Vec<(String, Verdict)>,
     is_probe: bool,
+    is_brief: bool,
+    /// Slots a brief request did not price: asked in full later in the same round.
+    unpriced: Vec<usize>,
+    /// Why a brief request failed as a whole (not a rate limit, which waits like any other).
+    brief_failure: Option<FetchError>,
 }
 
-/// Hosts found down during this round, by API, with what they said: later requests of the
-/// round skip them rather than wait on them again.
+/// Hosts found down during this round, by API and kind of request, with what they said: later
+/// requests of the round skip them rather than wait on them again. Brief and full requests are
+/// told apart, since a host may fail spark alone, and chart must still be asked there.
 #[derive(Default)]
-struct Unwell(Mutex<HashMap<(usize, String), FetchError>>);
+struct Unwell(Mutex<HashMap<(usize, bool, String), FetchError>>);
 
 impl Unwell {
     /// Never held across an await; a panic elsewhere leaves the map as good as it was.
-    fn found(&self) -> MutexGuard<'_, HashMap<(usize, String), FetchError>> {
+    fn found(&self) -> MutexGuard<'_, HashMap<(usize, bool, String), FetchError>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -110,14 +138,16 @@ impl QuotePoller {
         refresh: Duration,
         now: Instant,
     ) -> Self {
-        let api = |provider: Box<dyn QuoteApi>, hosts: Vec<String>| Api {
+        let api = |provider: Box<dyn QuoteApi>, brief, hosts: Vec<String>| Api {
             policy: Policy::from_interval(refresh.max(provider.min_interval())),
             provider,
+            brief,
             hosts: Hosts::new(hosts, HOST_COOL_DOWN),
         };
+        let spark = Brief::new(Box::new(YahooSpark));
         let apis = vec![
-            api(Box::new(Yahoo), endpoints.yahoo),
-            api(Box::new(CoinGecko), vec![endpoints.coingecko]),
+            api(Box::new(Yahoo), Some(spark), endpoints.yahoo),
+            api(Box::new(CoinGecko), None, vec![endpoints.coingecko]),
         ];
         let slots = instruments
             .into_iter()
@@ -132,6 +162,7 @@ impl QuotePoller {
                     due: now,
                     earliest: now,
                     session: None,
+                    full: None,
                 })
             })
             .collect();
@@ -145,17 +176,43 @@ impl QuotePoller {
 
     /// [`Self::round`], but requests still running at `deadline` are dropped and their
     /// instruments keep their old values; what arrived in time is kept.
+    ///
+    /// Two passes: the round's requests, then full requests for whatever brief ones did not
+    /// price, so a failing spark costs a round nothing but time.
     pub async fn round_until(
         &mut self,
         now: Instant,
         wall: Timestamp,
         deadline: Option<Instant>,
     ) -> Vec<Message> {
-        let jobs = self.jobs(now);
-        let client = &self.client;
-        let (apis, slots) = (&self.apis, &self.slots);
         let unwell = Unwell::default();
-        let unwell = &unwell;
+        let mut results = self.run(self.jobs(now, wall), &unwell, wall, deadline).await;
+        let mut unpriced: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for result in &results {
+            unpriced
+                .entry(result.api)
+                .or_default()
+                .extend(&result.unpriced);
+        }
+        let fallback: Vec<Job> = unpriced
+            .into_iter()
+            .flat_map(|(api, slots)| self.batched(api, &slots, false))
+            .collect();
+        if !fallback.is_empty() {
+            results.extend(self.run(fallback, &unwell, wall, deadline).await);
+        }
+        self.settle(results, now, wall)
+    }
+
+    /// Runs jobs at most [`MAX_IN_FLIGHT`] at a time, until they end or `deadline` passes.
+    async fn run(
+        &self,
+        jobs: Vec<Job>,
+        unwell: &Unwell,
+        wall: Timestamp,
+        deadline: Option<Instant>,
+    ) -> Vec<JobResult> {
+        let (client, apis, slots) = (&self.client, &self.apis, &self.slots);
         let mut pending = stream::iter(jobs)
             .map(|job| fetch(client, apis, slots, job, unwell, wall))
             .buffer_unordered(MAX_IN_FLIGHT);
@@ -173,11 +230,10 @@ impl QuotePoller {
                 None => break,
             }
         }
-        drop(pending);
-        self.settle(results, now, wall)
+        results
     }
 
-    fn jobs(&self, now: Instant) -> Vec<Job> {
+    fn jobs(&self, now: Instant, wall: Timestamp) -> Vec<Job> {
         let since_epoch = now.saturating_duration_since(self.epoch);
         let mut jobs = Vec::new();
         for (index, api) in self.apis.iter().enumerate() {
@@ -188,46 +244,67 @@ impl QuotePoller {
                         && self.slots[slot].earliest <= now
                 })
                 .collect();
-            let instruments: Vec<&Instrument> = due
-                .iter()
-                .map(|&slot| &self.slots[slot].instrument)
-                .collect();
             if due.is_empty() {
                 continue;
             }
-            let hosts = api.hosts.order();
-            let batches = api.provider.batches(&instruments);
-            let job = |batch: Vec<usize>, hosts: Vec<String>, is_probe| Job {
-                api: index,
-                slots: batch.into_iter().map(|i| due[i]).collect(),
-                hosts,
-                is_probe,
-            };
+            let Plan { full, brief } = self.plan(index, due, now, wall);
+            let mut batches = self.batched(index, &full, false);
+            batches.extend(self.batched(index, &brief, true));
             if let (Some(probe), Some(first)) = (api.hosts.probe(since_epoch), batches.first()) {
-                jobs.push(job(first.clone(), vec![probe.to_owned()], true));
+                jobs.push(Job {
+                    hosts: vec![probe.to_owned()],
+                    is_probe: true,
+                    ..first.clone()
+                });
             }
-            jobs.extend(
-                batches
-                    .into_iter()
-                    .map(|batch| job(batch, hosts.clone(), false)),
-            );
+            jobs.extend(batches);
         }
         jobs
+    }
+
+    /// The requests that ask for `slots` of one API, each at its hosts in turn.
+    fn batched(&self, api: usize, slots: &[usize], is_brief: bool) -> Vec<Job> {
+        let hosts = self.apis[api].hosts.order();
+        let batches = (self.apis[api].asked_by(is_brief)).batches(&self.instruments(slots));
+        batches
+            .into_iter()
+            .map(|batch| Job {
+                api,
+                slots: batch.into_iter().map(|i| slots[i]).collect(),
+                hosts: hosts.clone(),
+                is_probe: false,
+                is_brief,
+            })
+            .collect()
     }
 
     /// Reschedules each slot from its outcome and turns the round into messages.
     fn settle(&mut self, results: Vec<JobResult>, now: Instant, wall: Timestamp) -> Vec<Message> {
         let since_epoch = now.saturating_duration_since(self.epoch);
-        let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
-        for result in results {
+        for result in &results {
             let api = &mut self.apis[result.api];
             for (host, verdict) in &result.verdicts {
                 api.hosts.record(host, *verdict, since_epoch);
             }
-            if result.is_probe {
+            let Some(brief) = api.brief.as_mut().filter(|_| result.is_brief) else {
                 continue;
+            };
+            match &result.brief_failure {
+                Some(error) if !result.is_probe => {
+                    let rest = brief.failed(now);
+                    tracing::warn!(%error, ?rest, "brief quote request failed: full requests stand in");
+                }
+                Some(_) => {}
+                None => brief.answered(),
             }
-            let (policy, source) = (api.policy, api.provider.source());
+        }
+        let policies: Vec<Policy> = (0..self.apis.len())
+            .map(|api| self.paced(api, now))
+            .collect();
+        let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
+        for result in results.into_iter().filter(|result| !result.is_probe) {
+            let api = &self.apis[result.api];
+            let (policy, source) = (policies[result.api], api.provider.source());
             let earliest = now + api.provider.min_interval();
             let round = rounds.entry(source).or_default();
             for (index, quote) in result.quotes {
@@ -235,6 +312,7 @@ impl QuotePoller {
                 if quote.session.is_some() {
                     slot.session = quote.session;
                 }
+                let quote = slot.take(quote, result.is_brief, now);
                 let delay = slot.backoff.next_delay(
                     Outcome::Success,
                     activity(slot, wall),
@@ -294,7 +372,7 @@ async fn fetch(
     unwell: &Unwell,
     wall: Timestamp,
 ) -> JobResult {
-    let api = &apis[job.api].provider;
+    let api = apis[job.api].asked_by(job.is_brief);
     let batch: Vec<&Instrument> = job
         .slots
         .iter()
@@ -303,7 +381,7 @@ async fn fetch(
     let mut verdicts = Vec::new();
     let mut result = Err(FetchError::Other("no host to ask".to_owned()));
     for (tried, host) in job.hosts.iter().enumerate() {
-        let known = unwell.found().get(&(job.api, host.clone())).cloned();
+        let known = unwell.found().get(&(job.api, job.is_brief, host.clone())).cloned();
         if let Some(error) = known.filter(|_| !job.is_probe) {
             result = Err(error);
             continue;
@@ -328,7 +406,7 @@ async fn fetch(
         match &result {
             Err(error) if error.is_host_down() => {
                 verdicts.push((host.clone(), Verdict::Down));
-                (unwell.found()).insert((job.api, host.clone()), error.clone());
+                (unwell.found()).insert((job.api, job.is_brief, host.clone()), error.clone());
             }
             _ => {
                 verdicts.push((host.clone(), Verdict::Answered));
@@ -336,20 +414,26 @@ async fn fetch(
             }
         }
     }
-    let mut quotes = Vec::new();
-    let mut failed = Vec::new();
+    let (mut quotes, mut failed, mut unpriced, mut brief_failure) =
+        (Vec::new(), Vec::new(), Vec::new(), None);
     match result {
         Ok(mut answer) => {
             for &slot in &job.slots {
                 let symbol = &slots[slot].instrument.symbol;
                 match answer.iter().position(|quote| &quote.symbol == symbol) {
                     Some(found) => quotes.push((slot, answer.swap_remove(found))),
+                    None if job.is_brief => unpriced.push(slot),
                     None => failed.push((
                         slot,
                         FetchError::UnknownSymbol(format!("no price for {symbol}")),
                     )),
                 }
             }
+        }
+        // A rate limit is the host's word for every request: asking chart instead would defy it.
+        Err(error) if job.is_brief && !matches!(error, FetchError::RateLimited { .. }) => {
+            unpriced.clone_from(&job.slots);
+            brief_failure = Some(error);
         }
         Err(error) => failed.extend(job.slots.iter().map(|&slot| (slot, error.clone()))),
     }
@@ -359,6 +443,9 @@ async fn fetch(
         failed,
         verdicts,
         is_probe: job.is_probe,
+        is_brief: job.is_brief,
+        unpriced: if job.is_probe { Vec::new() } else { unpriced },
+        brief_failure,
     }
 }
 

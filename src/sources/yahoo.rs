@@ -18,6 +18,7 @@
 //!   outage or consent page. So the body alone decides, and the caller passes only bytes.
 
 mod response;
+pub mod spark;
 
 use jiff::Timestamp;
 use reqwest::StatusCode;
