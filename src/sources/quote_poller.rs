@@ -80,6 +80,8 @@ struct Slot {
     session: Option<TradingSession>,
     /// The last full quote, which completes brief ones.
     full: Option<Full>,
+    /// When a brief answer last left this instrument out: it is asked in full for a while.
+    brief_missed_at: Option<Instant>,
 }
 
 /// One request of a round: some instruments of one API, asked at its hosts in turn.
@@ -163,6 +165,7 @@ impl QuotePoller {
                     earliest: now,
                     session: None,
                     full: None,
+                    brief_missed_at: None,
                 })
             })
             .collect();
@@ -289,6 +292,11 @@ impl QuotePoller {
             let Some(brief) = api.brief.as_mut().filter(|_| result.is_brief) else {
                 continue;
             };
+            if result.brief_failure.is_none() {
+                for &slot in &result.unpriced {
+                    self.slots[slot].brief_missed_at = Some(now);
+                }
+            }
             match &result.brief_failure {
                 Some(error) if !result.is_probe => {
                     let rest = brief.failed(now);
@@ -430,6 +438,8 @@ async fn fetch(
                 }
             }
         }
+        // The provider knows none of them by this request: chart will say which it knows.
+        Err(FetchError::UnknownSymbol(_)) if job.is_brief => unpriced.clone_from(&job.slots),
         // A rate limit is the host's word for every request: asking chart instead would defy it.
         Err(error) if job.is_brief && !matches!(error, FetchError::RateLimited { .. }) => {
             unpriced.clone_from(&job.slots);

@@ -32,8 +32,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, chart, hits, json,
-    screen_rows, serve_bitcoin, serve_chart, server_answering,
+    BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, SPARK, asked_for,
+    chart, hits, json, screen_rows, serve_bitcoin, serve_chart, server_answering, spark,
 };
 
 const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
@@ -82,7 +82,7 @@ fn html(status: u16, body: &[u8]) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_vec(), "text/html; charset=utf-8")
 }
 
-/// Serves the three Yahoo fixtures at their encoded paths.
+/// Serves the three Yahoo fixtures at their encoded paths, and spark's prices for them.
 async fn serve_charts(server: &MockServer) {
     for (encoded, body) in [
         (FTSE_PATH, FTSE),
@@ -91,6 +91,7 @@ async fn serve_charts(server: &MockServer) {
     ] {
         serve_chart(server, encoded, json(body)).await;
     }
+    spark().respond_with(json(SPARK)).mount(server).await;
 }
 
 fn poller_with(
@@ -571,8 +572,8 @@ async fn closed_markets_are_polled_less() {
     assert_eq!(symbols(&second.quotes), ["BTC-GBP"]);
     assert_eq!(
         (
-            hits(&server, FTSE_PATH).await,
-            hits(&server, BTC_GBP_PATH).await
+            asked_for(&server, "^FTSE").await,
+            asked_for(&server, "BTC-GBP").await
         ),
         (1, 2),
         "London is shut on Saturday: no second request within its 10-minute cadence"

@@ -133,6 +133,7 @@ impl QuotePoller {
         let (mut full, mut stale, mut briefs) = (Vec::new(), Vec::new(), Vec::new());
         for slot in due.iter().copied() {
             match &self.slots[slot].full {
+                _ if self.is_brief_less(slot, now) => full.push(slot),
                 None => full.push(slot),
                 Some(last) if last.is_stale(now, wall) => stale.push((last.at, slot)),
                 Some(_) => briefs.push(slot),
@@ -149,6 +150,7 @@ impl QuotePoller {
             .filter(|&slot| {
                 let s = &self.slots[slot];
                 s.api == api
+                    && !self.is_brief_less(slot, now)
                     && s.due <= horizon
                     && s.earliest <= now
                     && s.full.as_ref().is_some_and(|last| !last.is_stale(now, wall))
@@ -170,19 +172,32 @@ impl QuotePoller {
         }
     }
 
+    /// Left out of a brief answer lately: asking it again by brief request would only lead to
+    /// a full one in the same round.
+    fn is_brief_less(&self, slot: usize, now: Instant) -> bool {
+        self.slots[slot]
+            .brief_missed_at
+            .is_some_and(|at| now.saturating_duration_since(at) < FULL_MAX_AGE)
+    }
+
     /// The API's policy, its interval stretched so that refreshing every instrument once takes
     /// no more than one request per [`SPACING`]: chart requests for sixty instruments then come
-    /// every 75 s rather than four a second when spark is unavailable. Brief requests get half
-    /// that budget, leaving the rest to the full requests beside them.
+    /// every 75 s rather than four a second when spark is unavailable. Brief requests count
+    /// twice, leaving half their budget to the full requests that renew quotes beside them.
     pub(super) fn paced(&self, api: usize, now: Instant) -> Policy {
-        let of_api: Vec<usize> = (0..self.slots.len())
+        let (brief_less, briefed): (Vec<usize>, Vec<usize>) = (0..self.slots.len())
             .filter(|&slot| self.slots[slot].api == api)
-            .collect();
-        let instruments = self.instruments(&of_api);
+            .partition(|&slot| self.is_brief_less(slot, now));
         let api = &self.apis[api];
         let requests = match api.brief.as_ref().filter(|brief| brief.is_ready(now)) {
-            Some(brief) => 2 * brief.provider.batches(&instruments).len(),
-            None => api.provider.batches(&instruments).len(),
+            Some(brief) => {
+                let batches = brief.provider.batches(&self.instruments(&briefed)).len();
+                2 * batches + api.provider.batches(&self.instruments(&brief_less)).len()
+            }
+            None => {
+                let all: Vec<usize> = brief_less.into_iter().chain(briefed).collect();
+                api.provider.batches(&self.instruments(&all)).len()
+            }
         };
         let floor = SPACING.saturating_mul(u32::try_from(requests).unwrap_or(u32::MAX));
         let mut policy = api.policy;

@@ -13,8 +13,9 @@
 //! The answer is an object keyed by the symbols asked for. The price is the last close that is
 //! not null, and its time is that bar's: the forming bar's close moves with every trade, so it
 //! is the current price to within the moment. A symbol that is absent, or whose entry has no
-//! price, is left out: the caller asks chart for it. An answer in which no symbol asked for has
-//! spark's shape is not spark at all (the endpoint changed, or a web page), which is an error.
+//! price, is left out: the caller asks chart for it. So is every symbol of an empty answer, or
+//! of a "Not Found" error. Any other answer in which no symbol asked for has spark's shape is not
+//! spark at all (the endpoint changed, or a web page), which is an error.
 
 use jiff::Timestamp;
 use serde_json::{Map, Value};
@@ -60,7 +61,7 @@ pub fn parse_spark(
         .iter()
         .filter_map(|&symbol| Some((symbol, entry(&answer, symbol)?)))
         .collect();
-    if entries.is_empty() {
+    if entries.is_empty() && !answer.is_empty() {
         let error = ["spark", "finance"]
             .iter()
             .find_map(|key| answer.get(*key)?.get("error").filter(|e| !e.is_null()));
@@ -244,7 +245,7 @@ mod tests {
             detail: detail.to_owned(),
         };
         assert_eq!(error(CHANGED), unexpected("no symbol asked for"));
-        assert_eq!(error(b"{}"), unexpected("no symbol asked for"));
+        assert_eq!(parse_spark(b"{}", &symbols, fetched()), Ok(Vec::new()));
         assert_eq!(error(br#"{"^FTSE":{"close":"8160"}}"#), unexpected("no symbol asked for"));
         assert_eq!(error(b"[1,2]"), unexpected("not a JSON object"));
         assert_eq!(error(OUTAGE), ChartError::NotJson);
