@@ -1,5 +1,5 @@
 //! Integration tests: the built binary from the outside, as a plain command (`cli`, `once`) and
-//! in a real pseudo-terminal (`pty`), the quote sources (`sources`), the feed poller (`news`)
+//! in a real pseudo-terminal (`pty`), the quote sources (`sources`, `spark`), the feed poller (`news`)
 //! and the article worker with the reader pane (`reader`) against real HTTP servers on
 //! 127.0.0.1, the request rate of a long watchlist (`polite`) against one too, and tricky text replayed through terminal emulators (`corpus`, `replay`). Every
 //! run gets its own HOME and XDG directories, so the user's real config and cache are never
@@ -14,4 +14,5 @@ mod pty;
 mod reader;
 mod replay;
 mod sources;
+mod spark;
 mod support;

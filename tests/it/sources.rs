@@ -38,12 +38,12 @@ use crate::support::{
 
 const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
 const TRUNCATED: &[u8] = include_bytes!("../fixtures/yahoo/chart_truncated.json");
-const OUTAGE_PAGE: &[u8] = include_bytes!("../fixtures/yahoo/outage.html");
+pub(crate) const OUTAGE_PAGE: &[u8] = include_bytes!("../fixtures/yahoo/outage.html");
 
 const REFRESH: Duration = Duration::from_secs(15);
 
 /// Friday 28 Jun 2024, 11:00 in London: London, FX and crypto all trading.
-fn friday_morning() -> Timestamp {
+pub(crate) fn friday_morning() -> Timestamp {
     "2024-06-28T10:00:00Z".parse().expect("a valid time")
 }
 
@@ -52,11 +52,11 @@ fn saturday_noon() -> Timestamp {
     "2024-06-29T12:00:00Z".parse().expect("a valid time")
 }
 
-fn secs(s: u64) -> Duration {
+pub(crate) fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
 }
 
-fn at(unix_secs: i64) -> Timestamp {
+pub(crate) fn at(unix_secs: i64) -> Timestamp {
     Timestamp::from_second(unix_secs).expect("a time in range")
 }
 
@@ -70,7 +70,7 @@ fn yahoo(symbol: &str, name: &str) -> Instrument {
     }
 }
 
-fn the_three() -> Vec<Instrument> {
+pub(crate) fn the_three() -> Vec<Instrument> {
     vec![
         yahoo("^FTSE", "FTSE 100"),
         yahoo("GBPUSD=X", "GBP/USD"),
@@ -78,12 +78,12 @@ fn the_three() -> Vec<Instrument> {
     ]
 }
 
-fn html(status: u16, body: &[u8]) -> ResponseTemplate {
+pub(crate) fn html(status: u16, body: &[u8]) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_vec(), "text/html; charset=utf-8")
 }
 
 /// Serves the three Yahoo fixtures at their encoded paths, and spark's prices for them.
-async fn serve_charts(server: &MockServer) {
+pub(crate) async fn serve_charts(server: &MockServer) {
     for (encoded, body) in [
         (FTSE_PATH, FTSE),
         (GBPUSD_PATH, GBPUSD),
@@ -109,20 +109,20 @@ fn poller_with(
 }
 
 /// A poller whose every provider is `server`, with the production client.
-fn poller(server: &MockServer, instruments: Vec<Instrument>, now: Instant) -> QuotePoller {
+pub(crate) fn poller(server: &MockServer, instruments: Vec<Instrument>, now: Instant) -> QuotePoller {
     let client = tickertape::sources::client().expect("the HTTP client");
     poller_with(client, vec![server.uri()], server.uri(), instruments, now)
 }
 
 /// The one `QuotesArrived` a round must produce, unpacked.
-struct Round {
-    source: SourceId,
-    quotes: BTreeMap<String, Quote>,
-    failed: BTreeMap<String, Failure>,
-    fetched_at: Timestamp,
+pub(crate) struct Round {
+    pub(crate) source: SourceId,
+    pub(crate) quotes: BTreeMap<String, Quote>,
+    pub(crate) failed: BTreeMap<String, Failure>,
+    pub(crate) fetched_at: Timestamp,
 }
 
-fn single(messages: Vec<Message>) -> Round {
+pub(crate) fn single(messages: Vec<Message>) -> Round {
     let [message] = <[Message; 1]>::try_from(messages)
         .unwrap_or_else(|messages| panic!("expected one message, got {messages:#?}"));
     let Message::QuotesArrived {
@@ -160,7 +160,7 @@ async fn total_hits(server: &MockServer) -> usize {
         .len()
 }
 
-fn symbols<T>(map: &BTreeMap<String, T>) -> Vec<&str> {
+pub(crate) fn symbols<T>(map: &BTreeMap<String, T>) -> Vec<&str> {
     map.keys().map(String::as_str).collect()
 }
 
@@ -381,7 +381,7 @@ async fn an_oversized_body_is_refused() {
 }
 
 /// A port nothing listens on: connecting is refused at once.
-fn closed_port() -> String {
+pub(crate) fn closed_port() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
     let address = listener.local_addr().expect("a bound address");
     drop(listener);
@@ -389,7 +389,7 @@ fn closed_port() -> String {
 }
 
 /// The poller as it starts, with `primary` first and `good` second among Yahoo's hosts.
-fn two_hosts(
+pub(crate) fn two_hosts(
     primary: String,
     good: &MockServer,
     instruments: Vec<Instrument>,
