@@ -25,9 +25,9 @@ use super::yahoo::Yahoo;
 use super::yahoo::spark::YahooSpark;
 use super::{FetchError, QuoteApi, get};
 use crate::domain::{Instrument, Quote, TradingSession};
-use brief::{Brief, Full, Plan};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
+use brief::{Brief, Full, Plan};
 
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
@@ -189,7 +189,9 @@ impl QuotePoller {
         deadline: Option<Instant>,
     ) -> Vec<Message> {
         let unwell = Unwell::default();
-        let mut results = self.run(self.jobs(now, wall), &unwell, wall, deadline).await;
+        let mut results = self
+            .run(self.jobs(now, wall), &unwell, wall, deadline)
+            .await;
         let mut unpriced: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for result in &results {
             unpriced
@@ -389,7 +391,10 @@ async fn fetch(
     let mut verdicts = Vec::new();
     let mut result = Err(FetchError::Other("no host to ask".to_owned()));
     for (tried, host) in job.hosts.iter().enumerate() {
-        let known = unwell.found().get(&(job.api, job.is_brief, host.clone())).cloned();
+        let known = unwell
+            .found()
+            .get(&(job.api, job.is_brief, host.clone()))
+            .cloned();
         if let Some(error) = known.filter(|_| !job.is_probe) {
             result = Err(error);
             continue;

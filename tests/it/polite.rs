@@ -143,13 +143,20 @@ fn symbol(n: u32) -> String {
 fn sixty_across_groups() -> Vec<tickertape::domain::Instrument> {
     let mut text = String::new();
     for n in 0..20 {
-        text += &format!("[[quotes.symbols]]\nsymbol = \"{}\"\nname = \"Share {n}\"\n", symbol(n));
+        text += &format!(
+            "[[quotes.symbols]]\nsymbol = \"{}\"\nname = \"Share {n}\"\n",
+            symbol(n)
+        );
     }
     for (group, range) in [("Holdings", 20..40), ("Watching", 40..60)] {
         let symbols: Vec<String> = range.map(|n| format!("\"{}\"", symbol(n))).collect();
-        text += &format!("[[groups]]\nname = \"{group}\"\nsymbols = [{}]\n", symbols.join(", "));
+        text += &format!(
+            "[[groups]]\nname = \"{group}\"\nsymbols = [{}]\n",
+            symbols.join(", ")
+        );
     }
-    let config = tickertape::config::parse(&text, Path::new("polite.toml")).expect("a valid config");
+    let config =
+        tickertape::config::parse(&text, Path::new("polite.toml")).expect("a valid config");
     let instruments = tickertape::portfolio::polled_instruments(&config);
     assert_eq!(instruments.len(), 60);
     instruments
@@ -209,10 +216,14 @@ async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
             assert!(failed.is_empty(), "at +{at:?}: {failed:?}");
             for quote in quotes {
                 assert!(
-                    quote.currency.is_some() && quote.session.is_some() && quote.short_name.is_some(),
+                    quote.currency.is_some()
+                        && quote.session.is_some()
+                        && quote.short_name.is_some(),
                     "at +{at:?} an incomplete quote: {quote:?}"
                 );
-                let since = last.insert(quote.symbol.clone(), at).unwrap_or(Duration::ZERO);
+                let since = last
+                    .insert(quote.symbol.clone(), at)
+                    .unwrap_or(Duration::ZERO);
                 let gap = gaps.entry(quote.symbol).or_default();
                 *gap = (*gap).max(at - since);
             }
@@ -220,12 +231,21 @@ async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
         now = poller.next_due().expect("instruments to poll").max(now);
     }
     for instrument in &instruments {
-        let since = last.get(&instrument.symbol).copied().unwrap_or(Duration::ZERO);
+        let since = last
+            .get(&instrument.symbol)
+            .copied()
+            .unwrap_or(Duration::ZERO);
         let gap = gaps.entry(instrument.symbol.clone()).or_default();
         *gap = (*gap).max(SPAN - since);
     }
-    let requests = server.received_requests().await.expect("request recording is on");
-    let sparks = requests.iter().filter(|r| r.url.path() == SPARK_PATH).count();
+    let requests = server
+        .received_requests()
+        .await
+        .expect("request recording is on");
+    let sparks = requests
+        .iter()
+        .filter(|r| r.url.path() == SPARK_PATH)
+        .count();
     let mut asked = BTreeMap::new();
     for request in &requests {
         for symbol in symbols_asked(request) {
@@ -255,12 +275,29 @@ fn report(what: &str, figures: &Figures) {
 async fn sixty_open_instruments_cost_under_a_request_a_second_and_refresh_within_a_minute() {
     let figures = poll_for_an_hour(Spark::Serves, FRIDAY).await;
     report("60 instruments, open market", &figures);
-    assert!(figures.per_second() <= 1.0, "{:.3} requests/s", figures.per_second());
-    assert!(figures.max_gap() <= Duration::from_mins(1), "{:?}", figures.gaps);
+    assert!(
+        figures.per_second() <= 1.0,
+        "{:.3} requests/s",
+        figures.per_second()
+    );
+    assert!(
+        figures.max_gap() <= Duration::from_mins(1),
+        "{:?}",
+        figures.gaps
+    );
     assert_eq!(figures.gaps.len(), 60);
     // Spark carries the refreshes; chart completes each quote at first and every ten minutes.
-    assert!(figures.sparks > figures.charts / 2, "{} spark, {} chart", figures.sparks, figures.charts);
-    assert!(figures.charts <= 60 * 7, "{} chart requests", figures.charts);
+    assert!(
+        figures.sparks > figures.charts / 2,
+        "{} spark, {} chart",
+        figures.sparks,
+        figures.charts
+    );
+    assert!(
+        figures.charts <= 60 * 7,
+        "{} chart requests",
+        figures.charts
+    );
 }
 
 #[tokio::test]
@@ -271,19 +308,39 @@ async fn closed_markets_are_asked_rarely() {
     let most = figures.asked.values().copied().max().unwrap_or(0);
     assert!(most <= 7, "{:?}", figures.asked);
     assert_eq!(figures.asked.len(), 60);
-    assert!(figures.per_second() <= 0.15, "{:.3} requests/s", figures.per_second());
+    assert!(
+        figures.per_second() <= 0.15,
+        "{:.3} requests/s",
+        figures.per_second()
+    );
 }
 
 #[tokio::test]
 async fn a_failing_spark_gives_way_to_chart_and_prices_still_arrive_politely() {
-    for spark in [Spark::Fails, Spark::WebPage, Spark::ChangedShape, Spark::LeavesOut] {
+    for spark in [
+        Spark::Fails,
+        Spark::WebPage,
+        Spark::ChangedShape,
+        Spark::LeavesOut,
+    ] {
         let figures = poll_for_an_hour(spark, FRIDAY).await;
         report(&format!("60 instruments, spark {spark:?}"), &figures);
         assert_eq!(figures.gaps.len(), 60, "{spark:?}");
-        assert!(figures.per_second() <= 1.0, "{spark:?}: {:.3} requests/s", figures.per_second());
+        assert!(
+            figures.per_second() <= 1.0,
+            "{spark:?}: {:.3} requests/s",
+            figures.per_second()
+        );
         // Chart alone for sixty instruments cannot be both under a request a second and
         // within a minute: politeness wins, and each price still comes within 75 s + 10%.
-        assert!(figures.max_gap() <= Duration::from_secs(83), "{spark:?}: {:?}", figures.gaps);
-        assert!(figures.charts > 60, "{spark:?}: chart stood in only at first");
+        assert!(
+            figures.max_gap() <= Duration::from_secs(83),
+            "{spark:?}: {:?}",
+            figures.gaps
+        );
+        assert!(
+            figures.charts > 60,
+            "{spark:?}: chart stood in only at first"
+        );
     }
 }

@@ -16,8 +16,8 @@ use tokio::time::Instant;
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::sources::{
-    OUTAGE_PAGE, Round, at, closed_port, friday_morning, html, poller, secs, single,
-    symbols, the_three, two_hosts,
+    OUTAGE_PAGE, Round, at, closed_port, friday_morning, html, poller, secs, single, symbols,
+    the_three, two_hosts,
 };
 use crate::support::{
     BTC_GBP, BTC_GBP_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, SPARK, SPARK_PATH, json,
@@ -44,10 +44,7 @@ async fn server_with_spark(response: ResponseTemplate) -> MockServer {
 /// The spark fixture without `symbol`'s entry.
 fn spark_without(symbol: &str) -> Vec<u8> {
     let mut answer: serde_json::Value = serde_json::from_slice(SPARK).expect("the fixture");
-    answer
-        .as_object_mut()
-        .expect("an object")
-        .remove(symbol);
+    answer.as_object_mut().expect("an object").remove(symbol);
     answer.to_string().into_bytes()
 }
 
@@ -67,7 +64,11 @@ async fn requests_since(server: &MockServer, from: usize) -> Vec<(String, Vec<St
 }
 
 async fn request_count(server: &MockServer) -> usize {
-    server.received_requests().await.expect("recording is on").len()
+    server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .len()
 }
 
 fn spark_of_three() -> (String, Vec<String>) {
@@ -159,7 +160,10 @@ async fn one_spark_request_refreshes_every_symbol_and_keeps_what_only_chart_says
     assert_eq!(cable.currency, Some(SafeText::new("USD")));
     // Its forming bar has no close yet: the last close stands, with chart's later time.
     let bitcoin = &round.quotes["BTC-GBP"];
-    assert_eq!((bitcoin.price, bitcoin.time), (47_912.55, at(1_719_568_800)));
+    assert_eq!(
+        (bitcoin.price, bitcoin.time),
+        (47_912.55, at(1_719_568_800))
+    );
 }
 
 #[tokio::test]
@@ -205,14 +209,21 @@ async fn a_failing_or_changed_spark_gives_way_to_chart_in_the_same_round_and_res
         let mut started = after_first_round(&server).await;
         let round = started.next_round().await;
         assert!(round.failed.is_empty(), "{what}: {:#?}", round.failed);
-        assert_eq!(round.quotes["^FTSE"].price, 8171.35, "{what}: chart's price");
+        assert_eq!(
+            round.quotes["^FTSE"].price, 8171.35,
+            "{what}: chart's price"
+        );
         let mut expected = every_chart();
         expected.push(spark_of_three());
         assert_eq!(requests_since(&server, 3).await, expected, "{what}");
 
         // Spark rests: the next round asks chart alone.
         let round = started.full_refresh().await;
-        assert_eq!(symbols(&round.quotes), ["BTC-GBP", "GBPUSD=X", "^FTSE"], "{what}");
+        assert_eq!(
+            symbols(&round.quotes),
+            ["BTC-GBP", "GBPUSD=X", "^FTSE"],
+            "{what}"
+        );
         assert_eq!(requests_since(&server, 7).await, every_chart(), "{what}");
     }
 }
@@ -232,13 +243,20 @@ async fn a_rate_limited_spark_waits_as_asked_and_chart_is_not_asked_instead() {
     assert!(round.failed.values().all(|failure| *failure == waits));
     assert_eq!(requests_since(&server, 3).await, [spark_of_three()]);
     let again = started.poller.next_due().expect("something to poll");
-    assert!(again - asked_at >= secs(120), "asked again after {:?}", again - asked_at);
+    assert!(
+        again - asked_at >= secs(120),
+        "asked again after {:?}",
+        again - asked_at
+    );
 }
 
 #[tokio::test]
 async fn spark_fails_over_to_the_next_host_like_chart() {
     let good = server_with_spark(json(SPARK)).await;
-    for primary in [closed_port(), server_with_spark(ResponseTemplate::new(503)).await.uri()] {
+    for primary in [
+        closed_port(),
+        server_with_spark(ResponseTemplate::new(503)).await.uri(),
+    ] {
         let t0 = Instant::now();
         let wall = friday_morning();
         let mut poller = two_hosts(primary.clone(), &good, the_three(), t0);

@@ -63,7 +63,8 @@ impl Brief {
     }
 
     pub(super) fn failed(&mut self, now: Instant) -> Duration {
-        let rest = (self.backoff).next_delay(Outcome::Failed, Activity::Trading, &REST, fastrand::f64());
+        let rest =
+            (self.backoff).next_delay(Outcome::Failed, Activity::Trading, &REST, fastrand::f64());
         self.resting_until = Some(now + rest);
         rest
     }
@@ -153,7 +154,9 @@ impl QuotePoller {
                     && !self.is_brief_less(slot, now)
                     && s.due <= horizon
                     && s.earliest <= now
-                    && s.full.as_ref().is_some_and(|last| !last.is_stale(now, wall))
+                    && s.full
+                        .as_ref()
+                        .is_some_and(|last| !last.is_stale(now, wall))
             })
             .collect();
         riders.sort_by_key(|&slot| self.slots[slot].due);
@@ -228,5 +231,94 @@ impl Slot {
                 quote
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{TradingSession, Window};
+    use crate::sanitize::SafeText;
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(seconds).unwrap()
+    }
+
+    fn full() -> Quote {
+        let mut quote = Quote::new("VOD.L", 70.0, 2, at(1_000));
+        quote.previous_close = Some(69.0);
+        quote.currency = Some(SafeText::new("GBp"));
+        quote.series = vec![Some(69.5), Some(70.0)];
+        (quote.day_low, quote.day_high) = (Some(69.2), Some(71.0));
+        quote.exchange = Some(SafeText::new("LSE"));
+        quote.short_name = Some(SafeText::new("VODAFONE GROUP PLC"));
+        let window = |start, end| Window {
+            start: at(start),
+            end: at(end),
+        };
+        quote.session = Some(TradingSession {
+            pre: window(0, 100),
+            regular: window(100, 5_000),
+            post: window(5_000, 6_000),
+        });
+        quote
+    }
+
+    #[test]
+    fn a_brief_quote_takes_what_it_lacks_from_the_full_one() {
+        let mut brief = Quote::new("VOD.L", 68.5, 2, at(900));
+        brief.series = vec![Some(70.0), None, Some(68.5)];
+        let quote = complete(brief, &full());
+        assert_eq!(quote.price.to_bits(), 68.5_f64.to_bits());
+        assert_eq!(quote.time, at(1_000), "never earlier than the full quote's");
+        assert_eq!(quote.series, vec![Some(70.0), None, Some(68.5)]);
+        assert_eq!(quote.previous_close, Some(69.0));
+        assert_eq!((quote.day_low, quote.day_high), (Some(68.5), Some(71.0)));
+        let full = full();
+        assert_eq!(
+            (
+                &quote.currency,
+                &quote.exchange,
+                &quote.short_name,
+                quote.session
+            ),
+            (
+                &full.currency,
+                &full.exchange,
+                &full.short_name,
+                full.session
+            )
+        );
+
+        let mut brief = Quote::new("VOD.L", 72.0, 2, at(2_000));
+        brief.previous_close = Some(69.9);
+        let quote = complete(brief, &full);
+        assert_eq!(quote.time, at(2_000));
+        assert_eq!(quote.previous_close, Some(69.9), "spark's own");
+        assert_eq!(quote.series, full.series, "no series, the last one stands");
+        assert_eq!((quote.day_low, quote.day_high), (Some(69.2), Some(72.0)));
+    }
+
+    #[test]
+    fn a_full_quote_goes_stale_with_age_or_when_its_trading_day_is_over() {
+        let t0 = Instant::now();
+        let last = Full {
+            quote: full(),
+            at: t0,
+        };
+        assert!(!last.is_stale(t0 + FULL_MAX_AGE / 2, at(3_000)));
+        assert!(last.is_stale(t0 + FULL_MAX_AGE, at(3_000)));
+        assert!(
+            !last.is_stale(t0, at(5_999)),
+            "post-market is still the day"
+        );
+        assert!(last.is_stale(t0, at(6_000)));
+        let mut unknown = full();
+        unknown.session = None;
+        let last = Full {
+            quote: unknown,
+            at: t0,
+        };
+        assert!(!last.is_stale(t0, at(1_000_000)), "only age can tell");
     }
 }

@@ -132,10 +132,7 @@ impl QuoteApi for YahooSpark {
 
     fn batches(&self, due: &[&Instrument]) -> Vec<Vec<usize>> {
         let indices: Vec<usize> = (0..due.len()).collect();
-        indices
-            .chunks(MAX_SYMBOLS)
-            .map(<[usize]>::to_vec)
-            .collect()
+        indices.chunks(MAX_SYMBOLS).map(<[usize]>::to_vec).collect()
     }
 
     fn url(&self, host: &str, batch: &[&Instrument]) -> String {
@@ -166,8 +163,7 @@ mod tests {
     use proptest::prelude::*;
 
     const THREE: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/spark_three.json");
-    const CHANGED: &[u8] =
-        include_bytes!("../../../tests/fixtures/yahoo/spark_changed_shape.json");
+    const CHANGED: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/spark_changed_shape.json");
     const ERROR: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/spark_error.json");
     const OUTAGE: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/outage.html");
 
@@ -214,10 +210,17 @@ mod tests {
     fn what_spark_lacks_stays_unknown_for_the_full_quote_to_fill() {
         let quote = &parse_spark(THREE, &["^FTSE"], fetched()).unwrap()[0];
         assert_eq!(
-            (quote.currency.as_ref(), quote.exchange.as_ref(), quote.short_name.as_ref()),
+            (
+                quote.currency.as_ref(),
+                quote.exchange.as_ref(),
+                quote.short_name.as_ref()
+            ),
             (None, None, None)
         );
-        assert_eq!((quote.session, quote.day_low, quote.day_high), (None, None, None));
+        assert_eq!(
+            (quote.session, quote.day_low, quote.day_high),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -225,14 +228,15 @@ mod tests {
         let quotes = parse_spark(THREE, &["VOD.L", "^ftse"], fetched()).unwrap();
         assert_eq!(quotes.len(), 1);
         assert_eq!(quotes[0].symbol, "^ftse", "the caller's spelling");
-        let quiet = br#"{"A":{"close":[null,null],"timestamp":[1,2]},"B":{"close":[3],"timestamp":[4]}}"#;
+        let quiet =
+            br#"{"A":{"close":[null,null],"timestamp":[1,2]},"B":{"close":[3],"timestamp":[4]}}"#;
         let quotes = parse_spark(quiet, &["A", "B"], fetched()).unwrap();
         assert_eq!(quotes.len(), 1);
         assert_eq!((quotes[0].symbol.as_str(), quotes[0].time), ("B", at(4)));
         let untimed = br#"{"A":{"close":[1,2]}}"#;
         let quote = &parse_spark(untimed, &["A"], fetched()).unwrap()[0];
         assert_eq!((quote.time, quote.series.len()), (fetched(), 0));
-        let bad = br#"{"A":{"close":[-1,"x",1e999]},"B":{"close":[1]}}"#;
+        let bad = br#"{"A":{"close":[-1,"x",null,{}]},"B":{"close":[1]}}"#;
         let quotes = parse_spark(bad, &["A", "B"], fetched()).unwrap();
         assert_eq!(quotes.len(), 1, "no usable close, no price: {quotes:?}");
     }
@@ -246,10 +250,16 @@ mod tests {
         };
         assert_eq!(error(CHANGED), unexpected("no symbol asked for"));
         assert_eq!(parse_spark(b"{}", &symbols, fetched()), Ok(Vec::new()));
-        assert_eq!(error(br#"{"^FTSE":{"close":"8160"}}"#), unexpected("no symbol asked for"));
+        assert_eq!(
+            error(br#"{"^FTSE":{"close":"8160"}}"#),
+            unexpected("no symbol asked for")
+        );
         assert_eq!(error(b"[1,2]"), unexpected("not a JSON object"));
         assert_eq!(error(OUTAGE), ChartError::NotJson);
-        assert_eq!(error(br#"{"^FTSE":{"cl"#), unexpected("truncated or malformed JSON"));
+        assert_eq!(
+            error(br#"{"^FTSE":{"cl"#),
+            unexpected("truncated or malformed JSON")
+        );
         assert_eq!(
             error(ERROR),
             ChartError::Provider {
