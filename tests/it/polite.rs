@@ -9,6 +9,7 @@
 //! `cargo test --test it polite -- --nocapture` prints the figures BENCHMARKS.md quotes.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -101,7 +102,7 @@ impl AnySymbol {
             }
             Spark::Serves | Spark::LeavesOut => {
                 for symbol in symbols {
-                    if matches!(self.spark, Spark::LeavesOut) && number(symbol) % 3 == 0 {
+                    if matches!(self.spark, Spark::LeavesOut) && number(symbol).is_multiple_of(3) {
                         continue;
                     }
                     let entry = serde_json::json!({
@@ -143,14 +144,16 @@ fn symbol(n: u32) -> String {
 fn sixty_across_groups() -> Vec<tickertape::domain::Instrument> {
     let mut text = String::new();
     for n in 0..20 {
-        text += &format!(
+        let _ = write!(
+            text,
             "[[quotes.symbols]]\nsymbol = \"{}\"\nname = \"Share {n}\"\n",
             symbol(n)
         );
     }
     for (group, range) in [("Holdings", 20..40), ("Watching", 40..60)] {
         let symbols: Vec<String> = range.map(|n| format!("\"{}\"", symbol(n))).collect();
-        text += &format!(
+        let _ = write!(
+            text,
             "[[groups]]\nname = \"{group}\"\nsymbols = [{}]\n",
             symbols.join(", ")
         );
@@ -225,7 +228,7 @@ async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
                     .insert(quote.symbol.clone(), at)
                     .unwrap_or(Duration::ZERO);
                 let gap = gaps.entry(quote.symbol).or_default();
-                *gap = (*gap).max(at - since);
+                *gap = (*gap).max(at.saturating_sub(since));
             }
         }
         now = poller.next_due().expect("instruments to poll").max(now);
@@ -236,7 +239,7 @@ async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
             .copied()
             .unwrap_or(Duration::ZERO);
         let gap = gaps.entry(instrument.symbol.clone()).or_default();
-        *gap = (*gap).max(SPAN - since);
+        *gap = (*gap).max(SPAN.saturating_sub(since));
     }
     let requests = server
         .received_requests()

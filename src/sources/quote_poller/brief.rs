@@ -188,19 +188,19 @@ impl QuotePoller {
     /// every 75 s rather than four a second when spark is unavailable. Brief requests count
     /// twice, leaving half their budget to the full requests that renew quotes beside them.
     pub(super) fn paced(&self, api: usize, now: Instant) -> Policy {
-        let (brief_less, briefed): (Vec<usize>, Vec<usize>) = (0..self.slots.len())
+        let of_api: Vec<usize> = (0..self.slots.len())
             .filter(|&slot| self.slots[slot].api == api)
-            .partition(|&slot| self.is_brief_less(slot, now));
+            .collect();
         let api = &self.apis[api];
-        let requests = match api.brief.as_ref().filter(|brief| brief.is_ready(now)) {
-            Some(brief) => {
-                let batches = brief.provider.batches(&self.instruments(&briefed)).len();
-                2 * batches + api.provider.batches(&self.instruments(&brief_less)).len()
-            }
-            None => {
-                let all: Vec<usize> = brief_less.into_iter().chain(briefed).collect();
-                api.provider.batches(&self.instruments(&all)).len()
-            }
+        let full_requests = |slots: &[usize]| api.provider.batches(&self.instruments(slots)).len();
+        let requests = if let Some(brief) = api.brief.as_ref().filter(|b| b.is_ready(now)) {
+            let (brief_less, briefed): (Vec<usize>, Vec<usize>) = of_api
+                .into_iter()
+                .partition(|&slot| self.is_brief_less(slot, now));
+            let brief_requests = brief.provider.batches(&self.instruments(&briefed)).len();
+            2 * brief_requests + full_requests(&brief_less)
+        } else {
+            full_requests(&of_api)
         };
         let floor = SPACING.saturating_mul(u32::try_from(requests).unwrap_or(u32::MAX));
         let mut policy = api.policy;
