@@ -4,42 +4,36 @@
 //! together with at most [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message
 //! per provider. A request that finds its host down is retried on the next configured host
 //! in the same round. A provider with a brief batch request (Yahoo's spark) is asked by it
-//! between full requests, so a long list stays polite: see [`brief`].
+//! between full requests, so a long list stays polite (module `brief`); one request at its
+//! hosts in turn is module `request`.
 
 mod brief;
+mod request;
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 use jiff::Timestamp;
-use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 
+use super::QuoteApi;
 use super::coingecko::CoinGecko;
 use super::poll::Polled;
-use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy, Verdict};
+use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy};
 use super::yahoo::Yahoo;
 use super::yahoo::spark::YahooSpark;
-use super::{FetchError, QuoteApi, get};
 use crate::domain::{Instrument, Quote, TradingSession};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
 use brief::{Brief, Full, Plan};
+use request::{Job, JobResult, Unwell, fetch};
 
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
-/// A chart response for one symbol is a few kB, a spark one for twenty some tens of kB;
-/// anything near this is neither.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
 const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
-/// A host that has not answered in this long is given up for the next one, so a fallback's
-/// answer still lands within one request timeout; a probe gets no longer, since the round
-/// waits for it.
-const FAILOVER_AFTER: Duration = Duration::from_secs(5);
 /// Instruments due this soon are fetched with the round already starting: one message and one
 /// frame for a refresh, not one per jittered instrument.
 const GATHER: Duration = Duration::from_secs(2);
@@ -82,45 +76,6 @@ struct Slot {
     full: Option<Full>,
     /// When a brief answer last left this instrument out: it is asked in full for a while.
     brief_missed_at: Option<Instant>,
-}
-
-/// One request of a round: some instruments of one API, asked at its hosts in turn.
-#[derive(Clone)]
-struct Job {
-    api: usize,
-    slots: Vec<usize>,
-    hosts: Vec<String>,
-    /// A probe of a host cooling down: only its verdict counts, the round has the prices.
-    is_probe: bool,
-    /// By the API's brief request rather than its full one.
-    is_brief: bool,
-}
-
-/// What one request produced, and what each host it tried made of it.
-struct JobResult {
-    api: usize,
-    quotes: Vec<(usize, Quote)>,
-    failed: Vec<(usize, FetchError)>,
-    verdicts: Vec<(String, Verdict)>,
-    is_probe: bool,
-    is_brief: bool,
-    /// Slots a brief request did not price: asked in full later in the same round.
-    unpriced: Vec<usize>,
-    /// Why a brief request failed as a whole (not a rate limit, which waits like any other).
-    brief_failure: Option<FetchError>,
-}
-
-/// Hosts found down during this round, by API and kind of request, with what they said: later
-/// requests of the round skip them rather than wait on them again. Brief and full requests are
-/// told apart, since a host may fail spark alone, and chart must still be asked there.
-#[derive(Default)]
-struct Unwell(Mutex<HashMap<(usize, bool, String), FetchError>>);
-
-impl Unwell {
-    /// Never held across an await; a panic elsewhere leaves the map as good as it was.
-    fn found(&self) -> MutexGuard<'_, HashMap<(usize, bool, String), FetchError>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 pub struct QuotePoller {
@@ -368,99 +323,6 @@ fn activity(slot: &Slot, now: Timestamp) -> Activity {
         Activity::Trading
     } else {
         Activity::Closed
-    }
-}
-
-/// Asks the job's hosts in turn until one answers: a host found down (here or earlier in the
-/// round) passes the request on at once. A 429 is an answer: it asks us to wait, not to ask
-/// elsewhere.
-async fn fetch(
-    client: &reqwest::Client,
-    apis: &[Api],
-    slots: &[Slot],
-    job: Job,
-    unwell: &Unwell,
-    wall: Timestamp,
-) -> JobResult {
-    let api = apis[job.api].asked_by(job.is_brief);
-    let batch: Vec<&Instrument> = job
-        .slots
-        .iter()
-        .map(|&slot| &slots[slot].instrument)
-        .collect();
-    let mut verdicts = Vec::new();
-    let mut result = Err(FetchError::Other("no host to ask".to_owned()));
-    for (tried, host) in job.hosts.iter().enumerate() {
-        let known = unwell
-            .found()
-            .get(&(job.api, job.is_brief, host.clone()))
-            .cloned();
-        if let Some(error) = known.filter(|_| !job.is_probe) {
-            result = Err(error);
-            continue;
-        }
-        let is_last = tried + 1 == job.hosts.len();
-        let url = api.url(host, &batch);
-        let request = get(
-            client,
-            &url,
-            HeaderMap::new(),
-            MAX_BODY_BYTES,
-            wall.as_second(),
-        );
-        let answer = if is_last && !job.is_probe {
-            request.await
-        } else {
-            tokio::time::timeout(FAILOVER_AFTER, request)
-                .await
-                .unwrap_or(Err(FetchError::Timeout))
-        };
-        result = answer.and_then(|fetched| api.parse(&fetched, &batch, wall));
-        match &result {
-            Err(error) if error.is_host_down() => {
-                verdicts.push((host.clone(), Verdict::Down));
-                (unwell.found()).insert((job.api, job.is_brief, host.clone()), error.clone());
-            }
-            _ => {
-                verdicts.push((host.clone(), Verdict::Answered));
-                break;
-            }
-        }
-    }
-    let (mut quotes, mut failed, mut unpriced, mut brief_failure) =
-        (Vec::new(), Vec::new(), Vec::new(), None);
-    match result {
-        Ok(mut answer) => {
-            for &slot in &job.slots {
-                let symbol = &slots[slot].instrument.symbol;
-                match answer.iter().position(|quote| &quote.symbol == symbol) {
-                    Some(found) => quotes.push((slot, answer.swap_remove(found))),
-                    None if job.is_brief => unpriced.push(slot),
-                    None => failed.push((
-                        slot,
-                        FetchError::UnknownSymbol(format!("no price for {symbol}")),
-                    )),
-                }
-            }
-        }
-        // The provider knows none of them by this request: chart will say which it knows.
-        Err(FetchError::UnknownSymbol(_)) if job.is_brief => unpriced.clone_from(&job.slots),
-        // A rate limit is the host's word for every request: asking chart instead would defy it.
-        Err(error) if job.is_brief && !matches!(error, FetchError::RateLimited { .. }) => {
-            unpriced.clone_from(&job.slots);
-            brief_failure = Some(error);
-        }
-        Err(error) => failed.extend(job.slots.iter().map(|&slot| (slot, error.clone()))),
-    }
-    JobResult {
-        api: job.api,
-        quotes,
-        failed,
-        verdicts,
-        is_probe: job.is_probe,
-        is_brief: job.is_brief,
-        unpriced: if job.is_probe { Vec::new() } else { unpriced },
-        brief_failure,
     }
 }
 
