@@ -11,7 +11,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -56,6 +57,8 @@ enum Spark {
 struct AnySymbol {
     spark: Spark,
     answers: AtomicU64,
+    /// Requests answered, for the test to read between rounds.
+    requests: Arc<AtomicUsize>,
 }
 
 impl AnySymbol {
@@ -121,6 +124,7 @@ impl AnySymbol {
 
 impl Respond for AnySymbol {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.requests.fetch_add(1, Ordering::SeqCst);
         let symbols = symbols_asked(request);
         if request.url.path() == SPARK_PATH {
             self.spark(&symbols)
@@ -174,6 +178,8 @@ struct Figures {
     gaps: BTreeMap<String, Duration>,
     /// Requests per symbol.
     asked: BTreeMap<String, usize>,
+    /// When each round ran, and how many requests it sent.
+    rounds: Vec<(Duration, usize)>,
 }
 
 impl Figures {
@@ -185,13 +191,30 @@ impl Figures {
     fn max_gap(&self) -> Duration {
         self.gaps.values().copied().max().unwrap_or(SPAN)
     }
+
+    /// The most requests sent in any minute (one starting at a round), and when it started.
+    fn busiest_minute(&self) -> (usize, Duration) {
+        let window = Duration::from_mins(1);
+        (self.rounds.iter())
+            .map(|&(start, _)| {
+                let sent = (self.rounds.iter())
+                    .filter(|&&(at, _)| at >= start && at < start + window)
+                    .map(|&(_, sent)| sent)
+                    .sum();
+                (sent, start)
+            })
+            .max_by_key(|&(sent, start)| (sent, std::cmp::Reverse(start)))
+            .unwrap_or_default()
+    }
 }
 
 async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
     let server = MockServer::start().await;
+    let requests = Arc::new(AtomicUsize::new(0));
     let responder = AnySymbol {
         spark,
         answers: AtomicU64::new(0),
+        requests: Arc::clone(&requests),
     };
     Mock::given(method("GET"))
         .and(path_regex("^/v8/finance/(chart/|spark$)"))
@@ -210,9 +233,13 @@ async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
     let mut last: BTreeMap<String, Duration> = BTreeMap::new();
     let mut gaps: BTreeMap<String, Duration> = BTreeMap::new();
     let mut now = t0;
+    let mut rounds = Vec::new();
     while now < t0 + SPAN {
         let at = now - t0;
-        for message in poller.round(now, wall + at).await {
+        let before = requests.load(Ordering::SeqCst);
+        let messages = poller.round(now, wall + at).await;
+        rounds.push((at, requests.load(Ordering::SeqCst) - before));
+        for message in messages {
             let Message::QuotesArrived { quotes, failed, .. } = message else {
                 panic!("a quote round sends quotes: {message:?}");
             };
@@ -260,17 +287,21 @@ async fn poll_for_an_hour(spark: Spark, start: &str) -> Figures {
         sparks,
         gaps,
         asked,
+        rounds,
     }
 }
 
 #[expect(clippy::print_stdout, reason = "the figures BENCHMARKS.md quotes")]
 fn report(what: &str, figures: &Figures) {
     println!(
-        "{what}: {:.3} requests/s over an hour ({} chart, {} spark); longest wait for a fresh price {:?}",
+        "{what}: {:.3} requests/s over an hour ({} chart, {} spark; busiest minute {} \
+         requests, from +{:.0} s); longest wait for a fresh price {:.1} s",
         figures.per_second(),
         figures.charts,
         figures.sparks,
-        figures.max_gap()
+        figures.busiest_minute().0,
+        figures.busiest_minute().1.as_secs_f64(),
+        figures.max_gap().as_secs_f64()
     );
 }
 

@@ -154,9 +154,7 @@ impl QuotePoller {
                     && !self.is_brief_less(slot, now)
                     && s.due <= horizon
                     && s.earliest <= now
-                    && s.full
-                        .as_ref()
-                        .is_some_and(|last| !last.is_stale(now, wall))
+                    && s.full.is_some()
             })
             .collect();
         riders.sort_by_key(|&slot| self.slots[slot].due);
