@@ -318,7 +318,7 @@ mod tests {
     const NO_PRICE: &[u8] = include_bytes!("../../tests/fixtures/yahoo/chart_no_price.json");
     const UNKNOWN_SYMBOL: &[u8] =
         include_bytes!("../../tests/fixtures/yahoo/chart_unknown_symbol.json");
-    const OUTAGE: &[u8] = include_bytes!("../../tests/fixtures/yahoo/outage.html");
+    pub(super) const OUTAGE: &[u8] = include_bytes!("../../tests/fixtures/yahoo/outage.html");
     const TRUNCATED: &[u8] = include_bytes!("../../tests/fixtures/yahoo/chart_truncated.json");
     const PADDED_NAME: &[u8] = include_bytes!("../../tests/fixtures/yahoo/chart_padded_name.json");
 
@@ -334,7 +334,7 @@ mod tests {
         PADDED_NAME,
     ];
 
-    fn at(seconds: i64) -> Timestamp {
+    pub(super) fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(seconds).unwrap()
     }
 
@@ -346,7 +346,7 @@ mod tests {
     }
 
     /// A time no fixture uses, so a test can tell when it was taken.
-    fn fetched() -> Timestamp {
+    pub(super) fn fetched() -> Timestamp {
         at(1_719_600_000)
     }
 

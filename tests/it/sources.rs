@@ -156,7 +156,7 @@ pub(crate) fn single(messages: Vec<Message>) -> Round {
     round
 }
 
-async fn total_hits(server: &MockServer) -> usize {
+pub(crate) async fn total_hits(server: &MockServer) -> usize {
     server
         .received_requests()
         .await

@@ -17,7 +17,7 @@ use wiremock::{MockServer, ResponseTemplate};
 
 use crate::sources::{
     OUTAGE_PAGE, Round, at, closed_port, friday_morning, html, poller, secs, single, symbols,
-    the_three, two_hosts,
+    the_three, total_hits, two_hosts,
 };
 use crate::support::{
     BTC_GBP, BTC_GBP_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, SPARK, SPARK_PATH, json,
@@ -63,14 +63,6 @@ async fn requests_since(server: &MockServer, from: usize) -> Vec<(String, Vec<St
     asked
 }
 
-async fn request_count(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("recording is on")
-        .len()
-}
-
 fn spark_of_three() -> (String, Vec<String>) {
     let three = ["BTC-GBP", "GBPUSD=X", "^FTSE"].map(str::to_owned).to_vec();
     (SPARK_PATH.to_owned(), three)
@@ -100,7 +92,7 @@ async fn after_first_round(server: &MockServer) -> Started {
     let mut poller = poller(server, the_three(), t0);
     let first = single(poller.round(t0, friday_morning()).await);
     assert_eq!(first.quotes["^FTSE"].price, 8171.35, "chart first");
-    assert_eq!(request_count(server).await, 3);
+    assert_eq!(total_hits(server).await, 3);
     Started {
         poller,
         t0,
@@ -262,7 +254,7 @@ async fn spark_fails_over_to_the_next_host_like_chart() {
         let mut poller = two_hosts(primary.clone(), &good, the_three(), t0);
         let first = single(poller.round(t0, wall).await);
         assert_eq!(symbols(&first.quotes), ["BTC-GBP", "GBPUSD=X", "^FTSE"]);
-        let before = request_count(&good).await;
+        let before = total_hits(&good).await;
         let mut started = Started {
             poller,
             t0,

@@ -165,15 +165,7 @@ mod tests {
     const THREE: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/spark_three.json");
     const CHANGED: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/spark_changed_shape.json");
     const ERROR: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/spark_error.json");
-    const OUTAGE: &[u8] = include_bytes!("../../../tests/fixtures/yahoo/outage.html");
-
-    fn at(seconds: i64) -> Timestamp {
-        Timestamp::from_second(seconds).unwrap()
-    }
-
-    fn fetched() -> Timestamp {
-        at(1_719_600_000)
-    }
+    use crate::sources::yahoo::tests::{OUTAGE, at, fetched};
 
     #[test]
     fn url_joins_encoded_symbols_with_literal_commas() {
