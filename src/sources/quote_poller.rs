@@ -246,21 +246,27 @@ impl QuotePoller {
             for (host, verdict) in &result.verdicts {
                 api.hosts.record(host, *verdict, since_epoch);
             }
-            let Some(brief) = api.brief.as_mut().filter(|_| result.is_brief) else {
-                continue;
-            };
             if result.brief_failure.is_none() {
                 for &slot in &result.unpriced {
                     self.slots[slot].brief_missed_at = Some(now);
                 }
             }
-            match &result.brief_failure {
-                Some(error) if !result.is_probe => {
-                    let rest = brief.failed(now);
-                    tracing::warn!(%error, ?rest, "brief quote request failed: full requests stand in");
-                }
-                Some(_) => {}
-                None => brief.answered(),
+        }
+        for (index, api) in self.apis.iter_mut().enumerate() {
+            let Some(brief) = api.brief.as_mut() else {
+                continue;
+            };
+            let mut briefs = results.iter().filter(|r| r.api == index && r.is_brief);
+            // One failure in the round rests it, whatever the other requests did: a batch that
+            // fails every time would otherwise cost chart requests every round.
+            let failure = (briefs.clone())
+                .filter(|r| !r.is_probe)
+                .find_map(|r| r.brief_failure.as_ref());
+            if let Some(error) = failure {
+                let rest = brief.failed(now);
+                tracing::warn!(%error, ?rest, "brief quote request failed: full requests stand in");
+            } else if briefs.any(|r| r.brief_failure.is_none()) {
+                brief.answered();
             }
         }
         let policies: Vec<Policy> = (0..self.apis.len())
