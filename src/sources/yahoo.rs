@@ -2,7 +2,8 @@
 //! reason out; fetching, pacing and back-off belong to the poller.
 //!
 //! Why v8 chart: it needs no cookie or crumb (v7 quote does since 2023) and one answer carries
-//! the price, the previous close, the intraday series and today's trading windows.
+//! the price, the previous close, the intraday series and today's trading windows. Between
+//! chart requests the poller refreshes prices twenty symbols at a time with spark ([`spark`]).
 //!
 //! Yahoo's API is unofficial and has broken its clients several times, so the parser degrades
 //! instead of failing wherever the answer still means something:

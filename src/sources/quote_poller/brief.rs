@@ -8,7 +8,9 @@
 //! over), and by spark in between, with its last full quote filling in what spark lacks. With
 //! sixty open instruments that is about one request every three seconds, and a quote on screen
 //! is as complete as a chart answer. A spark request that fails or answers in another shape
-//! gives way to chart requests for its symbols in the same round, and spark rests a while.
+//! gives way to chart requests for its symbols in the same round, and spark rests a while; a
+//! symbol spark leaves out goes by chart for a while. Whatever the mix, the refresh interval
+//! stretches so that an API hears at most one request per [`SPACING`] on average.
 
 use std::time::Duration;
 
@@ -119,8 +121,8 @@ pub(super) struct Plan {
 
 impl QuotePoller {
     /// Splits an API's due slots. Without a ready brief request all go in full. Otherwise a slot
-    /// goes in full if it has never had a full quote, or (a few a round) if its full quote is
-    /// stale; the rest go brief, joined by slots due within the next interval for as long as they
+    /// goes in full if it has never had a full quote or a brief answer left it out lately, or
+    /// (a few a round) if its full quote is stale; the rest go brief, joined by slots due within the next interval for as long as they
     /// fit the brief requests already needed: a ride costs no request, and the list falls into
     /// step instead of drifting into many small batches.
     pub(super) fn plan(&self, api: usize, due: Vec<usize>, now: Instant, wall: Timestamp) -> Plan {
