@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """A local stand-in for the quote and news providers, for trying tickertape and for measuring it.
 
-Serves Yahoo-shaped chart responses (`/v8/finance/chart/<symbol>`) for every symbol in the
-bundled snapshot, with prices walking a little on each request, and a small RSS feed at
-`/feed.xml`. Stdlib only. Nothing here reaches the internet.
+Serves Yahoo-shaped chart responses (`/v8/finance/chart/<symbol>`) and spark responses
+(`/v8/finance/spark?symbols=A,B`, the brief batch prices tickertape asks for between charts) for
+every symbol in the bundled snapshot, with prices walking a little on each request, and a small
+RSS feed at `/feed.xml`. Stdlib only. Nothing here reaches the internet.
 
     python3 scripts/serve.py --port 8700            # then: tickertape --config cfg.toml
     python3 scripts/serve.py --print-config 8700    # a config pointing tickertape at it
     python3 scripts/serve.py --port 8700 --static   # prices that never move (for "nothing changing")
+    python3 scripts/serve.py --port 8700 --no-spark # spark answers 500: tickertape falls back to chart
+
+Every request is counted by endpoint; `/stats` answers the counts as JSON.
 
 `/feed.xml?items=N` serves N items instead of 20 (1 to 5000), for measuring with many headlines.
 Each item links to `/a/<n>`, an article page of about 20 kB (navigation, asides and a dozen
@@ -18,6 +22,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,13 +34,23 @@ STATE = {s: q["price"] for s, q in BASE.items()}
 RNG = random.Random(7)
 # --static: every request answers the same prices (the snapshot's), so a client has nothing new.
 STATIC = False
+# --no-spark: the spark endpoint fails, as it might the day Yahoo changes it.
+NO_SPARK = False
+COUNTS = {"chart": 0, "spark": 0, "feed": 0, "article": 0, "other": 0}
+COUNTS_LOCK = threading.Lock()
 
 
-def chart(symbol):
+def tally(kind):
+    with COUNTS_LOCK:
+        COUNTS[kind] += 1
+
+
+def bars(symbol):
+    """(quote, price, now, day, stamps, closes) for a known symbol, walking the price; else None.
+    The last close is the price, as in Yahoo's forming bar."""
     quote = BASE.get(symbol)
     if quote is None:
-        return 404, {"chart": {"result": None, "error": {"code": "Not Found",
-                     "description": "No data found, symbol may be delisted"}}}
+        return None
     if STATIC:
         price = quote["price"]
         now = int(time.time()) // 3600 * 3600
@@ -48,6 +63,17 @@ def chart(symbol):
     day = now - now % 86400
     closes = [round(price * (1 + rng.uniform(-0.002, 0.002)), quote["decimals"]) for _ in range(24)]
     closes[5] = None
+    closes[-1] = round(price, quote["decimals"])
+    stamps = [now - 300 * (len(closes) - 1 - i) for i in range(len(closes))]
+    return quote, price, now, day, stamps, closes
+
+
+def chart(symbol):
+    found = bars(symbol)
+    if found is None:
+        return 404, {"chart": {"result": None, "error": {"code": "Not Found",
+                     "description": "No data found, symbol may be delisted"}}}
+    quote, price, now, day, stamps, closes = found
     meta = {
         "currency": quote["currency"], "symbol": symbol, "exchangeName": "LOC",
         "fullExchangeName": "Local test exchange", "instrumentType": "INDEX",
@@ -61,9 +87,22 @@ def chart(symbol):
             "post": {"timezone": "UTC", "start": day + 86400, "end": day + 86400, "gmtoffset": 0},
         },
     }
-    stamps = [now - 300 * (len(closes) - i) for i in range(len(closes))]
     body = {"chart": {"result": [{"meta": meta, "timestamp": stamps,
             "indicators": {"quote": [{"close": closes}]}}], "error": None}}
+    return 200, body
+
+
+def spark(symbols):
+    """Yahoo's v8 spark shape: an object keyed by symbol; unknown symbols are left out."""
+    body = {}
+    for symbol in symbols:
+        found = bars(symbol)
+        if found is None:
+            continue
+        quote, _, _, _, stamps, closes = found
+        body[symbol] = {"symbol": symbol, "timestamp": stamps, "close": closes, "end": None,
+                        "start": None, "previousClose": None,
+                        "chartPreviousClose": quote["previous_close"], "dataGranularity": 300}
     return 200, body
 
 
@@ -105,9 +144,22 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         path = url.path
         if path.startswith("/v8/finance/chart/"):
+            tally("chart")
             status, body = chart(urllib.parse.unquote(path.rsplit("/", 1)[1]))
             self.reply(status, "application/json", json.dumps(body).encode())
+        elif path == "/v8/finance/spark":
+            tally("spark")
+            if NO_SPARK:
+                self.reply(500, "text/html", b"<html><body>Internal Server Error</body></html>")
+                return
+            query = urllib.parse.parse_qs(url.query)
+            symbols = [s for s in query.get("symbols", [""])[0].split(",") if s]
+            status, body = spark(symbols)
+            self.reply(status, "application/json", json.dumps(body).encode())
+        elif path == "/stats":
+            self.reply(200, "application/json", json.dumps(dict(COUNTS)).encode())
         elif path == "/feed.xml":
+            tally("feed")
             query = urllib.parse.parse_qs(url.query)
             try:
                 count = min(max(int(query.get("items", ["20"])[0]), 1), 5000)
@@ -116,8 +168,10 @@ class Handler(BaseHTTPRequestHandler):
             host = self.headers.get("Host", "127.0.0.1")
             self.reply(200, "application/rss+xml", feed(count, host).encode())
         elif path.startswith("/a/") and path[3:].isdigit():
+            tally("article")
             self.reply(200, "text/html; charset=utf-8", article(int(path[3:])).encode())
         else:
+            tally("other")
             self.reply(404, "text/plain", b"not found")
 
     def reply(self, status, kind, data):
@@ -141,12 +195,15 @@ def main():
     parser.add_argument("--print-config", type=int, metavar="PORT")
     parser.add_argument("--static", action="store_true",
                         help="answer the snapshot's prices unchanged on every request")
+    parser.add_argument("--no-spark", action="store_true",
+                        help="answer spark requests with a 500 page, so chart stands in")
     args = parser.parse_args()
     if args.print_config:
         sys.stdout.write(config(args.print_config))
         return
-    global STATIC
+    global STATIC, NO_SPARK
     STATIC = args.static
+    NO_SPARK = args.no_spark
     ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
 
 

@@ -275,6 +275,26 @@ fn normal(path: &str, query: &str, n: u64, start_secs: i64) -> Answer {
         }], "error": null}});
         return (200, "application/json", body.to_string().into_bytes(), "");
     }
+    if path == "/v8/finance/spark" {
+        let asked = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("symbols="))
+            .unwrap_or_default();
+        let mut body = serde_json::Map::new();
+        for symbol in asked.split(',').map(percent_decode) {
+            let Some((_, _, base)) = YAHOO_SYMBOLS.iter().find(|(s, _, _)| *s == symbol) else {
+                continue;
+            };
+            let price = (base * (1.0 + walk) * 100.0).round() / 100.0;
+            let entry = serde_json::json!({
+                "symbol": symbol, "timestamp": [time - 600, time - 300, time],
+                "close": [base, null, price], "chartPreviousClose": base, "dataGranularity": 300
+            });
+            body.insert(symbol, entry);
+        }
+        let body = serde_json::Value::Object(body).to_string().into_bytes();
+        return (200, "application/json", body, "");
+    }
     if path == "/api/v3/simple/price" && query.contains("ids=bitcoin") {
         let price = (47_916.38 * (1.0 + walk) * 100.0).round() / 100.0;
         let body = format!(

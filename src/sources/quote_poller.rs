@@ -3,33 +3,37 @@
 //! failing symbol waits longer; a closed market is asked rarely), due instruments are fetched
 //! together with at most [`MAX_IN_FLIGHT`] requests at once, and each round becomes one message
 //! per provider. A request that finds its host down is retried on the next configured host
-//! in the same round.
+//! in the same round. A provider with a brief batch request (Yahoo's spark) is asked by it
+//! between full requests, so a long list stays polite (module `brief`); one request at its
+//! hosts in turn is module `request`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+mod brief;
+mod request;
+
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 use jiff::Timestamp;
-use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 
+use super::QuoteApi;
 use super::coingecko::CoinGecko;
 use super::poll::Polled;
-use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy, Verdict};
+use super::schedule::{Activity, Backoff, Hosts, Outcome, Policy};
 use super::yahoo::Yahoo;
-use super::{FetchError, QuoteApi, get};
+use super::yahoo::spark::YahooSpark;
 use crate::domain::{Instrument, Quote, TradingSession};
 use crate::market;
 use crate::message::{Message, SourceId, SymbolFailure};
+use brief::{Brief, Full, Plan};
+use request::{Job, JobResult, Unwell, fetch};
 
 mod learning;
 
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
-/// A chart response for one symbol is a few kB; anything near this is not a chart.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
 pub(super) const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
 /// A host that has not answered in this long is given up for the next one, so a fallback's
@@ -49,8 +53,19 @@ pub struct Endpoints {
 /// A provider with the hosts it may be asked at and its polling policy.
 struct Api {
     provider: Box<dyn QuoteApi>,
+    /// A cheaper batch request for prices alone, asked at the same hosts.
+    brief: Option<Brief>,
     hosts: Hosts,
     policy: Policy,
+}
+
+impl Api {
+    fn asked_by(&self, is_brief: bool) -> &dyn QuoteApi {
+        match (&self.brief, is_brief) {
+            (Some(brief), true) => brief.provider.as_ref(),
+            _ => self.provider.as_ref(),
+        }
+    }
 }
 
 struct Slot {
@@ -63,36 +78,10 @@ struct Slot {
     earliest: Instant,
     /// The last trading windows the provider reported, which beat the built-in hours.
     session: Option<TradingSession>,
-}
-
-/// One request of a round: some instruments of one API, asked at its hosts in turn.
-struct Job {
-    api: usize,
-    slots: Vec<usize>,
-    hosts: Vec<String>,
-    /// A probe of a host cooling down: only its verdict counts, the round has the prices.
-    is_probe: bool,
-}
-
-/// What one request produced, and what each host it tried made of it.
-struct JobResult {
-    api: usize,
-    quotes: Vec<(usize, Quote)>,
-    failed: Vec<(usize, FetchError)>,
-    verdicts: Vec<(String, Verdict)>,
-    is_probe: bool,
-}
-
-/// Hosts found down during this round, by API, with what they said: later requests of the
-/// round skip them rather than wait on them again.
-#[derive(Default)]
-struct Unwell(Mutex<HashMap<(usize, String), FetchError>>);
-
-impl Unwell {
-    /// Never held across an await; a panic elsewhere leaves the map as good as it was.
-    fn found(&self) -> MutexGuard<'_, HashMap<(usize, String), FetchError>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+    /// The last full quote, which completes brief ones.
+    full: Option<Full>,
+    /// When a brief answer last left this instrument out: it is asked in full for a while.
+    brief_missed_at: Option<Instant>,
 }
 
 pub struct QuotePoller {
@@ -114,14 +103,16 @@ impl QuotePoller {
         refresh: Duration,
         now: Instant,
     ) -> Self {
-        let api = |provider: Box<dyn QuoteApi>, hosts: Vec<String>| Api {
+        let api = |provider: Box<dyn QuoteApi>, brief, hosts: Vec<String>| Api {
             policy: Policy::from_interval(refresh.max(provider.min_interval())),
             provider,
+            brief,
             hosts: Hosts::new(hosts, HOST_COOL_DOWN),
         };
+        let spark = Brief::new(Box::new(YahooSpark));
         let apis = vec![
-            api(Box::new(Yahoo), endpoints.yahoo),
-            api(Box::new(CoinGecko), vec![endpoints.coingecko]),
+            api(Box::new(Yahoo), Some(spark), endpoints.yahoo),
+            api(Box::new(CoinGecko), None, vec![endpoints.coingecko]),
         ];
         let slots = instruments
             .into_iter()
@@ -138,17 +129,45 @@ impl QuotePoller {
 
     /// [`Self::round`], but requests still running at `deadline` are dropped and their
     /// instruments keep their old values; what arrived in time is kept.
+    ///
+    /// Two passes: the round's requests, then full requests for whatever brief ones did not
+    /// price, so a failing spark costs a round nothing but time.
     pub async fn round_until(
         &mut self,
         now: Instant,
         wall: Timestamp,
         deadline: Option<Instant>,
     ) -> Vec<Message> {
-        let jobs = self.jobs(now);
-        let client = &self.client;
-        let (apis, slots) = (&self.apis, &self.slots);
         let unwell = Unwell::default();
-        let unwell = &unwell;
+        let mut results = self
+            .run(self.jobs(now, wall), &unwell, wall, deadline)
+            .await;
+        let mut unpriced: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for result in &results {
+            unpriced
+                .entry(result.api)
+                .or_default()
+                .extend(&result.unpriced);
+        }
+        let fallback: Vec<Job> = unpriced
+            .into_iter()
+            .flat_map(|(api, slots)| self.batched(api, &slots, false))
+            .collect();
+        if !fallback.is_empty() {
+            results.extend(self.run(fallback, &unwell, wall, deadline).await);
+        }
+        self.settle(results, now, wall)
+    }
+
+    /// Runs jobs at most [`MAX_IN_FLIGHT`] at a time, until they end or `deadline` passes.
+    async fn run(
+        &self,
+        jobs: Vec<Job>,
+        unwell: &Unwell,
+        wall: Timestamp,
+        deadline: Option<Instant>,
+    ) -> Vec<JobResult> {
+        let (client, apis, slots) = (&self.client, &self.apis, &self.slots);
         let mut pending = stream::iter(jobs)
             .map(|job| fetch(client, apis, slots, job, unwell, wall))
             .buffer_unordered(MAX_IN_FLIGHT);
@@ -166,11 +185,10 @@ impl QuotePoller {
                 None => break,
             }
         }
-        drop(pending);
-        self.settle(results, now, wall)
+        results
     }
 
-    fn jobs(&self, now: Instant) -> Vec<Job> {
+    fn jobs(&self, now: Instant, wall: Timestamp) -> Vec<Job> {
         let since_epoch = now.saturating_duration_since(self.epoch);
         let mut jobs = Vec::new();
         for (index, api) in self.apis.iter().enumerate() {
@@ -181,46 +199,78 @@ impl QuotePoller {
                         && self.slots[slot].earliest <= now
                 })
                 .collect();
-            let instruments: Vec<&Instrument> = due
-                .iter()
-                .map(|&slot| &self.slots[slot].instrument)
-                .collect();
             if due.is_empty() {
                 continue;
             }
-            let hosts = api.hosts.order();
-            let batches = api.provider.batches(&instruments);
-            let job = |batch: Vec<usize>, hosts: Vec<String>, is_probe| Job {
-                api: index,
-                slots: batch.into_iter().map(|i| due[i]).collect(),
-                hosts,
-                is_probe,
-            };
+            let Plan { full, brief } = self.plan(index, due, now, wall);
+            let mut batches = self.batched(index, &full, false);
+            batches.extend(self.batched(index, &brief, true));
             if let (Some(probe), Some(first)) = (api.hosts.probe(since_epoch), batches.first()) {
-                jobs.push(job(first.clone(), vec![probe.to_owned()], true));
+                jobs.push(Job {
+                    hosts: vec![probe.to_owned()],
+                    is_probe: true,
+                    ..first.clone()
+                });
             }
-            jobs.extend(
-                batches
-                    .into_iter()
-                    .map(|batch| job(batch, hosts.clone(), false)),
-            );
+            jobs.extend(batches);
         }
         jobs
+    }
+
+    /// The requests that ask for `slots` of one API, each at its hosts in turn.
+    fn batched(&self, api: usize, slots: &[usize], is_brief: bool) -> Vec<Job> {
+        let hosts = self.apis[api].hosts.order();
+        let batches = (self.apis[api].asked_by(is_brief)).batches(&self.instruments(slots));
+        batches
+            .into_iter()
+            .map(|batch| Job {
+                api,
+                slots: batch.into_iter().map(|i| slots[i]).collect(),
+                hosts: hosts.clone(),
+                is_probe: false,
+                is_brief,
+            })
+            .collect()
     }
 
     /// Reschedules each slot from its outcome and turns the round into messages.
     fn settle(&mut self, results: Vec<JobResult>, now: Instant, wall: Timestamp) -> Vec<Message> {
         let since_epoch = now.saturating_duration_since(self.epoch);
-        let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
-        for result in results {
+        for result in &results {
             let api = &mut self.apis[result.api];
             for (host, verdict) in &result.verdicts {
                 api.hosts.record(host, *verdict, since_epoch);
             }
-            if result.is_probe {
-                continue;
+            if result.brief_failure.is_none() {
+                for &slot in &result.unpriced {
+                    self.slots[slot].brief_missed_at = Some(now);
+                }
             }
-            let (policy, source) = (api.policy, api.provider.source());
+        }
+        for (index, api) in self.apis.iter_mut().enumerate() {
+            let Some(brief) = api.brief.as_mut() else {
+                continue;
+            };
+            let mut briefs = results.iter().filter(|r| r.api == index && r.is_brief);
+            // One failure in the round rests it, whatever the other requests did: a batch that
+            // fails every time would otherwise cost chart requests every round.
+            let failure = (briefs.clone())
+                .filter(|r| !r.is_probe)
+                .find_map(|r| r.brief_failure.as_ref());
+            if let Some(error) = failure {
+                let rest = brief.failed(now);
+                tracing::warn!(%error, ?rest, "brief quote request failed: full requests stand in");
+            } else if briefs.any(|r| r.brief_failure.is_none()) {
+                brief.answered();
+            }
+        }
+        let policies: Vec<Policy> = (0..self.apis.len())
+            .map(|api| self.paced(api, now))
+            .collect();
+        let mut rounds: BTreeMap<SourceId, (Vec<Quote>, Vec<SymbolFailure>)> = BTreeMap::new();
+        for result in results.into_iter().filter(|result| !result.is_probe) {
+            let api = &self.apis[result.api];
+            let (policy, source) = (policies[result.api], api.provider.source());
             let earliest = now + api.provider.min_interval();
             let round = rounds.entry(source).or_default();
             for (index, quote) in result.quotes {
@@ -228,6 +278,7 @@ impl QuotePoller {
                 if quote.session.is_some() {
                     slot.session = quote.session;
                 }
+                let quote = slot.take(quote, result.is_brief, now);
                 let delay = slot.backoff.next_delay(
                     Outcome::Success,
                     activity(slot, wall),
@@ -280,6 +331,8 @@ fn slot(apis: &[Api], instrument: Instrument, now: Instant) -> Option<Slot> {
         due: now,
         earliest: now,
         session: None,
+        full: None,
+        brief_missed_at: None,
     })
 }
 
@@ -288,85 +341,6 @@ fn activity(slot: &Slot, now: Timestamp) -> Activity {
         Activity::Trading
     } else {
         Activity::Closed
-    }
-}
-
-/// Asks the job's hosts in turn until one answers: a host found down (here or earlier in the
-/// round) passes the request on at once. A 429 is an answer: it asks us to wait, not to ask
-/// elsewhere.
-async fn fetch(
-    client: &reqwest::Client,
-    apis: &[Api],
-    slots: &[Slot],
-    job: Job,
-    unwell: &Unwell,
-    wall: Timestamp,
-) -> JobResult {
-    let api = &apis[job.api].provider;
-    let batch: Vec<&Instrument> = job
-        .slots
-        .iter()
-        .map(|&slot| &slots[slot].instrument)
-        .collect();
-    let mut verdicts = Vec::new();
-    let mut result = Err(FetchError::Other("no host to ask".to_owned()));
-    for (tried, host) in job.hosts.iter().enumerate() {
-        let known = unwell.found().get(&(job.api, host.clone())).cloned();
-        if let Some(error) = known.filter(|_| !job.is_probe) {
-            result = Err(error);
-            continue;
-        }
-        let is_last = tried + 1 == job.hosts.len();
-        let url = api.url(host, &batch);
-        let request = get(
-            client,
-            &url,
-            HeaderMap::new(),
-            MAX_BODY_BYTES,
-            wall.as_second(),
-        );
-        let answer = if is_last && !job.is_probe {
-            request.await
-        } else {
-            tokio::time::timeout(FAILOVER_AFTER, request)
-                .await
-                .unwrap_or(Err(FetchError::Timeout))
-        };
-        result = answer.and_then(|fetched| api.parse(&fetched, &batch, wall));
-        match &result {
-            Err(error) if error.is_host_down() => {
-                verdicts.push((host.clone(), Verdict::Down));
-                (unwell.found()).insert((job.api, host.clone()), error.clone());
-            }
-            _ => {
-                verdicts.push((host.clone(), Verdict::Answered));
-                break;
-            }
-        }
-    }
-    let mut quotes = Vec::new();
-    let mut failed = Vec::new();
-    match result {
-        Ok(mut answer) => {
-            for &slot in &job.slots {
-                let symbol = &slots[slot].instrument.symbol;
-                match answer.iter().position(|quote| &quote.symbol == symbol) {
-                    Some(found) => quotes.push((slot, answer.swap_remove(found))),
-                    None => failed.push((
-                        slot,
-                        FetchError::UnknownSymbol(format!("no price for {symbol}")),
-                    )),
-                }
-            }
-        }
-        Err(error) => failed.extend(job.slots.iter().map(|&slot| (slot, error.clone()))),
-    }
-    JobResult {
-        api: job.api,
-        quotes,
-        failed,
-        verdicts,
-        is_probe: job.is_probe,
     }
 }
 

@@ -2,7 +2,8 @@
 //! reason out; fetching, pacing and back-off belong to the poller.
 //!
 //! Why v8 chart: it needs no cookie or crumb (v7 quote does since 2023) and one answer carries
-//! the price, the previous close, the intraday series and today's trading windows.
+//! the price, the previous close, the intraday series and today's trading windows. Between
+//! chart requests the poller refreshes prices twenty symbols at a time with spark ([`spark`]).
 //!
 //! Yahoo's API is unofficial and has broken its clients several times, so the parser degrades
 //! instead of failing wherever the answer still means something:
@@ -19,6 +20,7 @@
 
 mod response;
 pub mod search;
+pub mod spark;
 
 use jiff::Timestamp;
 use reqwest::StatusCode;
@@ -318,7 +320,7 @@ mod tests {
     const NO_PRICE: &[u8] = include_bytes!("../../tests/fixtures/yahoo/chart_no_price.json");
     const UNKNOWN_SYMBOL: &[u8] =
         include_bytes!("../../tests/fixtures/yahoo/chart_unknown_symbol.json");
-    const OUTAGE: &[u8] = include_bytes!("../../tests/fixtures/yahoo/outage.html");
+    pub(super) const OUTAGE: &[u8] = include_bytes!("../../tests/fixtures/yahoo/outage.html");
     const TRUNCATED: &[u8] = include_bytes!("../../tests/fixtures/yahoo/chart_truncated.json");
     const PADDED_NAME: &[u8] = include_bytes!("../../tests/fixtures/yahoo/chart_padded_name.json");
 
@@ -334,7 +336,7 @@ mod tests {
         PADDED_NAME,
     ];
 
-    fn at(seconds: i64) -> Timestamp {
+    pub(super) fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(seconds).unwrap()
     }
 
@@ -346,7 +348,7 @@ mod tests {
     }
 
     /// A time no fixture uses, so a test can tell when it was taken.
-    fn fetched() -> Timestamp {
+    pub(super) fn fetched() -> Timestamp {
         at(1_719_600_000)
     }
 

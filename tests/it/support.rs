@@ -18,6 +18,8 @@ use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 pub const FTSE: &[u8] = include_bytes!("../fixtures/yahoo/chart_ftse.json");
 pub const GBPUSD: &[u8] = include_bytes!("../fixtures/yahoo/chart_gbpusd.json");
 pub const BTC_GBP: &[u8] = include_bytes!("../fixtures/yahoo/chart_btc_gbp.json");
+/// Spark's brief prices for the three chart fixtures' symbols, FTSE and GBPUSD a bar later.
+pub const SPARK: &[u8] = include_bytes!("../fixtures/yahoo/spark_three.json");
 pub const BITCOIN_IN_POUNDS: &[u8] = include_bytes!("../fixtures/coingecko/price_bitcoin_gbp.json");
 
 /// The paths Yahoo's symbols must arrive at: `^` and `=` percent-encoded.
@@ -25,6 +27,7 @@ pub const FTSE_PATH: &str = "/v8/finance/chart/%5EFTSE";
 pub const GBPUSD_PATH: &str = "/v8/finance/chart/GBPUSD%3DX";
 pub const BTC_GBP_PATH: &str = "/v8/finance/chart/BTC-GBP";
 pub const COINGECKO_PATH: &str = "/api/v3/simple/price";
+pub const SPARK_PATH: &str = "/v8/finance/spark";
 
 /// Private HOME and XDG directories for one test, kept across the runs within it so what one
 /// run writes (config, cache, read state) is there for the next.
@@ -98,6 +101,39 @@ pub fn chart(encoded_path: &str) -> MockBuilder {
         .and(path(encoded_path))
         .and(query_param("range", "1d"))
         .and(query_param("interval", "5m"))
+}
+
+/// A GET of spark for a comma-separated list of symbols, exactly as the poller must ask for it.
+pub fn spark() -> MockBuilder {
+    Mock::given(method("GET"))
+        .and(path(SPARK_PATH))
+        .and(query_param("range", "1d"))
+        .and(query_param("interval", "5m"))
+}
+
+/// The symbols one request asked about: the chart path's one, or spark's list.
+pub fn symbols_asked(request: &wiremock::Request) -> Vec<String> {
+    if let Some(encoded) = request.url.path().strip_prefix("/v8/finance/chart/") {
+        let symbol = percent_encoding::percent_decode_str(encoded).decode_utf8_lossy();
+        return vec![symbol.into_owned()];
+    }
+    request
+        .url
+        .query_pairs()
+        .filter(|(key, _)| key == "symbols")
+        .flat_map(|(_, list)| list.split(',').map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+/// Requests `server` has received that asked about `symbol`, by chart or by spark.
+pub async fn asked_for(server: &MockServer, symbol: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+        .iter()
+        .filter(|request| symbols_asked(request).iter().any(|s| s == symbol))
+        .count()
 }
 
 pub fn json(body: &[u8]) -> ResponseTemplate {
