@@ -4,6 +4,7 @@
 //! update once per message), the reader's layout memo, and each headline's instrument tag
 //! (kept by the list as stories arrive).
 
+pub mod alerts;
 pub mod data_state;
 pub mod headlines;
 pub mod health;
@@ -22,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
+use crate::cache::FiredAlert;
 use crate::config::{Appearance, Feed};
 use crate::domain::{Article, Headline, Instrument};
 use crate::keymap::KeyMap;
@@ -29,6 +31,7 @@ use crate::market;
 use crate::message::{Failure, SourceId, Viewport};
 use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
+use alerts::Alerts;
 pub use data_state::Mode;
 use data_state::{DataState, Freshness, Origin, QuoteState};
 use headlines::HeadlineList;
@@ -68,6 +71,8 @@ pub struct Startup {
     pub articles: HashMap<String, Article>,
     /// Cache files that could not be read: the status line says so.
     pub cache_failure: Option<Failure>,
+    /// Alert rules that had fired when the last run saved them.
+    pub fired_alerts: Vec<FiredAlert>,
 }
 
 /// Fields are private: `update` (a child module) is the only code that changes them.
@@ -93,6 +98,7 @@ pub struct App {
     notice: Option<SafeText>,
     /// The config file's mistake (`FILE:LINE:COLUMN: message`) since the last good version.
     config_error: Option<SafeText>,
+    alerts: Alerts,
 }
 
 impl App {
@@ -119,6 +125,7 @@ impl App {
             is_quitting: false,
             notice: None,
             config_error: None,
+            alerts: Alerts::new(&settings.alerts, &startup.fired_alerts),
             settings,
         };
         app.refresh_tape();
@@ -217,6 +224,10 @@ impl App {
 
     pub fn notice(&self) -> Option<&SafeText> {
         self.notice.as_ref()
+    }
+
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
     }
 
     pub fn is_help_open(&self) -> bool {

@@ -11,6 +11,8 @@ use crate::domain::{Headline, Quote};
 use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
 use crate::sanitize::SafeText;
 
+mod alerts;
+
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     let (selected_before, is_tape_step) = begin(app, &msg, now);
     let mut commands = Vec::new();
@@ -52,7 +54,10 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             quotes,
             failed,
             fetched_at: at,
-        } => commands.extend(quotes_arrived(app, source, quotes, failed, at)),
+        } => {
+            commands.extend(alerts::quotes_arrived(app, source, &quotes, at));
+            commands.extend(quotes_arrived(app, source, quotes, failed, at));
+        }
         Message::HeadlinesArrived {
             source, headlines, ..
         } => headlines_arrived(app, source, headlines),
@@ -66,6 +71,12 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::OpenInBrowser => commands.extend(open_in_browser(app)),
         Message::Notice(text) => app.notice = Some(text),
         Message::FilterByInstrument => filter_by_instrument(app),
+        Message::OpenAlertPrompt => alerts::open_prompt(app),
+        Message::AlertPriceEdit(request) => alerts::edit_prompt(app, request),
+        Message::ConfirmAlertPrice => commands.extend(alerts::confirm_prompt(app)),
+        Message::ToggleAlerts => alerts::toggle_list(app),
+        Message::SelectAlert(step) => alerts::select(app, step),
+        Message::DeleteAlert => commands.extend(alerts::delete_selected(app)),
     }
     commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
     commands
@@ -137,6 +148,9 @@ fn start_filter(app: &mut App) {
 fn cancel(app: &mut App) {
     if app.is_help_open {
         app.is_help_open = false;
+        return;
+    }
+    if alerts::cancel(app) {
         return;
     }
     match &mut app.focus {

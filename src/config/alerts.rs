@@ -31,6 +31,18 @@ pub struct AlertsConfig {
     pub rules: Vec<AlertRule>,
 }
 
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            bell: true,
+            desktop: Desktop::default(),
+            command: Vec::new(),
+            rearm_pct: 0.1,
+            rules: Vec::new(),
+        }
+    }
+}
+
 /// How a fired alert reaches the desktop: through the terminal, as the terminal understands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Desktop {
@@ -43,8 +55,11 @@ pub enum Desktop {
 }
 
 impl Desktop {
-    const ALL: [(Self, &'static str); 3] =
-        [(Self::Osc9, "osc9"), (Self::Osc777, "osc777"), (Self::Off, "off")];
+    const ALL: [(Self, &'static str); 3] = [
+        (Self::Osc9, "osc9"),
+        (Self::Osc777, "osc777"),
+        (Self::Off, "off"),
+    ];
 
     pub fn name(self) -> &'static str {
         Self::ALL
@@ -92,7 +107,13 @@ impl fmt::Display for AlertRule {
     /// Its identity across restarts and edits: `^FTSE above 8400`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let condition = self.condition;
-        write!(f, "{} {} {}", self.symbol, condition.key(), condition.value())
+        write!(
+            f,
+            "{} {} {}",
+            self.symbol,
+            condition.key(),
+            condition.value()
+        )
     }
 }
 
@@ -143,11 +164,12 @@ impl AlertsLayer {
 
     /// With `rules` already checked against the instruments.
     pub(super) fn complete(self, rules: Vec<AlertRule>) -> AlertsConfig {
+        let defaults = AlertsConfig::default();
         AlertsConfig {
-            bell: self.bell.unwrap_or(true),
-            desktop: self.desktop.unwrap_or_default(),
-            command: self.command.unwrap_or_default(),
-            rearm_pct: self.rearm_pct.unwrap_or(0.1),
+            bell: self.bell.unwrap_or(defaults.bell),
+            desktop: self.desktop.unwrap_or(defaults.desktop),
+            command: self.command.unwrap_or(defaults.command),
+            rearm_pct: self.rearm_pct.unwrap_or(defaults.rearm_pct),
             rules,
         }
     }
@@ -244,7 +266,10 @@ pub(super) fn to_table(alerts: &AlertsConfig) -> Table {
     let argv = alerts.command.iter().map(|a| Value::from(a.as_str()));
     table.insert("command".into(), Value::Array(argv.collect()));
     table.insert("rearm_pct".into(), alerts.rearm_pct.into());
-    let rules = alerts.rules.iter().map(|rule| Value::Table(rule_table(rule)));
+    let rules = alerts
+        .rules
+        .iter()
+        .map(|rule| Value::Table(rule_table(rule)));
     table.insert("rules".into(), Value::Array(rules.collect()));
     table
 }

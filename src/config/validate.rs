@@ -17,8 +17,8 @@ use super::alerts::{AlertsLayer, alerts};
 use super::appearance::{Colors, ThemeName, colors, theme};
 use super::keys::keys;
 use super::raw::{OneOrMany, RawConfig, RawFeed, Strings, Urls, WholeNumber};
-use super::{Appearance, Config, ConfigError, Feed, Group, MAX_REFRESH_SECS, NewsConfig};
 use super::{AlertRule, PortfolioConfig, Position, QuotesConfig, TickerConfig};
+use super::{Appearance, Config, ConfigError, Feed, Group, MAX_REFRESH_SECS, NewsConfig};
 use crate::domain::Instrument;
 use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
@@ -186,7 +186,11 @@ impl Layer {
                 .transpose()?,
             colors: raw.colors.map(|table| colors(src, &table)).transpose()?,
             shift: ticker.shift,
-            alerts: raw.alerts.map(|table| alerts(src, table)).transpose()?.unwrap_or_default(),
+            alerts: raw
+                .alerts
+                .map(|table| alerts(src, table))
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 
