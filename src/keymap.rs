@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::{App, Focus};
 use crate::message::Message;
 use crate::sanitize::SafeText;
-use Context::{Anywhere, Filter, List, Reader, Tape};
+use Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, List, Reader, Tape};
 pub use bindings::BINDINGS;
 pub use key::{BadKey, Key};
 use key::{code, ctrl, key};
@@ -31,6 +31,12 @@ pub enum Context {
     Tape,
     /// Typing a filter; other printable keys are typed into it.
     Filter,
+    /// The tape is held with the detail panel open; tried before `Tape`.
+    Detail,
+    /// Typing an alert's price; other printable keys are typed into it.
+    AlertPrice,
+    /// The alert list (`!`) is open.
+    Alerts,
 }
 
 impl Context {
@@ -41,6 +47,21 @@ impl Context {
             Self::Reader => "reader",
             Self::Tape => "tape",
             Self::Filter => "filter",
+            Self::Detail => "detail",
+            Self::AlertPrice => "alert price",
+            Self::Alerts => "alerts",
+        }
+    }
+
+    /// The message a printable key means in a typing context, which takes every key it does
+    /// not bind; `None` in any other context.
+    fn typed(self, c: char) -> Option<Message> {
+        match self {
+            Filter => Some(Message::FilterInput(c)),
+            AlertPrice => Some(Message::AlertPriceEdit(
+                tui_input::InputRequest::InsertChar(c),
+            )),
+            Anywhere | List | Reader | Tape | Detail | Alerts => None,
         }
     }
 
@@ -49,7 +70,8 @@ impl Context {
         self == other
             || matches!(
                 (self, other),
-                (Anywhere, List | Reader | Tape) | (List | Reader | Tape, Anywhere)
+                (Anywhere, List | Reader | Tape | Detail | Alerts)
+                    | (List | Reader | Tape | Detail | Alerts, Anywhere)
             )
     }
 }
@@ -190,10 +212,17 @@ impl KeyMap {
 fn active_contexts(app: &App) -> &'static [Context] {
     if app.headlines().is_editing_filter() {
         &[Filter]
+    } else if app.alerts().prompt().is_some() {
+        &[AlertPrice]
+    } else if app.alerts().list_selection().is_some() {
+        &[Alerts, Anywhere]
     } else {
         match app.focus() {
             Focus::List => &[List, Anywhere],
             Focus::Reader => &[Reader, Anywhere],
+            Focus::Tape {
+                detail_open: true, ..
+            } => &[Detail, Tape, Anywhere],
             Focus::Tape { .. } => &[Tape, Anywhere],
         }
     }
@@ -215,6 +244,10 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
             .find(|(b, keys)| b.context == *context && keys.contains(&pressed))
             .map(|(b, _)| b.message.clone())
     });
+    let typing = match contexts {
+        [only] => Some(*only),
+        _ => None,
+    };
     match (bound, pressed) {
         (Some(message), _) => Some(message),
         (
@@ -223,18 +256,15 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
                 code: KeyCode::Char(c),
                 ctrl: false,
             },
-        ) if contexts == [Filter]
-            && !event.modifiers.contains(KeyModifiers::ALT)
-            && is_printable(c) =>
-        {
-            Some(Message::FilterInput(c))
+        ) if !event.modifiers.contains(KeyModifiers::ALT) && is_printable(c) => {
+            typing.and_then(|context| context.typed(c))
         }
         _ => None,
     }
 }
 
-/// A typed or pasted character the filter may hold: one the sanitiser keeps. The filter is
-/// drawn as typed, so a bidi control (which a terminal delivers as an ordinary character) would
+/// A typed or pasted character a typing context may hold: one the sanitiser keeps. What is
+/// typed is drawn as typed, so a bidi control (which a terminal delivers as an ordinary character) would
 /// otherwise reach the screen; no headline could match one anyway.
 fn is_printable(c: char) -> bool {
     let mut buf = [0; 4];

@@ -2,6 +2,7 @@
 //! update also uses, so scroll limits and what is drawn always agree. Nothing here mutates
 //! state, reads the clock or does I/O.
 
+pub mod alerts;
 pub mod detail;
 pub mod footer;
 pub mod headlines;
@@ -87,6 +88,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         reader::render(app, theme, &viewport, buf);
     }
     footer::render(app, theme, viewport.footer, buf);
+    if app.alerts().list_selection().is_some() {
+        alerts::render(app, theme, viewport.area, buf);
+    }
     if app.is_help_open() {
         help::render(app.keymap(), theme, viewport.area, buf);
     }
@@ -203,9 +207,10 @@ mod tests {
 
     #[test]
     fn help_overlay_lists_every_binding() {
-        let mut app = app_from_snapshot(100, 50);
+        // 70 rows: the table outgrew 50 with the alert keys (54 actions).
+        let mut app = app_from_snapshot(100, 70);
         update(&mut app, Message::ToggleHelp, now());
-        let terminal = screen(&app, 100, 50);
+        let terminal = screen(&app, 100, 70);
         let text = format!("{}", terminal.backend());
         for binding in crate::keymap::BINDINGS {
             assert!(
@@ -214,7 +219,7 @@ mod tests {
                 binding.description
             );
         }
-        insta::assert_snapshot!("help_overlay_100x50", terminal.backend());
+        insta::assert_snapshot!("help_overlay_100x70", terminal.backend());
     }
 
     #[test]

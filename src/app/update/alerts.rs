@@ -107,3 +107,77 @@ pub(super) fn quotes_arrived(
     }
     commands
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use crate::app::update::update;
+    use crate::config::{AlertRule, Condition};
+    use crate::fixtures::{app_from_snapshot, now};
+    use crate::keymap::message_for;
+    use crate::message::Command;
+
+    /// Keys as the terminal sends them, through the keymap, into update.
+    fn press(app: &mut crate::app::App, keys: &str) -> Vec<Command> {
+        let mut commands = Vec::new();
+        for c in keys.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\x1b' => KeyCode::Esc,
+                '\x08' => KeyCode::Backspace,
+                c => KeyCode::Char(c),
+            };
+            let message = message_for(KeyEvent::new(code, KeyModifiers::NONE), app);
+            if let Some(message) = message {
+                commands.extend(update(app, message, now()));
+            }
+        }
+        commands
+    }
+
+    #[test]
+    fn a_in_the_detail_panel_adds_a_rule_at_the_typed_price_and_saves_it() {
+        let mut app = app_from_snapshot(120, 40);
+        assert!(
+            press(&mut app, "a").is_empty(),
+            "a means nothing in the list"
+        );
+        assert!(app.alerts.prompt().is_none());
+        press(&mut app, "t\n");
+        assert!(app.is_detail_open());
+        // The snapshot's FTSE 100 is at 8,164.12: 8,400 is above it; `x` is typed and erased.
+        let commands = press(&mut app, "a8,4x\x0800\n");
+        let wanted = AlertRule {
+            symbol: "^FTSE".to_owned(),
+            condition: Condition::Above(8400.0),
+            demo: false,
+        };
+        assert_eq!(commands, [Command::SaveAlertRules(vec![wanted.clone()])]);
+        assert_eq!(
+            app.notice().map(|n| n.as_str()),
+            Some("alert set: FTSE 100 above 8,400.00 · ! lists alerts")
+        );
+        press(&mut app, "a8000\n");
+        assert_eq!(
+            app.alerts.rules()[1].rule.condition,
+            Condition::Below(8000.0)
+        );
+        assert!(press(&mut app, "a\x1b").is_empty(), "Esc adds nothing");
+        assert!(app.alerts.prompt().is_none() && app.is_detail_open());
+
+        press(&mut app, "!j");
+        assert_eq!(app.alerts.list_selection(), Some(1));
+        let commands = press(&mut app, "d");
+        assert_eq!(
+            commands,
+            [
+                Command::SaveAlertRules(vec![wanted]),
+                Command::SaveFiredAlerts(Vec::new())
+            ]
+        );
+        press(&mut app, "\x1b");
+        assert_eq!(app.alerts.list_selection(), None);
+        assert!(app.is_detail_open(), "Esc closed the list only");
+    }
+}
