@@ -14,6 +14,8 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 
 use crate::support::{Dirs, write_file};
 
+mod alerts;
+
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
 /// Generous: a loaded two-core CI machine runs these tests in parallel, on debug builds.
@@ -699,31 +701,16 @@ fn save_by_rename(path: &std::path::Path, text: &str) {
 #[test]
 fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
     use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    // The server runs on its own thread's runtime while this test drives the terminal.
-    let (uri_sender, uri) = std::sync::mpsc::channel();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server_thread = thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime for the server");
-        runtime.block_on(async {
-            let server = MockServer::start().await;
-            Mock::given(method("GET"))
-                .and(path("/wire.xml"))
-                .respond_with(
-                    ResponseTemplate::new(200)
-                        .insert_header("content-type", "application/rss+xml")
-                        .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
-                )
-                .mount(&server)
-                .await;
-            uri_sender.send(server.uri()).expect("the test waits");
-            let _ = stopped.await;
-        });
-    });
-    let uri = uri.recv().expect("the server's address");
+    use wiremock::{Mock, ResponseTemplate};
+    let wire = Mock::given(method("GET"))
+        .and(path("/wire.xml"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/rss+xml")
+                .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
+        );
+    let server = BackgroundServer::start(vec![wire]);
+    let uri = server.uri.clone();
     let config = |speed: &str, feeds: &str| {
         format!("[quotes]\nbase_url = \"{uri}\"\n[news]\n{feeds}\n[ticker]\nspeed = {speed}\n")
     };
@@ -764,8 +751,43 @@ fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
             && row_text(screen, FOOTER_ROW, 0..COLS).contains("config reloaded: tape speed 3")
     });
     session.quit_cleanly();
-    let _ = stop.send(());
-    server_thread.join().expect("the server thread");
+    server.stop();
+}
+
+/// A wiremock server on its own thread's runtime, answering with `mocks`, while the test
+/// drives the terminal from its own thread.
+struct BackgroundServer {
+    uri: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: JoinHandle<()>,
+}
+
+impl BackgroundServer {
+    fn start(mocks: Vec<wiremock::Mock>) -> Self {
+        let (uri_sender, uri) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the server");
+            runtime.block_on(async {
+                let server = wiremock::MockServer::start().await;
+                for mock in mocks {
+                    server.register(mock).await;
+                }
+                uri_sender.send(server.uri()).expect("the test waits");
+                let _ = stopped.await;
+            });
+        });
+        let uri = uri.recv().expect("the server's address");
+        Self { uri, stop, thread }
+    }
+
+    fn stop(self) {
+        let _ = self.stop.send(());
+        self.thread.join().expect("the server thread");
+    }
 }
 
 /// The tape row, held still, starts with `text`.
