@@ -50,3 +50,58 @@ pub fn run(notification: &Notification, outbox: &mpsc::Sender<Message>) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Desktop;
+
+    fn notification(argv: &[&str]) -> Notification {
+        Notification {
+            message: SafeText::new("FTSE 100 above 8,400.00 at 8,401.25"),
+            bell: false,
+            desktop: Desktop::Off,
+            command: argv.iter().map(|a| (*a).to_owned()).collect(),
+        }
+    }
+
+    /// What the command's watcher says on the status line, if anything.
+    async fn notice_after(argv: &[&str]) -> Option<String> {
+        let (outbox, mut inbox) = mpsc::channel(4);
+        run(&notification(argv), &outbox);
+        drop(outbox);
+        match inbox.recv().await {
+            Some(Message::Notice(text)) => Some(text.to_string()),
+            Some(other) => panic!("unexpected {other:?}"),
+            None => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_command_that_succeeds_is_silent_and_failures_are_said() {
+        assert_eq!(notice_after(&[]).await, None, "no command, nothing run");
+        assert_eq!(notice_after(&["true"]).await, None);
+        let failed = notice_after(&["false"]).await.unwrap();
+        assert!(
+            failed.starts_with("alert command: false failed (exit status: 1)"),
+            "{failed}"
+        );
+        let missing = notice_after(&["/nonexistent/notifier", "{message}"])
+            .await
+            .unwrap();
+        assert!(
+            missing.starts_with("alert command: cannot start /nonexistent/notifier"),
+            "{missing}"
+        );
+    }
+
+    /// The clock is paused, so the 10 s pass at once when nothing else is due.
+    #[tokio::test(start_paused = true)]
+    async fn a_command_that_hangs_is_stopped() {
+        let stopped = notice_after(&["sleep", "600"]).await.unwrap();
+        assert_eq!(
+            stopped,
+            "alert command: sleep took over 10s and was stopped"
+        );
+    }
+}
