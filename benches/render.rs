@@ -1,14 +1,19 @@
 //! Figures for drawing: one full frame at 120x40 and 250x70, one tape step (update + frame, as
-//! the scrolling tape costs every 200 ms), and the sanitiser on 1 MB of hostile text.
+//! the scrolling tape costs every 200 ms; and with an alert rule on every instrument, which must
+//! cost nothing more: alerts move on quotes, not steps), and the sanitiser on 1 MB of hostile
+//! text.
 //! `cargo bench --bench render`.
 
 #[path = "support/app.rs"]
 mod support;
 
+use std::fmt::Write as _;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tickertape::app::update::update;
+use tickertape::config::Config;
 use tickertape::message::Message;
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
@@ -25,17 +30,44 @@ fn frames(c: &mut Criterion) {
             });
         });
     }
-    let mut app = support::app_at(120, 40);
-    let now = app.now();
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    c.bench_function("tape/step_and_frame_120x40", |b| {
-        b.iter(|| {
-            update(&mut app, Message::TapeStep, now);
-            terminal
-                .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
-                .unwrap();
+    let plain = support::app_at(120, 40);
+    let mut alerted = support::app_at(120, 40);
+    let now = alerted.now();
+    update(
+        &mut alerted,
+        Message::ConfigReloaded(Box::new(alert_per_instrument())),
+        now,
+    );
+    for (name, mut app) in [("", plain), ("_alert_per_instrument", alerted)] {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        c.bench_function(&format!("tape/step_and_frame_120x40{name}"), |b| {
+            b.iter(|| {
+                update(&mut app, Message::TapeStep, now);
+                terminal
+                    .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
+                    .unwrap();
+            });
         });
-    });
+    }
+}
+
+/// The default watchlist with one alert rule on each instrument, 1 % above its price.
+fn alert_per_instrument() -> Config {
+    let app = support::app_at(120, 40);
+    let mut text = String::new();
+    for instrument in app.instruments() {
+        let price = app
+            .quotes()
+            .get(&instrument.symbol)
+            .map_or(1.0, |q| q.price);
+        let level = (price * 1.01 * 100.0).round() / 100.0;
+        let symbol = &instrument.symbol;
+        let _ = writeln!(
+            text,
+            "[[alerts.rules]]\nsymbol = {symbol:?}\nabove = {level}"
+        );
+    }
+    tickertape::config::parse(&text, std::path::Path::new("bench.toml")).expect("valid rules")
 }
 
 fn sanitise(c: &mut Criterion) {

@@ -212,13 +212,10 @@ impl Alerts {
 
     /// `!`: the list opens (which sees every fired alert) or closes.
     pub fn toggle_list(&mut self) {
-        self.list = match self.list {
-            Some(_) => None,
-            None => {
-                self.unseen.clear();
-                Some(0)
-            }
-        };
+        if self.list.take().is_none() {
+            self.unseen.clear();
+            self.list = Some(0);
+        }
     }
 
     pub fn close_list(&mut self) -> bool {

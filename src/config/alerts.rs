@@ -46,10 +46,10 @@ impl Default for AlertsConfig {
 /// How a fired alert reaches the desktop: through the terminal, as the terminal understands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Desktop {
-    /// `ESC ] 9 ; message BEL` (iTerm2, WezTerm, kitty, Windows Terminal, foot).
+    /// `ESC ] 9 ; message BEL` (`iTerm2`, `WezTerm`, kitty, Windows Terminal, foot).
     #[default]
     Osc9,
-    /// `ESC ] 777 ; notify ; title ; message BEL` (VTE terminals, urxvt, WezTerm).
+    /// `ESC ] 777 ; notify ; title ; message BEL` (VTE terminals, urxvt, `WezTerm`).
     Osc777,
     Off,
 }

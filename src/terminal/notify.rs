@@ -4,6 +4,8 @@
 //! early or split it into other fields (any control, which covers ESC, BEL, ST and C1, and `;`),
 //! since an instrument's name may be the provider's, which is remote text.
 
+use std::fmt::Write as _;
+
 use crate::config::Desktop;
 use crate::message::Notification;
 
@@ -19,8 +21,8 @@ pub fn sequence(notification: &Notification) -> Vec<u8> {
     }
     let text = osc_text(notification.message.as_str());
     match notification.desktop {
-        Desktop::Osc9 => out.push_str(&format!("\x1b]9;{text}{BEL}")),
-        Desktop::Osc777 => out.push_str(&format!("\x1b]777;notify;{TITLE};{text}{BEL}")),
+        Desktop::Osc9 => _ = write!(out, "\x1b]9;{text}{BEL}"),
+        Desktop::Osc777 => _ = write!(out, "\x1b]777;notify;{TITLE};{text}{BEL}"),
         Desktop::Off => {}
     }
     out.into_bytes()

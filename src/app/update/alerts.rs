@@ -155,7 +155,7 @@ mod tests {
         };
         assert_eq!(commands, [Command::SaveAlertRules(vec![wanted.clone()])]);
         assert_eq!(
-            app.notice().map(|n| n.as_str()),
+            app.notice().map(crate::sanitize::SafeText::as_str),
             Some("alert set: FTSE 100 above 8,400.00 · ! lists alerts")
         );
         press(&mut app, "a8000\n");

@@ -36,7 +36,7 @@ fn is_table_of(table: &Table, rule: &AlertRule) -> bool {
     let number = |key: &str| {
         let item = table.get(key)?;
         item.as_float()
-            .or_else(|| item.as_integer().map(|i| i as f64))
+            .or_else(|| item.as_integer()?.to_string().parse().ok())
     };
     let demo = table.get("demo").and_then(Item::as_bool).unwrap_or(false);
     table.get("symbol").and_then(Item::as_str) == Some(rule.symbol.as_str())
@@ -49,10 +49,9 @@ fn table_of(rule: &AlertRule) -> Table {
     table.insert("symbol", value(rule.symbol.as_str()));
     let level = rule.condition.value();
     // A whole level is written as one: `above = 8400`, as a person would.
-    let level = if level.fract() == 0.0 && level.abs() < 1e15 {
-        value(level as i64)
-    } else {
-        value(level)
+    let level = match level.to_string().parse::<i64>() {
+        Ok(whole) => value(whole),
+        Err(_) => value(level),
     };
     table.insert(rule.condition.key(), level);
     if rule.demo {
