@@ -22,12 +22,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(u16::MAX)
         .min(area.height);
     let width = WIDTH.min(area.width);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     Clear.render(popup, buf);
     let block = Block::bordered()
         .title(" Alerts ")
@@ -91,8 +86,8 @@ mod tests {
     use crate::app::update::update;
     use crate::app::{App, Mode};
     use crate::domain::Quote;
-    use crate::fixtures::{app_with_config, now};
-    use crate::message::{Message, SourceId};
+    use crate::fixtures::{app_with_config, now, yahoo_round};
+    use crate::message::Message;
     use crate::ui::tests::screen;
 
     /// Three rules on the snapshot's board, the FTSE 100's fired by a live quote at 8,401.25.
@@ -106,13 +101,7 @@ mod tests {
             previous_close: Some(8179.68),
             ..Quote::new("^FTSE", 8401.25, 2, now())
         };
-        let arrived = Message::QuotesArrived {
-            source: SourceId::Yahoo,
-            quotes: vec![quote],
-            failed: Vec::new(),
-            fetched_at: now(),
-        };
-        update(&mut app, arrived, now());
+        update(&mut app, yahoo_round(quote), now());
         app
     }
 
