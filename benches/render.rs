@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tickertape::app::update::update;
 use tickertape::config::Config;
-use tickertape::message::Message;
+use tickertape::message::{Message, Step};
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
 
