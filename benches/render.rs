@@ -38,6 +38,9 @@ fn frames(c: &mut Criterion) {
         Message::ConfigReloaded(Box::new(alert_per_instrument())),
         now,
     );
+    // A key dismisses the reload's notice, so both frames show the same footer.
+    update(&mut alerted, Message::Move(Step::First), now);
+    assert!(alerted.notice().is_none() && alerted.alerts().rules().len() == 15);
     for (name, mut app) in [("", plain), ("_alert_per_instrument", alerted)] {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         c.bench_function(&format!("tape/step_and_frame_120x40{name}"), |b| {
