@@ -48,7 +48,7 @@ impl Context {
             Self::Tape => "tape",
             Self::Filter => "filter",
             Self::Detail => "detail",
-            Self::AlertPrice => "alert price",
+            Self::AlertPrice => "new alert",
             Self::Alerts => "alerts",
         }
     }
