@@ -1,10 +1,14 @@
 //! Figures for drawing: one full frame at 120x40 and 250x70, one tape step (update + frame, as
 //! the scrolling tape costs every 200 ms) drawn whole and as the runtime draws it (the tape row
-//! alone, the clock moving 200 ms a step), and the sanitiser on 1 MB of hostile text.
+//! alone, the clock moving 200 ms a step), each also with an alert rule on every instrument,
+//! which must cost nothing more (alerts move on quotes, not steps); and the sanitiser on 1 MB of
+//! hostile text.
 //! `cargo bench --bench render`.
 
 #[path = "support/app.rs"]
 mod support;
+
+use std::fmt::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::SignedDuration;
@@ -13,7 +17,8 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use tickertape::app::update::update;
-use tickertape::message::Message;
+use tickertape::config::Config;
+use tickertape::message::{Message, Step};
 use tickertape::runtime::draw_frame;
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
@@ -30,30 +35,58 @@ fn frames(c: &mut Criterion) {
             });
         });
     }
-    let mut app = support::app_at(120, 40);
-    let now = app.now();
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    c.bench_function("tape/step_and_frame_120x40", |b| {
-        b.iter(|| {
-            update(&mut app, Message::TapeStep, now);
-            terminal
-                .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
-                .unwrap();
+    let plain = support::app_at(120, 40);
+    let mut alerted = support::app_at(120, 40);
+    let now = alerted.now();
+    update(
+        &mut alerted,
+        Message::ConfigReloaded(Box::new(alert_per_instrument())),
+        now,
+    );
+    // A key dismisses the reload's notice, so both frames show the same footer.
+    update(&mut alerted, Message::Move(Step::First), now);
+    assert!(alerted.notice().is_none() && alerted.alerts().rules().len() == 15);
+    for (name, mut app) in [("", plain), ("_alert_per_instrument", alerted)] {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        c.bench_function(&format!("tape/step_and_frame_120x40{name}"), |b| {
+            b.iter(|| {
+                update(&mut app, Message::TapeStep, now);
+                terminal
+                    .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
+                    .unwrap();
+            });
         });
-    });
-    let mut app = support::app_at(120, 40);
-    let mut now = app.now();
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let mut last = Buffer::empty(Rect::default());
-    let theme = Theme::colour();
-    draw_frame(&mut terminal, &app, &theme, &mut last, false).unwrap();
-    c.bench_function("tape/step_redrawn_120x40", |b| {
-        b.iter(|| {
-            now += SignedDuration::from_millis(200);
-            update(&mut app, Message::TapeStep, now);
-            draw_frame(&mut terminal, &app, &theme, &mut last, true).unwrap();
+        let mut at = now;
+        let mut last = Buffer::empty(Rect::default());
+        let theme = Theme::colour();
+        draw_frame(&mut terminal, &app, &theme, &mut last, false).unwrap();
+        c.bench_function(&format!("tape/step_redrawn_120x40{name}"), |b| {
+            b.iter(|| {
+                at += SignedDuration::from_millis(200);
+                update(&mut app, Message::TapeStep, at);
+                draw_frame(&mut terminal, &app, &theme, &mut last, true).unwrap();
+            });
         });
-    });
+    }
+}
+
+/// The default watchlist with one alert rule on each instrument, 1 % above its price.
+fn alert_per_instrument() -> Config {
+    let app = support::app_at(120, 40);
+    let mut text = String::new();
+    for instrument in app.instruments() {
+        let price = app
+            .quotes()
+            .get(&instrument.symbol)
+            .map_or(1.0, |q| q.price);
+        let level = (price * 1.01 * 100.0).round() / 100.0;
+        let symbol = &instrument.symbol;
+        let _ = writeln!(
+            text,
+            "[[alerts.rules]]\nsymbol = {symbol:?}\nabove = {level}"
+        );
+    }
+    tickertape::config::parse(&text, std::path::Path::new("bench.toml")).expect("valid rules")
 }
 
 fn sanitise(c: &mut Criterion) {

@@ -4,6 +4,7 @@
 //! update once per message), the reader's layout memo, and each headline's instrument tag
 //! (kept by the list as stories arrive).
 
+pub mod alerts;
 pub mod data_state;
 pub mod headlines;
 pub mod health;
@@ -23,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
+use crate::cache::FiredAlert;
 use crate::config::{Appearance, Feed};
 use crate::domain::{Article, Headline, Instrument};
 use crate::keymap::KeyMap;
@@ -30,6 +32,7 @@ use crate::market;
 use crate::message::{Failure, SourceId, Step, Viewport};
 use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
+use alerts::Alerts;
 pub use data_state::Mode;
 use data_state::{DataState, Freshness, Origin, QuoteState};
 use headlines::HeadlineList;
@@ -69,6 +72,8 @@ pub struct Startup {
     pub articles: HashMap<String, Article>,
     /// Cache files that could not be read: the status line says so.
     pub cache_failure: Option<Failure>,
+    /// Alert rules that had fired when the last run saved them.
+    pub fired_alerts: Vec<FiredAlert>,
 }
 
 /// Fields are private: `update` (a child module) is the only code that changes them.
@@ -96,6 +101,7 @@ pub struct App {
     config_error: Option<SafeText>,
     /// The symbol search box, while open (`a` on the held tape).
     search: Option<search::SearchBox>,
+    alerts: Alerts,
 }
 
 impl App {
@@ -123,6 +129,7 @@ impl App {
             notice: None,
             config_error: None,
             search: None,
+            alerts: Alerts::new(&settings.alerts, &startup.fired_alerts),
             settings,
         };
         app.refresh_tape();
@@ -221,6 +228,10 @@ impl App {
 
     pub fn notice(&self) -> Option<&SafeText> {
         self.notice.as_ref()
+    }
+
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
     }
 
     pub fn is_help_open(&self) -> bool {

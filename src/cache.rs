@@ -19,6 +19,7 @@ const VERSION: u32 = 1;
 const QUOTES_FILE: &str = "quotes.json";
 const STATE_FILE: &str = "state.json";
 const FEEDS_FILE: &str = "feeds.json";
+const ALERTS_FILE: &str = "alerts.json";
 const ARTICLES_DIR: &str = "articles";
 /// Appended to a file that could not be read when it is moved aside.
 const SET_ASIDE: &str = "corrupt";
@@ -62,6 +63,23 @@ pub struct CachedFeed {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub headlines: Vec<Headline>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlertsFile {
+    version: u32,
+    fired: Vec<FiredAlert>,
+}
+
+/// An alert rule that has fired and not re-armed, so a restart does not fire it again. `rule`
+/// is its identity (`^FTSE above 8400`): a rule edited in the file is a new rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiredAlert {
+    pub rule: String,
+    pub at: Timestamp,
+    pub price: f64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -200,6 +218,21 @@ impl Cache {
             read: read.to_vec(),
         };
         self.write(STATE_FILE, &file)
+    }
+
+    pub fn load_alerts(&self) -> Result<Vec<FiredAlert>, CacheError> {
+        Ok(self
+            .read::<AlertsFile>(ALERTS_FILE, |f| f.version)?
+            .map(|file| file.fired)
+            .unwrap_or_default())
+    }
+
+    pub fn save_alerts(&self, fired: &[FiredAlert]) -> Result<(), CacheError> {
+        let file = AlertsFile {
+            version: VERSION,
+            fired: fired.to_vec(),
+        };
+        self.write(ALERTS_FILE, &file)
     }
 
     fn read<T: DeserializeOwned>(

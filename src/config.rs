@@ -6,6 +6,7 @@
 //! file `--init-config` writes and the built-in defaults cannot drift apart), the XDG paths and
 //! `--init-config`. Never touches the terminal: callers decide how to report errors.
 
+mod alerts;
 mod appearance;
 #[cfg(test)]
 mod appearance_tests;
@@ -28,6 +29,7 @@ use rust_decimal::Decimal;
 use crate::domain::Instrument;
 use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
+pub use alerts::{AlertRule, AlertsConfig, Condition, Desktop};
 pub use appearance::{Appearance, Colors, ThemeName, color_name, parse_color};
 pub use print::to_toml;
 use validate::{Layer, Source};
@@ -53,6 +55,7 @@ pub struct Config {
     pub keys: KeyMap,
     pub appearance: Appearance,
     pub portfolio: PortfolioConfig,
+    pub alerts: AlertsConfig,
 }
 
 /// What the user owns, valued by `crate::portfolio`.
@@ -399,6 +402,13 @@ mod tests {
                 currency: "GBP".to_owned(),
                 positions: Vec::new(),
             },
+            alerts: AlertsConfig {
+                bell: true,
+                desktop: Desktop::Osc9,
+                command: Vec::new(),
+                rearm_pct: 0.1,
+                rules: Vec::new(),
+            },
         }
     }
 
@@ -664,7 +674,7 @@ mod tests {
     fn unknown_keys_are_reported_where_they_are() {
         assert_eq!(
             error("\n[quote]\n"),
-            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`, `theme`, `colors`, `keys`"
+            "/etc/c.toml:2:2: unknown field `quote`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`, `theme`, `colors`, `keys`, `alerts`"
         );
         assert_eq!(
             error("[[quotes.symbols]]\nsymbol = \"A\"\nname = \"B\"\nexchange = \"x\"\n"),
@@ -831,7 +841,7 @@ mod tests {
         // A quoted key can hold ESC; the message must not carry it to the user's terminal.
         assert_eq!(
             error("\"\\u001b[2J\" = 1\n"),
-            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`, `theme`, `colors`, `keys`"
+            "/etc/c.toml:1:1: unknown field `[2J`, expected one of `quotes`, `news`, `ticker`, `groups`, `portfolio`, `theme`, `colors`, `keys`, `alerts`"
         );
     }
 

@@ -51,3 +51,13 @@ pub fn instrument(symbol: &str, name: &str) -> Instrument {
         aliases: Vec::new(),
     }
 }
+
+/// A round from Yahoo bringing `quote`, fetched now.
+pub fn yahoo_round(quote: crate::domain::Quote) -> Message {
+    Message::QuotesArrived {
+        source: crate::message::SourceId::Yahoo,
+        quotes: vec![quote],
+        failed: Vec::new(),
+        fetched_at: now(),
+    }
+}

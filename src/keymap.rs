@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::{App, Focus};
 use crate::message::Message;
 use crate::sanitize::SafeText;
-use Context::{Anywhere, Filter, List, Reader, Search, Tape};
+use Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, List, Reader, Search, Tape};
 pub use bindings::BINDINGS;
 pub use key::{BadKey, Key};
 use key::{code, ctrl, key};
@@ -33,6 +33,12 @@ pub enum Context {
     Filter,
     /// Typing in the symbol search box; other printable keys are typed into it.
     Search,
+    /// The tape is held with the detail panel open; tried before `Tape`.
+    Detail,
+    /// Typing an alert's price; other printable keys are typed into it.
+    AlertPrice,
+    /// The alert list (`!`) is open.
+    Alerts,
 }
 
 impl Context {
@@ -44,6 +50,22 @@ impl Context {
             Self::Tape => "tape",
             Self::Filter => "filter",
             Self::Search => "search",
+            Self::Detail => "detail",
+            Self::AlertPrice => "new alert",
+            Self::Alerts => "alerts",
+        }
+    }
+
+    /// The message a printable key means in a typing context, which takes every key it does
+    /// not bind; `None` in any other context.
+    fn typed(self, c: char) -> Option<Message> {
+        match self {
+            Filter => Some(Message::FilterInput(c)),
+            Search => Some(Message::SearchEdit(tui_input::InputRequest::InsertChar(c))),
+            AlertPrice => Some(Message::AlertPriceEdit(
+                tui_input::InputRequest::InsertChar(c),
+            )),
+            Anywhere | List | Reader | Tape | Detail | Alerts => None,
         }
     }
 
@@ -52,7 +74,8 @@ impl Context {
         self == other
             || matches!(
                 (self, other),
-                (Anywhere, List | Reader | Tape) | (List | Reader | Tape, Anywhere)
+                (Anywhere, List | Reader | Tape | Detail | Alerts)
+                    | (List | Reader | Tape | Detail | Alerts, Anywhere)
             )
     }
 }
@@ -195,10 +218,17 @@ fn active_contexts(app: &App) -> &'static [Context] {
         &[Search]
     } else if app.headlines().is_editing_filter() {
         &[Filter]
+    } else if app.alerts().prompt().is_some() {
+        &[AlertPrice]
+    } else if app.alerts().list_selection().is_some() {
+        &[Alerts, Anywhere]
     } else {
         match app.focus() {
             Focus::List => &[List, Anywhere],
             Focus::Reader => &[Reader, Anywhere],
+            Focus::Tape {
+                detail_open: true, ..
+            } => &[Detail, Tape, Anywhere],
             Focus::Tape { .. } => &[Tape, Anywhere],
         }
     }
@@ -220,6 +250,10 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
             .find(|(b, keys)| b.context == *context && keys.contains(&pressed))
             .map(|(b, _)| b.message.clone())
     });
+    let typing = match contexts {
+        [only] => Some(*only),
+        _ => None,
+    };
     match (bound, pressed) {
         (Some(message), _) => Some(message),
         (
@@ -229,23 +263,14 @@ pub fn message_for(event: KeyEvent, app: &App) -> Option<Message> {
                 ctrl: false,
             },
         ) if !event.modifiers.contains(KeyModifiers::ALT) && is_printable(c) => {
-            contexts.first().and_then(|context| typed(*context, c))
+            typing.and_then(|context| context.typed(c))
         }
         _ => None,
     }
 }
 
-/// What an unbound printable key means in a typing context, which takes it as text.
-fn typed(context: Context, c: char) -> Option<Message> {
-    match context {
-        Filter => Some(Message::FilterInput(c)),
-        Search => Some(Message::SearchEdit(tui_input::InputRequest::InsertChar(c))),
-        Anywhere | List | Reader | Tape => None,
-    }
-}
-
-/// A typed or pasted character a typing context may hold: one the sanitiser keeps. It is
-/// drawn as typed, so a bidi control (which a terminal delivers as an ordinary character) would
+/// A typed or pasted character a typing context may hold: one the sanitiser keeps. What is
+/// typed is drawn as typed, so a bidi control (which a terminal delivers as an ordinary character) would
 /// otherwise reach the screen; no headline could match one anyway.
 fn is_printable(c: char) -> bool {
     let mut buf = [0; 4];

@@ -117,6 +117,18 @@ pub enum Message {
         symbol: String,
         outcome: Result<Box<Quote>, Failure>,
     },
+    /// In the detail panel: start typing a price for a new alert on the instrument (`a`).
+    OpenAlertPrompt,
+    /// A key typed into the alert price.
+    AlertPriceEdit(tui_input::InputRequest),
+    /// Add the alert at the typed price, above or below today's (Enter).
+    ConfirmAlertPrice,
+    /// Show the alert rules and their state (`!`), or hide them.
+    ToggleAlerts,
+    /// Choose the previous (`Up`) or next (`Down`) rule in the alert list.
+    SelectAlert(Step),
+    /// Delete the chosen alert rule (`d`); saved to the config file.
+    DeleteAlert,
 }
 
 /// One instrument a round could not price; the others in the round still count.
@@ -251,6 +263,16 @@ pub struct ArticleRequest {
     pub published: Option<Timestamp>,
 }
 
+/// A fired alert as the terminal and the user's command receive it: every text in it has
+/// passed the sanitiser, `command` has its placeholders filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    pub message: SafeText,
+    pub bell: bool,
+    pub desktop: crate::config::Desktop,
+    pub command: Vec<String>,
+}
+
 /// An effect update asks for; the runtime carries it out, so update stays pure.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -274,6 +296,12 @@ pub enum Command {
         instruments: Vec<Instrument>,
         groups: Vec<Group>,
     },
+    /// An alert fired: ring, notify through the terminal, run the user's command.
+    Notify(Notification),
+    /// Write the alert rules into the config file, keeping the user's comments.
+    SaveAlertRules(Vec<crate::config::AlertRule>),
+    /// Remember which alerts have fired, so a restart does not fire them again.
+    SaveFiredAlerts(Vec<crate::cache::FiredAlert>),
     /// Hand the search worker its next request; a newer one (or `None`) replaces it.
     Search(Option<SearchRequest>),
     /// Start polling an instrument added while the program runs.

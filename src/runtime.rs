@@ -2,6 +2,7 @@
 //! deadline, a signal), apply it with `update`, run the commands it returns, and draw — only
 //! then. With the tape paused and no source sending, it sleeps: no wake-ups, no bytes.
 
+mod alert_command;
 mod tape_clock;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,12 +20,12 @@ use tokio::time::Instant;
 use crate::app::App;
 use crate::app::update::update;
 use crate::cache::Cache;
+use crate::config::Config;
 use crate::config::edit::{ConfigFile, SaveError};
-use crate::config::{Config, Group};
 use crate::domain::Instrument;
 use crate::keymap;
 use crate::message::{
-    ArticleRequest, Command, Failure, Message, Scroll, SearchRequest, SourceId, Step,
+    ArticleRequest, Command, Failure, Message, Notification, Scroll, SearchRequest, SourceId, Step,
 };
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
@@ -108,12 +109,14 @@ pub async fn run(
         let speed = app.tape().speed_cols_per_sec();
         let was_moving = app.is_tape_moving();
         let mut is_step_only = message == Message::TapeStep;
-        let mut reloaded = apply(&mut app, message, &effects);
+        let mut fired = Vec::new();
+        let mut reloaded = apply(&mut app, message, &effects, &mut fired);
         // A burst from the sources costs one frame, not one each.
         while let Ok(message) = inbox.try_recv() {
             is_step_only = false;
-            reloaded = apply(&mut app, message, &effects).or(reloaded);
+            reloaded = apply(&mut app, message, &effects, &mut fired).or(reloaded);
         }
+        crate::terminal::notify(terminal, &fired)?;
         if let Some(config) = reloaded {
             effects.reread_config_file();
             theme = Theme::new(&config.appearance, styling.no_color.as_deref());
@@ -158,12 +161,22 @@ pub fn draw_frame<B: Backend>(
 }
 
 /// Runs what update asks for; a reloaded config comes back to the loop, which owns the
-/// sources and the theme.
-fn apply(app: &mut App, message: Message, effects: &Effects) -> Option<Box<Config>> {
+/// sources and the theme, and fired alerts go to `fired`, for the loop to write to the
+/// terminal (their commands start here).
+fn apply(
+    app: &mut App,
+    message: Message,
+    effects: &Effects,
+    fired: &mut Vec<Notification>,
+) -> Option<Box<Config>> {
     let mut reloaded = None;
     for command in update(app, message, Timestamp::now()) {
         match command {
             Command::ApplyConfig(config) => reloaded = Some(config),
+            Command::Notify(notification) => {
+                alert_command::run(&notification, &effects.outbox);
+                fired.push(notification);
+            }
             command => effects.run(command),
         }
     }
@@ -180,20 +193,21 @@ impl Effects {
     }
 
     /// On a blocking thread, in order (one lock); a failure is said on the status line, and
-    /// the change stays in the app for as long as it runs.
-    fn save_watchlist(&self, instruments: Vec<Instrument>, groups: Vec<Group>) {
+    /// the change stays in the app for as long as it runs. `what` names it there.
+    fn save_config(
+        &self,
+        what: &'static str,
+        save: impl FnOnce(&mut ConfigFile) -> Result<(), SaveError> + Send + 'static,
+    ) {
         let (file, outbox) = (self.config_file.clone(), self.outbox.clone());
         tokio::task::spawn_blocking(move || {
             let result = match &file {
-                Some(file) => file
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .save_watchlist(&instruments, &groups),
+                Some(file) => save(&mut file.lock().unwrap_or_else(PoisonError::into_inner)),
                 None => Err(SaveError::NoFile),
             };
             if let Err(error) = result {
-                tracing::warn!(%error, "watchlist not saved");
-                let text = format!("watchlist not saved: {error}; kept until you quit");
+                tracing::warn!(%error, what, "not saved");
+                let text = format!("{what} not saved: {error}; kept until you quit");
                 let _ = outbox.blocking_send(Message::Notice(SafeText::new(&text)));
             }
         });
@@ -220,13 +234,15 @@ impl Effects {
                 open_in_browser(&url, &self.outbox);
                 return;
             }
-            // The loop applies a config itself (see `apply`).
-            Command::ApplyConfig(_) => return,
+            // The loop applies a config and writes notifications itself (see `apply`).
+            Command::ApplyConfig(_) | Command::Notify(_) => return,
             Command::SaveWatchlist {
                 instruments,
                 groups,
             } => {
-                self.save_watchlist(instruments, groups);
+                self.save_config("watchlist", move |file| {
+                    file.save_watchlist(&instruments, &groups)
+                });
                 return;
             }
             Command::Search(request) => {
@@ -241,7 +257,13 @@ impl Effects {
                 }
                 return;
             }
-            Command::SaveReadState { .. } | Command::SaveQuotes { .. } => {
+            Command::SaveAlertRules(rules) => {
+                self.save_config("alerts", move |file| file.save_alert_rules(&rules));
+                return;
+            }
+            Command::SaveReadState { .. }
+            | Command::SaveQuotes { .. }
+            | Command::SaveFiredAlerts(_) => {
                 let Some(cache) = self.cache.clone() else {
                     return;
                 };
@@ -252,13 +274,16 @@ impl Effects {
             let result = match command {
                 Command::SaveReadState { read } => cache.save_read(&read),
                 Command::SaveQuotes { quotes, saved_at } => cache.save_quotes(&quotes, saved_at),
+                Command::SaveFiredAlerts(fired) => cache.save_alerts(&fired),
                 Command::Refresh
                 | Command::FetchArticle(_)
                 | Command::OpenUrl(_)
                 | Command::ApplyConfig(_)
                 | Command::SaveWatchlist { .. }
                 | Command::Search(_)
-                | Command::PollInstrument(_) => Ok(()),
+                | Command::PollInstrument(_)
+                | Command::Notify(_)
+                | Command::SaveAlertRules(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");

@@ -2,8 +2,10 @@
 //! hook and the signals that must end the program cleanly. Whatever `init` turns on, `restore`
 //! turns off, on every path out: quit, error, panic (the hook) and SIGTERM/SIGHUP/SIGINT
 //! (turned into a quit message, so the normal path runs). What a frame writes is kept small
-//! here too ([`Quiet`], with [`shift`] for rows that only moved sideways).
+//! here too ([`Quiet`], with [`shift`] for rows that only moved sideways), and so are fired
+//! alerts' bell and desktop notifications ([`notify`]).
 
+mod notify;
 mod shift;
 
 use std::io::{self, BufWriter, Stdout, Write};
@@ -203,6 +205,19 @@ where
     fn flush(&mut self) -> Result<(), Self::Error> {
         Backend::flush(&mut self.inner)
     }
+}
+
+/// Rings and notifies for each fired alert, between frames: the sequences move no cursor and
+/// change no cell, so the screen ratatui knows stays true.
+pub fn notify(
+    terminal: &mut Tty,
+    notifications: &[crate::message::Notification],
+) -> io::Result<()> {
+    let writer = &mut terminal.backend_mut().inner;
+    for notification in notifications {
+        writer.write_all(&notify::sequence(notification))?;
+    }
+    Write::flush(writer)
 }
 
 /// Undoes everything [`init`] did. Safe to call twice (the panic hook and the guard may both).

@@ -2,6 +2,7 @@
 //! update also uses, so scroll limits and what is drawn always agree. Nothing here mutates
 //! state, reads the clock or does I/O.
 
+pub mod alerts;
 pub mod detail;
 pub mod footer;
 pub mod headlines;
@@ -90,6 +91,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     }
     let cursor = search::render(app, theme, viewport.reader, buf);
     footer::render(app, theme, viewport.footer, buf);
+    if app.alerts().list_selection().is_some() {
+        alerts::render(app, theme, viewport.area, buf);
+    }
     if app.is_help_open() {
         help::render(app.keymap(), theme, viewport.area, buf);
     }
@@ -101,11 +105,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
 /// Turns `last`, the frame drawn before some tape steps and nothing else, into the frame
 /// [`draw`] would draw now, by drawing the tape row alone: on a step only the tape moves, and
 /// whatever else changes with time changes at the app's next deadline, which draws whole.
-/// False (and `last` untouched) when an overlay may cover the tape or the screen shows no
-/// tape, so the caller draws whole.
+/// False (and `last` untouched) when an overlay may cover the tape (any drawn after the tape
+/// in [`draw`] must be named here) or the screen shows no tape, so the caller draws whole.
 pub fn redraw_tape(app: &App, theme: &Theme, last: &mut Buffer) -> bool {
     let viewport = viewport(last.area);
-    if viewport.list.is_empty() || app.is_help_open() {
+    let is_overlay_open =
+        app.is_help_open() || app.alerts().list_selection().is_some() || app.search_box().is_some();
+    if viewport.list.is_empty() || is_overlay_open {
         return false;
     }
     let tape = viewport.tape;
@@ -204,13 +210,17 @@ mod tests {
     }
 
     #[test]
-    fn no_tape_row_is_redrawn_under_help_or_on_a_screen_too_small() {
+    fn no_tape_row_is_redrawn_under_an_overlay_or_on_a_screen_too_small() {
         let mut app = app_from_snapshot(120, 40);
         update(&mut app, Message::ToggleHelp, now());
         let mut last = screen(&app, 120, 40).backend().buffer().clone();
         let before = last.clone();
         assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
         assert_eq!(last, before);
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::ToggleAlerts, now());
+        let mut last = screen(&app, 120, 40).backend().buffer().clone();
+        assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
         let app = app_from_snapshot(10, 5);
         let mut last = screen(&app, 10, 5).backend().buffer().clone();
         assert!(!redraw_tape(&app, &Theme::colour(), &mut last));

@@ -500,6 +500,7 @@ async fn soak(cycles: usize) {
         tz: TimeZone::UTC,
         keys: tickertape::keymap::KeyMap::default(),
         appearance: tickertape::config::Appearance::default(),
+        alerts: tickertape::config::AlertsConfig::default(),
     };
     let startup = Startup {
         quotes: QuoteBoard::new(
@@ -512,6 +513,7 @@ async fn soak(cycles: usize) {
         read: HashSet::new(),
         articles: HashMap::new(),
         cache_failure: None,
+        fired_alerts: Vec::new(),
     };
     let mut app = App::new(settings, startup, wall_start);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");

@@ -38,6 +38,14 @@ impl App {
         if settings.portfolio != old.portfolio {
             changed.push("portfolio".to_owned());
         }
+        // Against the rules the app holds: its own saves come back here too.
+        let held = crate::config::AlertsConfig {
+            rules: self.alerts.rules_to_save(),
+            ..old.alerts.clone()
+        };
+        if settings.alerts != held {
+            changed.push(format!("alerts ({})", settings.alerts.rules.len()));
+        }
         if settings.quote_refresh != old.quote_refresh
             || settings.max_headlines != old.max_headlines
         {
@@ -46,6 +54,7 @@ impl App {
         self.headlines
             .set_tag_terms(tag_terms(&settings.instruments));
         self.tape.set_speed(settings.tape_speed_cols_per_sec);
+        self.alerts.configure(&settings.alerts);
         if is_new_watchlist {
             self.watchlist = watchlist;
             self.undo = None;

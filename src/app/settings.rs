@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::tz::TimeZone;
 
 use super::Mode;
-use crate::config::{Appearance, Config, Feed, Group, PortfolioConfig};
+use crate::config::{AlertsConfig, Appearance, Config, Feed, Group, PortfolioConfig};
 use crate::domain::Instrument;
 use crate::keymap::KeyMap;
 
@@ -32,6 +32,7 @@ pub struct Settings {
     pub keys: KeyMap,
     /// Theme and colours; the runtime styles the screen from them.
     pub appearance: Appearance,
+    pub alerts: AlertsConfig,
 }
 
 impl Settings {
@@ -48,6 +49,7 @@ impl Settings {
             tz,
             keys: config.keys.clone(),
             appearance: config.appearance,
+            alerts: config.alerts.clone(),
         }
     }
 }

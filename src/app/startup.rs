@@ -26,6 +26,7 @@ pub fn initial_app(
     let feeds = load(cache.map(Cache::load_feeds), &mut errors).unwrap_or_default();
     let cached = load(cache.map(Cache::load_quotes), &mut errors).flatten();
     let read = load(cache.map(Cache::load_read), &mut errors).unwrap_or_default();
+    let fired_alerts = load(cache.map(Cache::load_alerts), &mut errors).unwrap_or_default();
     let quotes = if let Some(cached) = cached {
         let origin = Origin::Cache {
             saved_at: cached.saved_at,
@@ -55,6 +56,7 @@ pub fn initial_app(
         read,
         articles,
         cache_failure: cache_failure(&errors),
+        fired_alerts,
     };
     Ok(App::new(settings, startup, now))
 }

@@ -11,6 +11,8 @@ use crate::domain::{Headline, Quote};
 use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
 use crate::sanitize::SafeText;
 
+mod alerts;
+
 pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
     let (selected_before, is_tape_step) = begin(app, &msg, now);
     let mut commands = Vec::new();
@@ -52,7 +54,10 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
             quotes,
             failed,
             fetched_at: at,
-        } => commands.extend(quotes_arrived(app, source, quotes, failed, at)),
+        } => {
+            commands.extend(alerts::quotes_arrived(app, source, &quotes, at));
+            commands.extend(quotes_arrived(app, source, quotes, failed, at));
+        }
         Message::HeadlinesArrived {
             source, headlines, ..
         } => headlines_arrived(app, source, headlines),
@@ -74,6 +79,12 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::InstrumentChecked { symbol, outcome } => {
             commands.extend(app.instrument_checked(&symbol, outcome));
         }
+        Message::OpenAlertPrompt => alerts::open_prompt(app),
+        Message::AlertPriceEdit(request) => alerts::edit_prompt(app, request),
+        Message::ConfirmAlertPrice => commands.extend(alerts::confirm_prompt(app)),
+        Message::ToggleAlerts => alerts::toggle_list(app),
+        Message::SelectAlert(step) => alerts::select(app, step),
+        Message::DeleteAlert => commands.extend(alerts::delete_selected(app)),
     }
     commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
     commands
@@ -141,7 +152,8 @@ fn start_filter(app: &mut App) {
     app.headlines.start_filter();
 }
 
-/// Esc backs out one level: help, the search box, the detail panel, the tape, the filter.
+/// Esc backs out one level: help, the search box, the alert prompt or list, the detail panel,
+/// the tape, the filter.
 fn cancel(app: &mut App) -> Option<Command> {
     if app.is_help_open {
         app.is_help_open = false;
@@ -149,6 +161,9 @@ fn cancel(app: &mut App) -> Option<Command> {
     }
     if app.search.is_some() {
         return app.close_search();
+    }
+    if alerts::cancel(app) {
+        return None;
     }
     match &mut app.focus {
         Focus::Tape { detail_open, .. } if *detail_open => *detail_open = false,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::Group;
+use super::{AlertRule, Group};
 use crate::domain::{Instrument, Provider};
 use crate::market::Market;
 
@@ -57,6 +57,39 @@ impl ConfigFile {
         instruments: &[Instrument],
         groups: &[Group],
     ) -> Result<(), SaveError> {
+        self.save(
+            |text| edited(text, instruments, groups),
+            |parsed| {
+                let saved = parsed.quotes.groups.iter().map(|g| &g.symbols);
+                (saved.eq(groups.iter().map(|g| &g.symbols)))
+                    .then_some(())
+                    .ok_or("the groups would read back differently")
+            },
+        )
+    }
+
+    /// Writes `rules` as the file's `[[alerts.rules]]`.
+    ///
+    /// # Errors
+    /// [`SaveError`] naming why; the file is then as it was.
+    pub fn save_alert_rules(&mut self, rules: &[AlertRule]) -> Result<(), SaveError> {
+        self.save(
+            |text| alerts::edited(text, rules),
+            |parsed| {
+                (parsed.alerts.rules == rules)
+                    .then_some(())
+                    .ok_or("the alerts would read back differently")
+            },
+        )
+    }
+
+    /// The file edited by `edit`, if it is as last read, writable, and loads back as
+    /// `check` wants; then written atomically.
+    fn save(
+        &mut self,
+        edit: impl FnOnce(&str) -> Result<String, toml_edit::TomlError>,
+        check: impl FnOnce(&super::Config) -> Result<(), &'static str>,
+    ) -> Result<(), SaveError> {
         let io_error = |source| SaveError::Io {
             path: self.path.clone(),
             source,
@@ -69,21 +102,10 @@ impl ConfigFile {
         if metadata.permissions().readonly() {
             return Err(SaveError::ReadOnly(self.path.clone()));
         }
-        let edited = edited(&on_disk, instruments, groups)
-            .map_err(|error| SaveError::Invalid(error.to_string()))?;
+        let edited = edit(&on_disk).map_err(|error| SaveError::Invalid(error.to_string()))?;
         let parsed = super::parse(&edited, &self.path)
             .map_err(|error| SaveError::Invalid(error.to_string()))?;
-        if parsed
-            .quotes
-            .groups
-            .iter()
-            .map(|g| &g.symbols)
-            .ne(groups.iter().map(|g| &g.symbols))
-        {
-            return Err(SaveError::Invalid(
-                "the groups would read back differently".to_owned(),
-            ));
-        }
+        check(&parsed).map_err(|why| SaveError::Invalid(why.to_owned()))?;
         write_atomically(&self.path, &edited, metadata.permissions()).map_err(io_error)?;
         self.text = edited;
         Ok(())
@@ -224,5 +246,6 @@ fn write_atomically(path: &Path, text: &str, permissions: fs::Permissions) -> io
     result
 }
 
+mod alerts;
 #[cfg(test)]
 mod tests;

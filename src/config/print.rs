@@ -109,6 +109,10 @@ pub fn to_toml(config: &Config) -> String {
     root.insert("ticker".into(), Value::Table(ticker));
     root.insert("colors".into(), Value::Table(color_table));
     root.insert("keys".into(), Value::Table(keys));
+    root.insert(
+        "alerts".into(),
+        Value::Table(super::alerts::to_table(&config.alerts)),
+    );
     toml::to_string(&root).unwrap_or_default()
 }
 

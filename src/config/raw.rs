@@ -26,6 +26,7 @@ pub(super) struct RawConfig {
     pub(super) colors: Option<RawColors>,
     /// Action name to one key or a list; checked against the keymap's actions.
     pub(super) keys: Option<BTreeMap<Spanned<String>, Spanned<OneOrMany<Keys>>>>,
+    pub(super) alerts: Option<super::alerts::RawAlerts>,
 }
 
 #[derive(Default, Deserialize)]

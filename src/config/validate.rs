@@ -13,11 +13,12 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
+use super::alerts::{AlertsLayer, alerts};
 use super::appearance::{Colors, ThemeName, colors, theme};
 use super::keys::keys;
 use super::raw::{OneOrMany, RawConfig, RawFeed, Strings, Urls, WholeNumber};
+use super::{AlertRule, PortfolioConfig, Position, QuotesConfig, TickerConfig};
 use super::{Appearance, Config, ConfigError, Feed, Group, MAX_REFRESH_SECS, NewsConfig};
-use super::{PortfolioConfig, Position, QuotesConfig, TickerConfig};
 use crate::domain::Instrument;
 use crate::keymap::KeyMap;
 use crate::sanitize::SafeText;
@@ -122,6 +123,7 @@ pub(super) struct Layer {
     theme: Option<ThemeName>,
     colors: Option<Colors>,
     shift: Option<bool>,
+    alerts: AlertsLayer,
 }
 
 impl Layer {
@@ -184,6 +186,11 @@ impl Layer {
                 .transpose()?,
             colors: raw.colors.map(|table| colors(src, &table)).transpose()?,
             shift: ticker.shift,
+            alerts: raw
+                .alerts
+                .map(|table| alerts(src, table))
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 
@@ -206,6 +213,7 @@ impl Layer {
             theme: self.theme.or(base.theme),
             colors: self.colors.or(base.colors),
             shift: self.shift.or(base.shift),
+            alerts: self.alerts.over(base.alerts),
         }
     }
 
@@ -226,12 +234,17 @@ impl Layer {
         };
         let (instruments, groups) =
             with_groups(instruments, first, self.groups.take().unwrap_or_default());
-        let positions = src.known_positions(self.positions.take(), &instruments)?;
+        let positions = src.known(self.positions.take(), &instruments, "position", |p| {
+            &p.symbol
+        })?;
         let portfolio = PortfolioConfig {
             currency,
             positions,
         };
-        Ok(self.complete_with(instruments, groups, portfolio))
+        let rules = (self.alerts.rules.take())
+            .map(|rules| src.known(Some(rules), &instruments, "alert symbol", |r| &r.symbol))
+            .transpose()?;
+        Ok(self.complete_with(instruments, groups, portfolio, rules.unwrap_or_default()))
     }
 
     fn complete_with(
@@ -239,6 +252,7 @@ impl Layer {
         instruments: Vec<Instrument>,
         groups: Vec<Group>,
         portfolio: PortfolioConfig,
+        rules: Vec<AlertRule>,
     ) -> Option<Config> {
         Some(Config {
             quotes: QuotesConfig {
@@ -264,6 +278,7 @@ impl Layer {
                 colors: self.colors.unwrap_or_default(),
             },
             portfolio,
+            alerts: self.alerts.complete(rules),
         })
     }
 }

@@ -5,7 +5,7 @@
 use crossterm::event::KeyCode;
 use tui_input::InputRequest;
 
-use super::Context::{Anywhere, Filter, List, Reader, Search, Tape};
+use super::Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, List, Reader, Search, Tape};
 use super::{Binding, Hint, code, ctrl, key};
 use crate::message::{Message, Scroll, Step};
 
@@ -405,6 +405,94 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         action: "search_quit",
         context: Search,
+        keys: &[ctrl('c')],
+        description: "quit",
+        hint: None,
+        message: Message::Quit,
+    },
+    Binding {
+        action: "add_alert",
+        context: Detail,
+        keys: &[key('a')],
+        description: "alert at a typed price, above or below today's",
+        hint: Some(Hint::One("alert")),
+        message: Message::OpenAlertPrompt,
+    },
+    Binding {
+        action: "alerts",
+        context: Anywhere,
+        keys: &[key('!')],
+        description: "alert rules and their state, or hide them",
+        hint: None,
+        message: Message::ToggleAlerts,
+    },
+    Binding {
+        action: "next_alert",
+        context: Alerts,
+        keys: &[key('j'), code(KeyCode::Down)],
+        description: "next alert rule",
+        hint: Some(Hint::Pair("move")),
+        message: Message::SelectAlert(Step::Down),
+    },
+    Binding {
+        action: "previous_alert",
+        context: Alerts,
+        keys: &[key('k'), code(KeyCode::Up)],
+        description: "previous alert rule",
+        hint: None,
+        message: Message::SelectAlert(Step::Up),
+    },
+    Binding {
+        action: "delete_alert",
+        context: Alerts,
+        keys: &[key('d')],
+        description: "delete the chosen alert rule, also in the file",
+        hint: Some(Hint::One("delete")),
+        message: Message::DeleteAlert,
+    },
+    Binding {
+        action: "confirm_alert",
+        context: AlertPrice,
+        keys: &[code(KeyCode::Enter)],
+        description: "add the alert at the typed price",
+        hint: Some(Hint::One("add")),
+        message: Message::ConfirmAlertPrice,
+    },
+    Binding {
+        action: "cancel_alert",
+        context: AlertPrice,
+        keys: &[code(KeyCode::Esc)],
+        description: "add no alert",
+        hint: Some(Hint::One("cancel")),
+        message: Message::Cancel,
+    },
+    Binding {
+        action: "alert_backspace",
+        context: AlertPrice,
+        keys: &[code(KeyCode::Backspace)],
+        description: "delete the character before the cursor",
+        hint: None,
+        message: Message::AlertPriceEdit(InputRequest::DeletePrevChar),
+    },
+    Binding {
+        action: "alert_cursor_left",
+        context: AlertPrice,
+        keys: &[code(KeyCode::Left)],
+        description: "cursor left",
+        hint: None,
+        message: Message::AlertPriceEdit(InputRequest::GoToPrevChar),
+    },
+    Binding {
+        action: "alert_cursor_right",
+        context: AlertPrice,
+        keys: &[code(KeyCode::Right)],
+        description: "cursor right",
+        hint: None,
+        message: Message::AlertPriceEdit(InputRequest::GoToNextChar),
+    },
+    Binding {
+        action: "alert_quit",
+        context: AlertPrice,
         keys: &[ctrl('c')],
         description: "quit",
         hint: None,

@@ -1,4 +1,5 @@
-//! The bottom line: key hints from the keymap's table, or the filter being typed.
+//! The bottom line: key hints from the keymap's table, the filter or alert price being typed,
+//! or a fired alert not yet seen.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -19,6 +20,40 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         );
         line.render(area, buf);
         return;
+    }
+    // A fired alert stays until seen (`!`), unless a price is being typed.
+    if let Some((message, more)) = app
+        .alerts()
+        .unseen()
+        .filter(|_| app.alerts().prompt().is_none())
+    {
+        let more = if more > 0 {
+            format!(" (+{more})")
+        } else {
+            String::new()
+        };
+        let text = format!("⚑ {message}{more} · ! lists alerts");
+        let line = Line::styled(
+            fit(&text, usize::from(area.width)).into_owned(),
+            theme.warning,
+        );
+        line.render(area, buf);
+        return;
+    }
+    if let Some(prompt) = app.alerts().prompt() {
+        spans.push(Span::styled(
+            format!("alert {} at: ", prompt.name),
+            theme.title,
+        ));
+        let typed = prompt.input.value();
+        let (before, after) = typed.split_at(
+            typed
+                .char_indices()
+                .nth(prompt.input.cursor())
+                .map_or(typed.len(), |(at, _)| at),
+        );
+        spans.push(Span::raw(format!("{before}▏{after}")));
+        spans.push(Span::raw("  "));
     }
     if let Some(topic) = app.headlines().topic() {
         spans.push(Span::styled(

@@ -17,12 +17,7 @@ pub fn render(keys: &KeyMap, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(u16::MAX)
         .min(area.height);
     let width = 80.min(area.width);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     Clear.render(popup, buf);
     let block = Block::bordered()
         .title(" Keys ")

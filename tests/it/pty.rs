@@ -14,6 +14,8 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 
 use crate::support::{Dirs, write_file};
 
+mod alerts;
+
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
 /// Generous: a loaded two-core CI machine runs these tests in parallel, on debug builds.
@@ -696,31 +698,6 @@ fn save_by_rename(path: &std::path::Path, text: &str) {
 /// The config is edited while the program runs: a faster tape and a new feed (served on
 /// 127.0.0.1) apply; a broken save is reported with its place and changes nothing; the fix
 /// applies.
-/// A wiremock server on its own thread's runtime, answering with `mocks`, while a test drives
-/// the terminal; it stops when the returned sender is used or dropped.
-fn serve_on_a_thread(
-    mocks: Vec<wiremock::Mock>,
-) -> (String, tokio::sync::oneshot::Sender<()>, JoinHandle<()>) {
-    let (uri_sender, uri) = std::sync::mpsc::channel();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server_thread = thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime for the server");
-        runtime.block_on(async {
-            let server = wiremock::MockServer::start().await;
-            for mock in mocks {
-                mock.mount(&server).await;
-            }
-            uri_sender.send(server.uri()).expect("the test waits");
-            let _ = stopped.await;
-        });
-    });
-    let uri = uri.recv().expect("the server's address");
-    (uri, stop, server_thread)
-}
-
 #[test]
 fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
     use wiremock::matchers::{method, path};
@@ -732,7 +709,8 @@ fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
                 .insert_header("content-type", "application/rss+xml")
                 .set_body_bytes(include_bytes!("../fixtures/feeds/rss2.xml").as_slice()),
         );
-    let (uri, stop, server_thread) = serve_on_a_thread(vec![wire]);
+    let server = BackgroundServer::start(vec![wire]);
+    let uri = server.uri.clone();
     let config = |speed: &str, feeds: &str| {
         format!("[quotes]\nbase_url = \"{uri}\"\n[news]\n{feeds}\n[ticker]\nspeed = {speed}\n")
     };
@@ -773,8 +751,43 @@ fn the_config_reloads_while_running_and_a_broken_edit_keeps_the_old_one() {
             && row_text(screen, FOOTER_ROW, 0..COLS).contains("config reloaded: tape speed 3")
     });
     session.quit_cleanly();
-    let _ = stop.send(());
-    server_thread.join().expect("the server thread");
+    server.stop();
+}
+
+/// A wiremock server on its own thread's runtime, answering with `mocks`, while the test
+/// drives the terminal from its own thread.
+struct BackgroundServer {
+    uri: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: JoinHandle<()>,
+}
+
+impl BackgroundServer {
+    fn start(mocks: Vec<wiremock::Mock>) -> Self {
+        let (uri_sender, uri) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the server");
+            runtime.block_on(async {
+                let server = wiremock::MockServer::start().await;
+                for mock in mocks {
+                    server.register(mock).await;
+                }
+                uri_sender.send(server.uri()).expect("the test waits");
+                let _ = stopped.await;
+            });
+        });
+        let uri = uri.recv().expect("the server's address");
+        Self { uri, stop, thread }
+    }
+
+    fn stop(self) {
+        let _ = self.stop.send(());
+        self.thread.join().expect("the server thread");
+    }
 }
 
 /// The tape row, held still, starts with `text`.
@@ -898,7 +911,8 @@ fn adding_through_search_removing_and_undoing_is_saved_and_kept_after_a_restart(
         .respond_with(json(SEARCH_VOD));
     let vodafone = chart(VOD_PATH).respond_with(json(VOD_CHART));
     let ftse = chart(FTSE_PATH).respond_with(json(FTSE));
-    let (uri, stop, server_thread) = serve_on_a_thread(vec![search, vodafone, ftse]);
+    let server = BackgroundServer::start(vec![search, vodafone, ftse]);
+    let uri = server.uri.clone();
     let dirs = Dirs::new();
     let original = format!(
         "# my watchlist\n[quotes]\nbase_url = \"{uri}\"\n[news]\nfeeds = []\n\n\
@@ -966,6 +980,5 @@ fn adding_through_search_removing_and_undoing_is_saved_and_kept_after_a_restart(
         tape.starts_with("FTSE 100") && vodafone.is_some() && tape.find("FTSE 250") > vodafone
     });
     session.quit_cleanly();
-    let _ = stop.send(());
-    server_thread.join().expect("the server thread");
+    server.stop();
 }

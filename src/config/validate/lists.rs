@@ -80,22 +80,25 @@ impl Source<'_> {
         }
     }
 
-    /// Each position's symbol must be an instrument of the merged layers.
-    pub(super) fn known_positions(
+    /// Each entry's symbol must be an instrument of the merged layers. `what` names the
+    /// entry in the message: "position", "alert symbol".
+    pub(super) fn known<T>(
         &self,
-        positions: Option<Vec<Spanned<Position>>>,
+        entries: Option<Vec<Spanned<T>>>,
         instruments: &[Instrument],
-    ) -> Result<Vec<Position>, ConfigError> {
+        what: &str,
+        symbol_of: impl Fn(&T) -> &String,
+    ) -> Result<Vec<T>, ConfigError> {
         let mut known = Vec::new();
-        for position in positions.unwrap_or_default() {
-            let symbol = &position.get_ref().symbol;
+        for entry in entries.unwrap_or_default() {
+            let symbol = symbol_of(entry.get_ref());
             if !instruments.iter().any(|i| &i.symbol == symbol) {
                 let message = format!(
-                    "position {symbol:?} is not an instrument: add it to [[quotes.symbols]] or a [[groups]] list"
+                    "{what} {symbol:?} is not an instrument: add it to [[quotes.symbols]] or a [[groups]] list"
                 );
-                return Err(self.invalid(position.span(), message));
+                return Err(self.invalid(entry.span(), message));
             }
-            known.push(position.into_inner());
+            known.push(entry.into_inner());
         }
         Ok(known)
     }
