@@ -3,8 +3,9 @@
 
 Serves Yahoo-shaped chart responses (`/v8/finance/chart/<symbol>`) and spark responses
 (`/v8/finance/spark?symbols=A,B`, the brief batch prices tickertape asks for between charts) for
-every symbol in the bundled snapshot, with prices walking a little on each request, and a small
-RSS feed at `/feed.xml`. Stdlib only. Nothing here reaches the internet.
+every symbol in the bundled snapshot (and three shares to add through the search box), with
+prices walking a little on each request, the symbol search (`/v1/finance/search?q=vod`), and a
+small RSS feed at `/feed.xml`. Stdlib only. Nothing here reaches the internet.
 
     python3 scripts/serve.py --port 8700            # then: tickertape --config cfg.toml
     python3 scripts/serve.py --print-config 8700    # a config pointing tickertape at it
@@ -30,13 +31,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SNAPSHOT = json.load(open(os.path.join(ROOT, "assets", "snapshot.json"), encoding="utf-8"))
 BASE = {q["symbol"]: q for q in SNAPSHOT["quotes"]}
+# Listed here but on no default watchlist, so the search box (`a` on the held tape) finds
+# something to add. Prices are round figures of the kind these trade at, not quotes.
+LISTED = [
+    {"symbol": "VOD.L", "name": "Vodafone Group PLC", "exchange": "London", "type": "Equity",
+     "price": 71.52, "previous_close": 71.10, "decimals": 2, "currency": "GBp"},
+    {"symbol": "BARC.L", "name": "Barclays PLC", "exchange": "London", "type": "Equity",
+     "price": 231.45, "previous_close": 229.90, "decimals": 2, "currency": "GBp"},
+    {"symbol": "AAPL", "name": "Apple Inc.", "exchange": "NASDAQ", "type": "Equity",
+     "price": 229.87, "previous_close": 228.20, "decimals": 2, "currency": "USD"},
+]
+BASE.update({q["symbol"]: q for q in LISTED})
 STATE = {s: q["price"] for s, q in BASE.items()}
 RNG = random.Random(7)
 # --static: every request answers the same prices (the snapshot's), so a client has nothing new.
 STATIC = False
 # --no-spark: the spark endpoint fails, as it might the day Yahoo changes it.
 NO_SPARK = False
-COUNTS = {"chart": 0, "spark": 0, "feed": 0, "article": 0, "other": 0}
+COUNTS = {"chart": 0, "spark": 0, "search": 0, "feed": 0, "article": 0, "other": 0}
 COUNTS_LOCK = threading.Lock()
 
 
@@ -106,6 +118,20 @@ def spark(symbols):
     return 200, body
 
 
+def search(text):
+    """Yahoo's v1 symbol search shape: every served symbol whose symbol or name holds `text`."""
+    text = text.strip().lower()
+    quotes = [
+        {"exchange": "LOC", "shortname": q.get("name", q["symbol"]), "quoteType": "EQUITY",
+         "symbol": q["symbol"], "index": "quotes", "score": 1000.0,
+         "typeDisp": q.get("type", "Index"), "exchDisp": q.get("exchange", "Local"),
+         "isYahooFinance": True}
+        for q in BASE.values()
+        if text and (text in q["symbol"].lower() or text in q.get("name", "").lower())
+    ][:8]
+    return {"explains": [], "count": len(quotes), "quotes": quotes, "news": []}
+
+
 WORDS = ("market shares index rose fell traders oil price bank rates inflation pound dollar "
          "yield bond investors quarter growth earnings forecast analysts central policy energy "
          "demand supply exports factory survey week session close open futures sterling").split()
@@ -156,6 +182,11 @@ class Handler(BaseHTTPRequestHandler):
             symbols = [s for s in query.get("symbols", [""])[0].split(",") if s]
             status, body = spark(symbols)
             self.reply(status, "application/json", json.dumps(body).encode())
+        elif path == "/v1/finance/search":
+            tally("search")
+            query = urllib.parse.parse_qs(url.query)
+            body = search(query.get("q", [""])[0])
+            self.reply(200, "application/json", json.dumps(body).encode())
         elif path == "/stats":
             self.reply(200, "application/json", json.dumps(dict(COUNTS)).encode())
         elif path == "/feed.xml":
