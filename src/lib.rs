@@ -112,13 +112,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     tokio.block_on(async {
         let (outbox, inbox) = mpsc::channel(INBOX_CAPACITY);
         let mut tasks = tokio::task::JoinSet::new();
-        let _watch = match watched {
-            // Without a file at start-up there is no text: the default path did not exist.
-            Some(path) => sources::config_watch::watch(path, config_text, outbox.clone())
+        // Without a file at start-up there is no text: the default path did not exist.
+        let _watch = watched.and_then(|path| {
+            let own = config_file.clone();
+            sources::config_watch::watch(path, config_text, own, outbox.clone())
                 .inspect_err(|error| tracing::warn!(%error, "config not watched"))
-                .ok(),
-            None => None,
-        };
+                .ok()
+        });
         let row_shift = if loaded.config.ticker.is_shift_on {
             terminal::RowShift::On
         } else {

@@ -40,6 +40,11 @@ impl ConfigFile {
         Self { path, text }
     }
 
+    /// The text as last read or written here.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Takes the file as it is now for the one last read, as after a reload applied it; an
     /// unreadable file keeps the old text, so the next save says why.
     pub fn reread(&mut self) {

@@ -1,10 +1,11 @@
 //! Watching the config file: each change that leaves different text behind is parsed (off the
 //! UI task) and sent as `ConfigReloaded` or `ConfigFailed`. The directory is watched, not the
 //! file, so editors that save by writing a temporary file and renaming it over are seen too;
-//! text equal to the last seen (a touch, or a file the program wrote itself) is no change, so
-//! nothing loops.
+//! text equal to the last seen (a touch) or to what the program itself last wrote there (a
+//! watchlist or alert change) is no change, so nothing loops and no reload is announced.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -12,6 +13,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
 use crate::config;
+use crate::config::edit::ConfigFile;
 use crate::message::Message;
 use crate::sanitize::SafeText;
 
@@ -23,10 +25,12 @@ pub struct ConfigWatch {
     _watcher: RecommendedWatcher,
 }
 
-/// Starts watching `path`, whose text at load was `loaded_text`.
+/// Starts watching `path`, whose text at load was `loaded_text`; `own` is the same file as the
+/// program writes it.
 pub fn watch(
     path: PathBuf,
     loaded_text: Option<String>,
+    own: Option<Arc<Mutex<ConfigFile>>>,
     outbox: mpsc::Sender<Message>,
 ) -> anyhow::Result<ConfigWatch> {
     let dir = path
@@ -60,7 +64,11 @@ pub fn watch(
             let Ok(text) = tokio::fs::read_to_string(&path).await else {
                 continue;
             };
-            if last_text.as_deref() == Some(text.as_str()) {
+            let is_own_write = own.as_ref().is_some_and(|file| {
+                file.lock().unwrap_or_else(PoisonError::into_inner).text() == text
+            });
+            if is_own_write || last_text.as_deref() == Some(text.as_str()) {
+                last_text = Some(text);
                 continue;
             }
             let message = match config::parse(&text, &path) {

@@ -952,6 +952,11 @@ fn adding_through_search_removing_and_undoing_is_saved_and_kept_after_a_restart(
         row_text(s, TAPE_ROW, 0..COLS).contains("FTSE 250")
     });
     let text = wait_for_change(&file, &removed, &session);
+    // The program's own writes are no reload: the watcher, which settles for 150 ms, says nothing.
+    thread::sleep(Duration::from_millis(500));
+    session.wait_for_quiet();
+    let footer = session.row(FOOTER_ROW, 0..COLS);
+    assert!(!footer.contains("config reloaded"), "{footer}");
     session.quit_cleanly();
     drop(session);
     assert!(text.starts_with("# my watchlist\n"), "{text}");
