@@ -4,7 +4,10 @@
 //! update once per message), the reader's layout memo, and each headline's instrument tag
 //! (kept by the list as stories arrive).
 
+pub mod chart_plot;
+pub mod charts;
 pub mod data_state;
+mod detail;
 pub mod headlines;
 pub mod health;
 pub mod portfolio_view;
@@ -31,6 +34,7 @@ use crate::portfolio::{self, Price, Valuation};
 use crate::sanitize::SafeText;
 pub use data_state::Mode;
 use data_state::{DataState, Freshness, Origin, QuoteState};
+pub use detail::MoveSince;
 use headlines::HeadlineList;
 use health::SourceHealth;
 use portfolio_view::PortfolioView;
@@ -93,6 +97,7 @@ pub struct App {
     notice: Option<SafeText>,
     /// The config file's mistake (`FILE:LINE:COLUMN: message`) since the last good version.
     config_error: Option<SafeText>,
+    charts: charts::Charts,
 }
 
 impl App {
@@ -119,6 +124,7 @@ impl App {
             is_quitting: false,
             notice: None,
             config_error: None,
+            charts: charts::Charts::default(),
             settings,
         };
         app.refresh_tape();
@@ -171,24 +177,29 @@ impl App {
     pub fn valuation(&self) -> Valuation {
         let price_of = |symbol: &str| {
             let quote = self.quotes.get(symbol)?;
-            let market = (self.watchlist.all().iter())
-                .find(|i| i.symbol == symbol)
-                .map_or_else(|| market::Market::for_symbol(symbol), |i| i.market);
-            let state = QuoteState::of(
-                self.quotes.received(symbol),
-                self.quotes.failure(symbol).is_some(),
-                || market::status_with_session(market, quote.session.as_ref(), self.now).is_open,
-                self.now,
-                self.settings.quote_refresh,
-            );
             Some(Price {
                 price: portfolio::decimal(quote.price)?,
                 previous_close: quote.previous_close.and_then(portfolio::decimal),
                 currency: quote.currency.as_ref().map(ToString::to_string),
-                is_live: state == QuoteState::Live,
+                is_live: self.quote_state(quote) == QuoteState::Live,
             })
         };
         portfolio::value(&self.settings.portfolio, &price_of)
+    }
+
+    /// Whether one quote is live, stale or not live, by the tape's rules.
+    pub fn quote_state(&self, quote: &crate::domain::Quote) -> QuoteState {
+        let symbol = quote.symbol.as_str();
+        let market = (self.watchlist.all().iter())
+            .find(|i| i.symbol == symbol)
+            .map_or_else(|| market::Market::for_symbol(symbol), |i| i.market);
+        QuoteState::of(
+            self.quotes.received(symbol),
+            self.quotes.failure(symbol).is_some(),
+            || market::status_with_session(market, quote.session.as_ref(), self.now).is_open,
+            self.now,
+            self.settings.quote_refresh,
+        )
     }
 
     pub fn quotes(&self) -> &QuoteBoard {
@@ -209,6 +220,10 @@ impl App {
 
     pub fn focus(&self) -> Focus {
         self.focus
+    }
+
+    pub fn charts(&self) -> &charts::Charts {
+        &self.charts
     }
 
     pub fn health(&self) -> &SourceHealth {

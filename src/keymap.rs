@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::{App, Focus};
 use crate::message::Message;
 use crate::sanitize::SafeText;
-use Context::{Anywhere, Filter, List, Reader, Tape};
+use Context::{Anywhere, Detail, Filter, List, Reader, Tape};
 pub use bindings::BINDINGS;
 pub use key::{BadKey, Key};
 use key::{code, ctrl, key};
@@ -31,6 +31,9 @@ pub enum Context {
     Tape,
     /// Typing a filter; other printable keys are typed into it.
     Filter,
+    /// The tape is held with the detail panel open; tried before `Tape`, whose keys it may
+    /// shadow.
+    Detail,
 }
 
 impl Context {
@@ -41,15 +44,18 @@ impl Context {
             Self::Reader => "reader",
             Self::Tape => "tape",
             Self::Filter => "filter",
+            Self::Detail => "detail",
         }
     }
 
-    /// Whether both can be active at once, so one key cannot serve both.
+    /// Whether both can be active at once, so one key cannot serve both. `Detail` is tried
+    /// before `Tape`, so it may take a key `Tape` has.
     fn overlaps(self, other: Self) -> bool {
         self == other
             || matches!(
                 (self, other),
-                (Anywhere, List | Reader | Tape) | (List | Reader | Tape, Anywhere)
+                (Anywhere, List | Reader | Tape | Detail)
+                    | (List | Reader | Tape | Detail, Anywhere)
             )
     }
 }
@@ -194,6 +200,9 @@ fn active_contexts(app: &App) -> &'static [Context] {
         match app.focus() {
             Focus::List => &[List, Anywhere],
             Focus::Reader => &[Reader, Anywhere],
+            Focus::Tape {
+                detail_open: true, ..
+            } => &[Detail, Tape, Anywhere],
             Focus::Tape { .. } => &[Tape, Anywhere],
         }
     }

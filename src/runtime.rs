@@ -21,7 +21,9 @@ use crate::config::edit::{ConfigFile, SaveError};
 use crate::config::{Config, Group};
 use crate::domain::Instrument;
 use crate::keymap;
-use crate::message::{ArticleRequest, Command, Failure, Message, Scroll, SourceId, Step};
+use crate::message::{
+    ArticleRequest, ChartRequest, Command, Failure, Message, Scroll, SourceId, Step,
+};
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
@@ -40,6 +42,8 @@ pub struct Effects {
     pub articles: Option<watch::Sender<Option<ArticleRequest>>>,
     /// The user's config file, where watchlist changes are written; `None` without one.
     pub config_file: Option<Arc<Mutex<ConfigFile>>>,
+    /// The chart worker's queue; `None` when nothing may be fetched.
+    pub charts: Option<mpsc::UnboundedSender<ChartRequest>>,
 }
 
 /// The config in force and what colour is allowed: a reload restyles from them.
@@ -181,6 +185,13 @@ impl Effects {
                 open_in_browser(&url, &self.outbox);
                 return;
             }
+            Command::FetchChart(request) => {
+                if let Some(charts) = &self.charts {
+                    // Gone only when the worker is: the app is shutting down.
+                    let _ = charts.send(request);
+                }
+                return;
+            }
             // The loop applies a config itself (see `apply`).
             Command::ApplyConfig(_) => return,
             Command::SaveWatchlist {
@@ -205,7 +216,8 @@ impl Effects {
                 | Command::FetchArticle(_)
                 | Command::OpenUrl(_)
                 | Command::ApplyConfig(_)
-                | Command::SaveWatchlist { .. } => Ok(()),
+                | Command::SaveWatchlist { .. }
+                | Command::FetchChart(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");

@@ -4,9 +4,9 @@
 
 use crossterm::event::KeyCode;
 
-use super::Context::{Anywhere, Filter, List, Reader, Tape};
+use super::Context::{Anywhere, Detail, Filter, List, Reader, Tape};
 use super::{Binding, Hint, code, ctrl, key};
-use crate::message::{Message, Scroll, Step};
+use crate::message::{ChartRange, Message, Scroll, Step};
 
 pub static BINDINGS: &[Binding] = &[
     Binding {
@@ -352,5 +352,85 @@ pub static BINDINGS: &[Binding] = &[
         description: "quit",
         hint: None,
         message: Message::Quit,
+    },
+    Binding {
+        action: "chart_1d",
+        context: Detail,
+        keys: &[key('1')],
+        description: "chart one day (5-minute bars)",
+        hint: Some(Hint::One("range")),
+        message: Message::ChooseRange(ChartRange::Day),
+    },
+    Binding {
+        action: "chart_5d",
+        context: Detail,
+        keys: &[key('2')],
+        description: "chart five days (15-minute bars)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::FiveDays),
+    },
+    Binding {
+        action: "chart_1m",
+        context: Detail,
+        keys: &[key('3')],
+        description: "chart one month (hourly bars)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::Month),
+    },
+    Binding {
+        action: "chart_6m",
+        context: Detail,
+        keys: &[key('4')],
+        description: "chart six months (daily bars)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::SixMonths),
+    },
+    Binding {
+        action: "chart_ytd",
+        context: Detail,
+        keys: &[key('5')],
+        description: "chart the year to date (daily bars)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::YearToDate),
+    },
+    Binding {
+        action: "chart_1y",
+        context: Detail,
+        keys: &[key('6')],
+        description: "chart one year (daily bars)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::Year),
+    },
+    Binding {
+        action: "chart_5y",
+        context: Detail,
+        keys: &[key('7')],
+        description: "chart five years (weekly bars)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::FiveYears),
+    },
+    Binding {
+        action: "next_mark",
+        context: Detail,
+        keys: &[key('n')],
+        description: "next headline marked on the 1D chart",
+        hint: Some(Hint::Pair("news")),
+        message: Message::StepMark(Step::Down),
+    },
+    Binding {
+        action: "previous_mark",
+        context: Detail,
+        keys: &[key('N')],
+        description: "previous headline marked on the 1D chart",
+        hint: None,
+        message: Message::StepMark(Step::Up),
+    },
+    Binding {
+        action: "open_mark",
+        context: Detail,
+        keys: &[code(KeyCode::Enter)],
+        description: "read the chosen mark's headline; with none chosen, close the panel",
+        hint: None,
+        message: Message::OpenMark,
     },
 ];

@@ -27,13 +27,13 @@ use crate::message::{Message, SourceId, SymbolFailure};
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
 /// A chart response for one symbol is a few kB; anything near this is not a chart.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+pub(super) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
-const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
+pub(super) const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
 /// A host that has not answered in this long is given up for the next one, so a fallback's
 /// answer still lands within one request timeout; a probe gets no longer, since the round
 /// waits for it.
-const FAILOVER_AFTER: Duration = Duration::from_secs(5);
+pub(super) const FAILOVER_AFTER: Duration = Duration::from_secs(5);
 /// Instruments due this soon are fetched with the round already starting: one message and one
 /// frame for a refresh, not one per jittered instrument.
 const GATHER: Duration = Duration::from_secs(2);

@@ -17,7 +17,7 @@ use crate::message::Message;
 use crate::runtime::Effects;
 
 /// Starts the tasks that feed the app: the simulated market for `--demo`; otherwise (unless
-/// `--offline`) the quote and feed pollers; always the article worker, which answers from its
+/// `--offline`) the quote and feed pollers and the chart worker; always the article worker, which answers from its
 /// cache when it may not fetch.
 pub fn spawn(
     cli: &Cli,
@@ -38,7 +38,13 @@ pub fn spawn(
         let market = super::demo::DemoMarket::new(quotes, seed);
         tasks.spawn(super::demo::run(market, outbox.clone()));
     }
+    let mut charts = None;
     if let Some(client) = &client {
+        let (requests, inbox) = mpsc::unbounded_channel();
+        let worker =
+            super::chart_worker::ChartWorker::new(client.clone(), config.quotes.base_urls.clone());
+        tasks.spawn(super::chart_worker::run(worker, inbox, outbox.clone()));
+        charts = Some(requests);
         let (refresh_tx, refresh_rx) = mpsc::channel(1);
         refresh.push(refresh_tx);
         let now = tokio::time::Instant::now();
@@ -71,6 +77,7 @@ pub fn spawn(
         refresh,
         articles: Some(articles),
         config_file: None,
+        charts,
     })
 }
 
