@@ -18,6 +18,9 @@ use crate::message::ChartRange;
 use crate::sanitize::SafeText;
 use crate::ui::theme::Theme;
 
+/// Rows the chart needs to be worth drawing, with its range line and time labels.
+const MIN_CHART_ROWS: usize = 12;
+
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(instrument) = app
         .tape_cursor()
@@ -37,13 +40,26 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Line::styled("no quote yet", theme.dim).render(inner, buf);
         return;
     };
-    let facts = facts(app, instrument, quote);
-    let rows = u16::try_from(facts.len()).unwrap_or(u16::MAX);
+    let mut facts = facts(app, instrument, quote);
+    // Short of room, the chart matters more than provenance: the four price facts, two a row.
+    let is_compact = usize::from(inner.height) < facts.len() + MIN_CHART_ROWS;
+    if is_compact {
+        facts.truncate(4);
+    }
+    let columns = if is_compact && inner.width >= 60 {
+        2
+    } else {
+        1
+    };
+    let rows = u16::try_from(facts.len().div_ceil(columns)).unwrap_or(u16::MAX);
     let [text, chart] =
         Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(inner);
-    for (row, (label, value)) in facts.into_iter().enumerate() {
-        let y = text.y + u16::try_from(row).unwrap_or(u16::MAX);
-        if y >= text.bottom() {
+    let cells = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(text);
+    for (i, (label, value)) in facts.into_iter().enumerate() {
+        let (Some(cell), Ok(row)) = (cells.get(i % columns), u16::try_from(i / columns)) else {
+            break;
+        };
+        if row >= cell.height {
             break;
         }
         let line = Line::from(vec![
@@ -52,9 +68,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         ]);
         line.render(
             Rect {
-                y,
+                y: cell.y + row,
                 height: 1,
-                ..text
+                ..*cell
             },
             buf,
         );
@@ -292,3 +308,6 @@ fn thinned(labels: &[String], is_short: bool) -> Vec<String> {
     let step = if is_short { 2 } else { 1 };
     labels.iter().step_by(step).cloned().collect()
 }
+
+#[cfg(test)]
+mod tests;
