@@ -32,8 +32,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, chart, hits, json,
-    screen_rows, serve_bitcoin, serve_chart, server_answering,
+    BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, chart,
+    closed_port, hits, json, screen_rows, serve_bitcoin, serve_chart, server_answering,
 };
 
 const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
@@ -377,14 +377,6 @@ async fn an_oversized_body_is_refused() {
             bad_response("response larger than 2097152 bytes")
         )])
     );
-}
-
-/// A port nothing listens on: connecting is refused at once.
-fn closed_port() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
-    let address = listener.local_addr().expect("a bound address");
-    drop(listener);
-    format!("http://{address}")
 }
 
 /// The poller as it starts, with `primary` first and `good` second among Yahoo's hosts.
