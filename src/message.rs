@@ -109,7 +109,8 @@ pub enum Message {
     ChartArrived {
         symbol: String,
         range: ChartRange,
-        quote: Quote,
+        /// Boxed: a series is large beside the other messages.
+        quote: Box<Quote>,
         fetched_at: Timestamp,
     },
     /// One range of one instrument could not be fetched; the other ranges keep theirs.

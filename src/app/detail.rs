@@ -101,15 +101,13 @@ pub fn open_mark(app: &mut App) -> bool {
     let id = (marks.iter())
         .find(|mark| Some(mark.headline.id.as_str()) == chosen)
         .map(|mark| mark.headline.id.clone());
-    match id {
-        Some(id) => app.headlines.select_id(&id),
-        None => {
-            if let Focus::Tape { detail_open, .. } = &mut app.focus {
-                *detail_open = false;
-            }
-            false
-        }
+    if let Some(id) = id {
+        return app.headlines.select_id(&id);
     }
+    if let Focus::Tape { detail_open, .. } = &mut app.focus {
+        *detail_open = false;
+    }
+    false
 }
 
 pub fn chart_arrived(app: &mut App, range: ChartRange, quote: &Quote, fetched_at: Timestamp) {

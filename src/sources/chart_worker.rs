@@ -54,7 +54,7 @@ impl ChartWorker {
             Ok(quote) => Message::ChartArrived {
                 symbol: request.symbol,
                 range: request.range,
-                quote,
+                quote: Box::new(quote),
                 fetched_at,
             },
             Err(error) => {

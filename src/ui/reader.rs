@@ -2,6 +2,8 @@
 //! position update keeps, with the position shown on the border and, in the header, how far
 //! the instrument the story is about has moved since it was published. Wraps; never fetches.
 
+use std::fmt::Write as _;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -84,10 +86,11 @@ fn move_since(moved: &MoveSince, app: &App, theme: &Theme) -> (String, Style) {
     let since = time::clock_minutes(moved.since, app.tz());
     let mut text = format!(" {} {percent} since {since} ", moved.name);
     if let QuoteState::StaleSince(received) = moved.state {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "stale {} ",
             time::span(app.now().duration_since(received))
-        ));
+        );
     }
     let style = if moved.state != QuoteState::Live {
         theme.stale

@@ -301,7 +301,7 @@ async fn the_move_since_a_story_is_from_the_last_real_bar_and_goes_stale_with_th
     update(&mut app, failed, later);
     let stale = reader_header(&app);
     assert!(
-        stale.contains(&format!("{}stale 30s ", expected)),
+        stale.contains(&format!("{expected}stale 30s ")),
         "{stale:?}"
     );
 

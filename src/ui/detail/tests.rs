@@ -105,7 +105,7 @@ fn show(app: &mut App, range: ChartRange, at: Timestamp) {
     let arrived = Message::ChartArrived {
         symbol: "^FTSE".to_owned(),
         range,
-        quote: series(range),
+        quote: Box::new(series(range)),
         fetched_at: at,
     };
     assert_eq!(update(app, arrived, at), []);
