@@ -1,4 +1,5 @@
-//! Figures for drawing: one full frame at 120x40 and 250x70, one tape step (update + frame, as
+//! Figures for drawing: one full frame at 120x40 and 250x70, the detail panel with a 5Y
+//! chart, one tape step (update + frame, as
 //! the scrolling tape costs every 200 ms), and the sanitiser on 1 MB of hostile text.
 //! `cargo bench --bench render`.
 
@@ -9,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tickertape::app::update::update;
-use tickertape::message::Message;
+use tickertape::message::{ChartRange, Message};
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
 
@@ -25,12 +26,44 @@ fn frames(c: &mut Criterion) {
             });
         });
     }
+    detail_frame(c);
     let mut app = support::app_at(120, 40);
     let now = app.now();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("tape/step_and_frame_120x40", |b| {
         b.iter(|| {
             update(&mut app, Message::TapeStep, now);
+            terminal
+                .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
+                .unwrap();
+        });
+    });
+}
+
+/// The detail panel over five years of weekly bars: the points are made once when the series
+/// arrives, so a frame only draws them.
+fn detail_frame(c: &mut Criterion) {
+    let mut app = support::app_at(120, 40);
+    let now = app.now();
+    let body = include_bytes!("../tests/fixtures/yahoo/ranges/ftse_5y.json");
+    let quote = tickertape::sources::yahoo::parse_chart(body, "^FTSE", now).unwrap();
+    let arrived = Message::ChartArrived {
+        symbol: "^FTSE".to_owned(),
+        range: ChartRange::FiveYears,
+        quote: Box::new(quote),
+        fetched_at: now,
+    };
+    for message in [
+        Message::ToggleTapeFocus,
+        Message::ToggleDetail,
+        Message::ChooseRange(ChartRange::FiveYears),
+        arrived,
+    ] {
+        update(&mut app, message, now);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function("frame/detail_5y_120x40", |b| {
+        b.iter(|| {
             terminal
                 .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
                 .unwrap();

@@ -490,23 +490,19 @@ mod tests {
 
     #[test]
     fn each_range_asks_for_the_interval_yahoo_serves_it_with() {
-        let url = |range| range_url("http://h", "^FTSE", range);
-        assert_eq!(
-            url(ChartRange::FiveDays),
-            "http://h/v8/finance/chart/%5EFTSE?range=5d&interval=15m"
-        );
-        assert_eq!(
-            url(ChartRange::Month),
-            "http://h/v8/finance/chart/%5EFTSE?range=1mo&interval=1h"
-        );
-        assert_eq!(
-            url(ChartRange::YearToDate),
-            "http://h/v8/finance/chart/%5EFTSE?range=ytd&interval=1d"
-        );
-        assert_eq!(
-            url(ChartRange::FiveYears),
-            "http://h/v8/finance/chart/%5EFTSE?range=5y&interval=1wk"
-        );
+        let asked = [
+            (ChartRange::Day, "range=1d&interval=5m"),
+            (ChartRange::FiveDays, "range=5d&interval=15m"),
+            (ChartRange::Month, "range=1mo&interval=1h"),
+            (ChartRange::SixMonths, "range=6mo&interval=1d"),
+            (ChartRange::YearToDate, "range=ytd&interval=1d"),
+            (ChartRange::Year, "range=1y&interval=1d"),
+            (ChartRange::FiveYears, "range=5y&interval=1wk"),
+        ];
+        for (range, query) in asked {
+            let url = range_url("http://h", "^FTSE", range);
+            assert_eq!(url, format!("http://h/v8/finance/chart/%5EFTSE?{query}"));
+        }
     }
 
     #[test]

@@ -38,6 +38,16 @@ fn series(range: ChartRange) -> Quote {
     parse_chart(fixture(range), "^FTSE", now()).unwrap()
 }
 
+/// A round of the quote poller bringing today's FTSE quote (its 1D series) at `at`.
+fn quote_round(at: Timestamp) -> Message {
+    Message::QuotesArrived {
+        source: SourceId::Yahoo,
+        quotes: vec![series(ChartRange::Day)],
+        failed: Vec::new(),
+        fetched_at: at,
+    }
+}
+
 fn later(minutes: i64) -> Timestamp {
     now() + SignedDuration::from_mins(minutes)
 }
@@ -58,13 +68,7 @@ fn story(id: &str, title: &str, at: &str) -> Headline {
 /// one from before the series, and the FTSE 100's detail panel open.
 fn panel(width: u16, height: u16, mode: Mode) -> App {
     let mut app = app_in_mode(width, height, mode);
-    let arrived = Message::QuotesArrived {
-        source: SourceId::Yahoo,
-        quotes: vec![series(ChartRange::Day)],
-        failed: Vec::new(),
-        fetched_at: now(),
-    };
-    update(&mut app, arrived, now());
+    update(&mut app, quote_round(now()), now());
     let stories = vec![
         story(
             "a",
@@ -165,13 +169,7 @@ fn a_range_being_fetched_keeps_its_chart_with_a_loading_mark() {
     show(&mut app, ChartRange::FiveDays, now());
     let chart = text(&app, 120, 40);
     // Quotes refresh: an intraday range is asked again, its old chart stays meanwhile.
-    let round = Message::QuotesArrived {
-        source: SourceId::Yahoo,
-        quotes: vec![series(ChartRange::Day)],
-        failed: Vec::new(),
-        fetched_at: later(1),
-    };
-    let commands = update(&mut app, round, later(1));
+    let commands = update(&mut app, quote_round(later(1)), later(1));
     assert!(
         matches!(&commands[..], [.., Command::FetchChart(r)] if r.range == ChartRange::FiveDays),
         "{commands:?}"
@@ -200,12 +198,7 @@ fn a_range_being_fetched_keeps_its_chart_with_a_loading_mark() {
 fn daily_ranges_are_fetched_again_at_most_hourly() {
     let mut app = panel(120, 40, Mode::Live);
     show(&mut app, ChartRange::Year, now());
-    let round = |at| Message::QuotesArrived {
-        source: SourceId::Yahoo,
-        quotes: vec![series(ChartRange::Day)],
-        failed: Vec::new(),
-        fetched_at: at,
-    };
+    let round = quote_round;
     assert!(
         !update(&mut app, round(later(59)), later(59))
             .iter()
