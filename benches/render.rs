@@ -46,7 +46,8 @@ fn detail_frame(c: &mut Criterion) {
     let mut app = support::app_at(120, 40);
     let now = app.now();
     let body = include_bytes!("../tests/fixtures/yahoo/ranges/ftse_5y.json");
-    let quote = tickertape::sources::yahoo::parse_chart(body, "^FTSE", now).unwrap();
+    let quote =
+        tickertape::sources::yahoo::parse_chart(body, "^FTSE", now).expect("the 5Y fixture parses");
     let arrived = Message::ChartArrived {
         symbol: "^FTSE".to_owned(),
         range: ChartRange::FiveYears,
