@@ -15,6 +15,9 @@ use crate::message::{ChartRange, ChartRequest, Failure, Step};
 
 /// Daily and weekly bars change slowly: a range is fetched again at most this often.
 const DAILY_MAX_AGE: SignedDuration = SignedDuration::from_hours(1);
+/// Every fetch is answered well within this (each host times out sooner); one unanswered for
+/// longer was lost with a restarted worker.
+const LOADING_GIVE_UP: SignedDuration = SignedDuration::from_mins(2);
 
 impl ChartRange {
     /// In key order, `1` to `7`.
@@ -53,9 +56,16 @@ pub struct ChartEntry {
     pub plot: Option<Plot>,
     /// When `plot` was fetched (for 1D: when its quote arrived or was stamped).
     pub fetched_at: Option<Timestamp>,
-    pub is_loading: bool,
+    /// When the fetch on its way was asked for.
+    pub loading_since: Option<Timestamp>,
     /// Why the last fetch of this range failed; cleared by the next arrival.
     pub failure: Option<Failure>,
+}
+
+impl ChartEntry {
+    pub fn is_loading(&self) -> bool {
+        self.loading_since.is_some()
+    }
 }
 
 /// A headline placed on the 1D chart.
@@ -137,7 +147,10 @@ impl Charts {
     ) -> Option<ChartRequest> {
         let range = self.range();
         let entry = self.entries.entry((symbol.to_owned(), range)).or_default();
-        if entry.is_loading || entry.failure.is_some() {
+        // A fetch lost on the way (the sources restarted under it) is asked again.
+        let is_waiting =
+            (entry.loading_since).is_some_and(|asked| now.duration_since(asked) < LOADING_GIVE_UP);
+        if is_waiting || entry.failure.is_some() {
             return None;
         }
         let is_due = match (entry.fetched_at, range.is_intraday()) {
@@ -146,7 +159,7 @@ impl Charts {
             (Some(fetched), false) => now.duration_since(fetched) >= DAILY_MAX_AGE,
         };
         is_due.then(|| {
-            entry.is_loading = true;
+            entry.loading_since = Some(now);
             ChartRequest {
                 symbol: symbol.to_owned(),
                 range,
@@ -167,14 +180,14 @@ impl Charts {
         *entry = ChartEntry {
             plot: Plot::new(quote, range, &market.time_zone()),
             fetched_at: Some(fetched_at),
-            is_loading: false,
+            loading_since: None,
             failure: None,
         };
     }
 
     pub fn failed(&mut self, symbol: String, range: ChartRange, failure: Failure) {
         let entry = self.entries.entry((symbol, range)).or_default();
-        entry.is_loading = false;
+        entry.loading_since = None;
         entry.failure = Some(failure);
     }
 }

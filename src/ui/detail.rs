@@ -182,7 +182,7 @@ fn render_chart(app: &App, theme: &Theme, symbol: &str, area: Rect, buf: &mut Bu
     }
     let Some(plot) = entry.and_then(|entry| entry.plot.as_ref()) else {
         let empty = match (entry, range) {
-            (Some(entry), _) if entry.is_loading || entry.failure.is_some() => "",
+            (Some(entry), _) if entry.is_loading() || entry.failure.is_some() => "",
             (_, ChartRange::Day) => "no intraday data",
             _ => "nothing fetched yet",
         };
@@ -277,7 +277,7 @@ fn range_line(
             "demo: 1D only, from the simulated quotes".to_owned(),
             theme.warning,
         )),
-        (Some(entry), _) if entry.is_loading => Some(("loading…".to_owned(), theme.dim)),
+        (Some(entry), _) if entry.is_loading() => Some(("loading…".to_owned(), theme.dim)),
         (
             Some(ChartEntry {
                 failure: Some(failure),

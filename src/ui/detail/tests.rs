@@ -192,6 +192,9 @@ fn a_range_being_fetched_keeps_its_chart_with_a_loading_mark() {
         [],
         "one fetch at a time"
     );
+    // A fetch never answered (lost with a restarted worker) is asked again after a while.
+    let commands = update(&mut app, Message::DeadlineReached, later(3));
+    assert!(matches!(&commands[..], [Command::FetchChart(r)] if r.range == ChartRange::FiveDays));
 }
 
 #[test]
