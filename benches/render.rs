@@ -1,4 +1,5 @@
-//! Figures for drawing: one full frame at 120x40 and 250x70, one tape step (update + frame, as
+//! Figures for drawing: one full frame at 120x40 and 250x70, the detail panel with a 5Y chart,
+//! one tape step (update + frame, as
 //! the scrolling tape costs every 200 ms) drawn whole and as the runtime draws it (the tape row
 //! alone, the clock moving 200 ms a step), each also with an alert rule on every instrument,
 //! which must cost nothing more (alerts move on quotes, not steps); and the sanitiser on 1 MB of
@@ -18,7 +19,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use tickertape::app::update::update;
 use tickertape::config::Config;
-use tickertape::message::{Message, Step};
+use tickertape::message::{ChartRange, Message, Step};
 use tickertape::runtime::draw_frame;
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
@@ -35,6 +36,7 @@ fn frames(c: &mut Criterion) {
             });
         });
     }
+    detail_frame(c);
     let plain = support::app_at(120, 40);
     let mut alerted = support::app_at(120, 40);
     let now = alerted.now();
@@ -68,6 +70,38 @@ fn frames(c: &mut Criterion) {
             });
         });
     }
+}
+
+/// The detail panel over five years of weekly bars: the points are made once when the series
+/// arrives, so a frame only draws them.
+fn detail_frame(c: &mut Criterion) {
+    let mut app = support::app_at(120, 40);
+    let now = app.now();
+    let body = include_bytes!("../tests/fixtures/yahoo/ranges/ftse_5y.json");
+    let quote =
+        tickertape::sources::yahoo::parse_chart(body, "^FTSE", now).expect("the 5Y fixture parses");
+    let arrived = Message::ChartArrived {
+        symbol: "^FTSE".to_owned(),
+        range: ChartRange::FiveYears,
+        quote: Box::new(quote),
+        fetched_at: now,
+    };
+    for message in [
+        Message::ToggleTapeFocus,
+        Message::ToggleDetail,
+        Message::ChooseRange(ChartRange::FiveYears),
+        arrived,
+    ] {
+        update(&mut app, message, now);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function("frame/detail_5y_120x40", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| tickertape::ui::draw(&app, &Theme::colour(), frame))
+                .unwrap();
+        });
+    });
 }
 
 /// The default watchlist with one alert rule on each instrument, 1 % above its price.

@@ -5,7 +5,10 @@
 //! (kept by the list as stories arrive).
 
 pub mod alerts;
+pub mod chart_plot;
+pub mod charts;
 pub mod data_state;
+mod detail;
 pub mod headlines;
 pub mod health;
 pub mod portfolio_view;
@@ -35,6 +38,7 @@ use crate::sanitize::SafeText;
 use alerts::Alerts;
 pub use data_state::Mode;
 use data_state::{DataState, Freshness, Origin, QuoteState};
+pub use detail::MoveSince;
 use headlines::HeadlineList;
 use health::SourceHealth;
 use portfolio_view::PortfolioView;
@@ -102,6 +106,7 @@ pub struct App {
     /// The symbol search box, while open (`a` on the held tape).
     search: Option<search::SearchBox>,
     alerts: Alerts,
+    charts: charts::Charts,
 }
 
 impl App {
@@ -130,6 +135,7 @@ impl App {
             config_error: None,
             search: None,
             alerts: Alerts::new(&settings.alerts, &startup.fired_alerts),
+            charts: charts::Charts::default(),
             settings,
         };
         app.refresh_tape();
@@ -182,24 +188,29 @@ impl App {
     pub fn valuation(&self) -> Valuation {
         let price_of = |symbol: &str| {
             let quote = self.quotes.get(symbol)?;
-            let market = (self.watchlist.all().iter())
-                .find(|i| i.symbol == symbol)
-                .map_or_else(|| market::Market::for_symbol(symbol), |i| i.market);
-            let state = QuoteState::of(
-                self.quotes.received(symbol),
-                self.quotes.failure(symbol).is_some(),
-                || market::status_with_session(market, quote.session.as_ref(), self.now).is_open,
-                self.now,
-                self.settings.quote_refresh,
-            );
             Some(Price {
                 price: portfolio::decimal(quote.price)?,
                 previous_close: quote.previous_close.and_then(portfolio::decimal),
                 currency: quote.currency.as_ref().map(ToString::to_string),
-                is_live: state == QuoteState::Live,
+                is_live: self.quote_state(quote) == QuoteState::Live,
             })
         };
         portfolio::value(&self.settings.portfolio, &price_of)
+    }
+
+    /// Whether one quote is live, stale or not live, by the tape's rules.
+    pub fn quote_state(&self, quote: &crate::domain::Quote) -> QuoteState {
+        let symbol = quote.symbol.as_str();
+        let market = (self.watchlist.all().iter())
+            .find(|i| i.symbol == symbol)
+            .map_or_else(|| market::Market::for_symbol(symbol), |i| i.market);
+        QuoteState::of(
+            self.quotes.received(symbol),
+            self.quotes.failure(symbol).is_some(),
+            || market::status_with_session(market, quote.session.as_ref(), self.now).is_open,
+            self.now,
+            self.settings.quote_refresh,
+        )
     }
 
     pub fn quotes(&self) -> &QuoteBoard {
@@ -220,6 +231,10 @@ impl App {
 
     pub fn focus(&self) -> Focus {
         self.focus
+    }
+
+    pub fn charts(&self) -> &charts::Charts {
+        &self.charts
     }
 
     pub fn health(&self) -> &SourceHealth {

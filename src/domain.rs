@@ -66,6 +66,10 @@ pub struct Quote {
     /// Intraday closes; `None` where no trade happened, which is a gap, never a zero.
     #[serde(default)]
     pub series: Vec<Option<f64>>,
+    /// When each entry of `series` was traded, so a headline's time can be placed on it; empty
+    /// when the provider gave no times that match the closes one for one (older caches too).
+    #[serde(default)]
+    pub series_times: Vec<Timestamp>,
     #[serde(default)]
     pub day_low: Option<f64>,
     #[serde(default)]
@@ -129,6 +133,7 @@ impl Quote {
             currency: None,
             time,
             series: Vec::new(),
+            series_times: Vec::new(),
             day_low: None,
             day_high: None,
             exchange: None,

@@ -69,7 +69,8 @@ impl Context {
         }
     }
 
-    /// Whether both can be active at once, so one key cannot serve both.
+    /// Whether both can be active at once, so one key cannot serve both. `Detail` is tried
+    /// before `Tape`, so it may take a key `Tape` has.
     fn overlaps(self, other: Self) -> bool {
         self == other
             || matches!(
@@ -188,17 +189,23 @@ impl KeyMap {
     /// The key reference as a Markdown table; the README embeds the default map's.
     pub fn markdown_table(&self) -> String {
         let mut out = String::from("| where | keys | what | action |\n| --- | --- | --- | --- |\n");
-        for (context, keys, what, action) in self.help_rows() {
-            let _ = writeln!(out, "| {context} | {keys} | {what} | `{action}` |");
+        for (context, keys, what, actions) in self.help_rows() {
+            let actions: Vec<String> = actions.split(' ').map(|a| format!("`{a}`")).collect();
+            let _ = writeln!(
+                out,
+                "| {context} | {keys} | {what} | {} |",
+                actions.join(" ")
+            );
         }
         out
     }
 
-    /// Rows for the help overlay: where, keys, what, and the action's name.
-    pub fn help_rows(
-        &self,
-    ) -> impl Iterator<Item = (&'static str, String, &'static str, &'static str)> {
-        self.rows().map(|(b, keys)| {
+    /// Rows for the help overlay: where, keys, what, and the action's name. Neighbouring
+    /// actions described alike (the chart ranges) share a row, their keys and names in table
+    /// order, so the overlay still fits a screen.
+    pub fn help_rows(&self) -> impl Iterator<Item = (&'static str, String, &'static str, String)> {
+        let mut out: Vec<(&'static str, String, &'static str, String)> = Vec::new();
+        for (b, keys) in self.rows() {
             let keys = if keys.is_empty() {
                 "(none)".to_owned()
             } else {
@@ -207,8 +214,15 @@ impl KeyMap {
                     .collect::<Vec<_>>()
                     .join(" / ")
             };
-            (b.context.label(), keys, b.description, b.action)
-        })
+            match out.last_mut() {
+                Some(row) if row.0 == b.context.label() && row.2 == b.description => {
+                    row.1 = format!("{} {keys}", row.1);
+                    row.3 = format!("{} {}", row.3, b.action);
+                }
+                _ => out.push((b.context.label(), keys, b.description, b.action.to_owned())),
+            }
+        }
+        out.into_iter()
     }
 }
 

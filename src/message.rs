@@ -129,6 +129,46 @@ pub enum Message {
     SelectAlert(Step),
     /// Delete the chosen alert rule (`d`); saved to the config file.
     DeleteAlert,
+    /// In the detail panel: chart this span of time (`1`..`7`).
+    ChooseRange(ChartRange),
+    /// In the detail panel: the next (`Down`) or previous (`Up`) headline mark on the 1D chart.
+    StepMark(Step),
+    /// In the detail panel: read the chosen mark's headline; with none chosen, close the panel.
+    OpenMark,
+    /// One instrument's prices over a range, from the chart worker.
+    ChartArrived {
+        symbol: String,
+        range: ChartRange,
+        /// Boxed: a series is large beside the other messages.
+        quote: Box<Quote>,
+        fetched_at: Timestamp,
+    },
+    /// One range of one instrument could not be fetched; the other ranges keep theirs.
+    ChartFailed {
+        symbol: String,
+        range: ChartRange,
+        failure: Failure,
+    },
+}
+
+/// A span of time the detail panel charts, each at the bar interval the provider serves it
+/// with: five-minute bars for a day, weekly ones for five years.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChartRange {
+    Day,
+    FiveDays,
+    Month,
+    SixMonths,
+    YearToDate,
+    Year,
+    FiveYears,
+}
+
+/// What the chart worker needs to fetch one range of one instrument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartRequest {
+    pub symbol: String,
+    pub range: ChartRange,
 }
 
 /// One instrument a round could not price; the others in the round still count.
@@ -296,6 +336,8 @@ pub enum Command {
         instruments: Vec<Instrument>,
         groups: Vec<Group>,
     },
+    /// Fetch one range of one instrument for the detail panel's chart.
+    FetchChart(ChartRequest),
     /// An alert fired: ring, notify through the terminal, run the user's command.
     Notify(Notification),
     /// Write the alert rules into the config file, keeping the user's comments.

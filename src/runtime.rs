@@ -25,7 +25,8 @@ use crate::config::edit::{ConfigFile, SaveError};
 use crate::domain::Instrument;
 use crate::keymap;
 use crate::message::{
-    ArticleRequest, Command, Failure, Message, Notification, Scroll, SearchRequest, SourceId, Step,
+    ArticleRequest, ChartRequest, Command, Failure, Message, Notification, Scroll, SearchRequest,
+    SourceId, Step,
 };
 use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
@@ -49,6 +50,8 @@ pub struct Effects {
     pub search: Option<watch::Sender<Option<SearchRequest>>>,
     /// Instruments added in the program, for the quote poller to start polling.
     pub added_instruments: Option<mpsc::UnboundedSender<Instrument>>,
+    /// The chart worker's queue; `None` when nothing may be fetched.
+    pub charts: Option<mpsc::UnboundedSender<ChartRequest>>,
 }
 
 /// The config in force and what colour is allowed: a reload restyles from them.
@@ -234,6 +237,13 @@ impl Effects {
                 open_in_browser(&url, &self.outbox);
                 return;
             }
+            Command::FetchChart(request) => {
+                if let Some(charts) = &self.charts {
+                    // Gone only when the worker is: the app is shutting down.
+                    let _ = charts.send(request);
+                }
+                return;
+            }
             // The loop applies a config and writes notifications itself (see `apply`).
             Command::ApplyConfig(_) | Command::Notify(_) => return,
             Command::SaveWatchlist {
@@ -283,7 +293,8 @@ impl Effects {
                 | Command::Search(_)
                 | Command::PollInstrument(_)
                 | Command::Notify(_)
-                | Command::SaveAlertRules(_) => Ok(()),
+                | Command::SaveAlertRules(_)
+                | Command::FetchChart(_) => Ok(()),
             };
             if let Err(error) = result {
                 tracing::warn!(%error, "cache write failed");

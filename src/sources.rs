@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod article_worker;
+pub mod chart_worker;
 pub mod coingecko;
 pub mod config_watch;
 pub mod demo;

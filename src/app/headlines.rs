@@ -190,6 +190,24 @@ impl HeadlineList {
         self.items.len()
     }
 
+    /// Every story, whatever the filter: a chart marks the news about an instrument, not the
+    /// list's current view of it.
+    pub fn all(&self) -> &[Headline] {
+        &self.items
+    }
+
+    /// Selects the story `id`, dropping a filter that hides it; `false` if it is gone.
+    pub fn select_id(&mut self, id: &str) -> bool {
+        if !self.items.iter().any(|h| h.id == id) {
+            return false;
+        }
+        if !self.visible().iter().any(|h| h.id == id) {
+            self.clear_filter();
+        }
+        self.selected = Some(id.to_owned());
+        true
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -5,7 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::headlines::Topic;
-use super::{App, Focus};
+use super::{App, Focus, detail};
 use crate::bundled::SAMPLE_SOURCE;
 use crate::domain::{Headline, Quote};
 use crate::message::{Command, Message, Scroll, SourceId, Step, SymbolFailure};
@@ -85,8 +85,27 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::ToggleAlerts => alerts::toggle_list(app),
         Message::SelectAlert(step) => alerts::select(app, step),
         Message::DeleteAlert => commands.extend(alerts::delete_selected(app)),
+        Message::ChooseRange(range) => detail::choose_range(app, range),
+        Message::StepMark(step) => detail::step_mark(app, step),
+        Message::OpenMark => {
+            if detail::open_mark(app) {
+                commands.extend(open_selected(app));
+            }
+        }
+        Message::ChartArrived {
+            range,
+            quote,
+            fetched_at,
+            ..
+        } => detail::chart_arrived(app, range, &quote, fetched_at),
+        Message::ChartFailed {
+            symbol,
+            range,
+            failure,
+        } => detail::chart_failed(app, symbol, range, failure),
     }
     commands.extend(settle(app, selected_before.as_deref(), is_tape_step));
+    commands.extend(detail::settle(app));
     commands
 }
 
@@ -390,6 +409,8 @@ fn is_from_user(msg: &Message) -> bool {
             | Message::ConfigFailed(_)
             | Message::SearchAnswered { .. }
             | Message::InstrumentChecked { .. }
+            | Message::ChartArrived { .. }
+            | Message::ChartFailed { .. }
     )
 }
 

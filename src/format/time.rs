@@ -10,6 +10,13 @@ pub fn clock(at: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
+/// `16:40`: a moment within a trading day.
+pub fn clock_minutes(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned_datetime(tz.clone())
+        .strftime("%H:%M")
+        .to_string()
+}
+
 /// A headline's time: `16:40` when it is from the same local day as `now`, else `28 Jun`.
 pub fn headline_time(at: Timestamp, now: Timestamp, tz: &TimeZone) -> String {
     let at = at.to_zoned_datetime(tz.clone());

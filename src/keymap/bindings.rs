@@ -7,7 +7,7 @@ use tui_input::InputRequest;
 
 use super::Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, List, Reader, Search, Tape};
 use super::{Binding, Hint, code, ctrl, key};
-use crate::message::{Message, Scroll, Step};
+use crate::message::{ChartRange, Message, Scroll, Step};
 
 pub static BINDINGS: &[Binding] = &[
     Binding {
@@ -497,5 +497,85 @@ pub static BINDINGS: &[Binding] = &[
         description: "quit",
         hint: None,
         message: Message::Quit,
+    },
+    Binding {
+        action: "chart_1d",
+        context: Detail,
+        keys: &[key('1')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: Some(Hint::One("range")),
+        message: Message::ChooseRange(ChartRange::Day),
+    },
+    Binding {
+        action: "chart_5d",
+        context: Detail,
+        keys: &[key('2')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::FiveDays),
+    },
+    Binding {
+        action: "chart_1m",
+        context: Detail,
+        keys: &[key('3')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::Month),
+    },
+    Binding {
+        action: "chart_6m",
+        context: Detail,
+        keys: &[key('4')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::SixMonths),
+    },
+    Binding {
+        action: "chart_ytd",
+        context: Detail,
+        keys: &[key('5')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::YearToDate),
+    },
+    Binding {
+        action: "chart_1y",
+        context: Detail,
+        keys: &[key('6')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::Year),
+    },
+    Binding {
+        action: "chart_5y",
+        context: Detail,
+        keys: &[key('7')],
+        description: "chart 1D 5D 1M 6M YTD 1Y 5Y (keys in that order)",
+        hint: None,
+        message: Message::ChooseRange(ChartRange::FiveYears),
+    },
+    Binding {
+        action: "next_mark",
+        context: Detail,
+        keys: &[key('n')],
+        description: "next headline marked on the 1D chart",
+        hint: Some(Hint::Pair("news")),
+        message: Message::StepMark(Step::Down),
+    },
+    Binding {
+        action: "previous_mark",
+        context: Detail,
+        keys: &[key('N')],
+        description: "previous headline marked on the 1D chart",
+        hint: None,
+        message: Message::StepMark(Step::Up),
+    },
+    Binding {
+        action: "open_mark",
+        context: Detail,
+        keys: &[code(KeyCode::Enter)],
+        description: "read the chosen mark's story, or close the panel",
+        hint: None,
+        message: Message::OpenMark,
     },
 ];

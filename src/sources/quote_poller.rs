@@ -34,6 +34,9 @@ mod learning;
 
 /// Yahoo throttles clients that open many connections at once (2025 429 storms).
 pub const MAX_IN_FLIGHT: usize = 4;
+/// A chart response for one symbol is a few kB (a five-year range some tens), a spark one for
+/// twenty some tens of kB; anything near this is neither.
+pub(super) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long a host found down is skipped before it is probed again.
 pub(super) const HOST_COOL_DOWN: Duration = Duration::from_mins(2);
 /// A host that has not answered in this long is given up for the next one, so a fallback's

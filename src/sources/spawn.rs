@@ -17,7 +17,7 @@ use crate::message::Message;
 use crate::runtime::Effects;
 
 /// Starts the tasks that feed the app: the simulated market for `--demo`; otherwise (unless
-/// `--offline`) the quote and feed pollers; always the article worker, which answers from its
+/// `--offline`) the quote and feed pollers and the chart worker; always the article worker, which answers from its
 /// cache when it may not fetch.
 pub fn spawn(
     cli: &Cli,
@@ -39,7 +39,13 @@ pub fn spawn(
         tasks.spawn(super::demo::run(market, outbox.clone()));
     }
     let (mut search, mut added_instruments) = (None, None);
+    let mut charts = None;
     if let Some(client) = &client {
+        let (requests, inbox) = mpsc::unbounded_channel();
+        let worker =
+            super::chart_worker::ChartWorker::new(client.clone(), config.quotes.base_urls.clone());
+        tasks.spawn(super::chart_worker::run(worker, inbox, outbox.clone()));
+        charts = Some(requests);
         let (refresh_tx, refresh_rx) = mpsc::channel(1);
         refresh.push(refresh_tx);
         let now = tokio::time::Instant::now();
@@ -83,6 +89,7 @@ pub fn spawn(
         config_file: None,
         search,
         added_instruments,
+        charts,
     })
 }
 

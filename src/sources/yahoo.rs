@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::{FetchError, Fetched, QuoteApi};
 use crate::domain::{Instrument, Provider, Quote, TradingSession, Window};
-use crate::message::SourceId;
+use crate::message::{ChartRange, SourceId};
 use crate::sanitize::SafeText;
 use response::{ChartResult, Envelope, Period, Periods};
 
@@ -43,11 +43,31 @@ const MAX_DECIMALS: i64 = 8;
 /// `^` and `=` appear in real symbols (`^FTSE`, `GBPUSD=X`) and some HTTP stacks mangle them
 /// raw.
 pub fn chart_url(base: &str, symbol: &str) -> String {
+    range_url(base, symbol, ChartRange::Day)
+}
+
+/// The chart request for one symbol over `range`, at the bar interval Yahoo serves it with
+/// (minute bars exist only for recent weeks; a longer range with them is an error body).
+pub fn range_url(base: &str, symbol: &str, range: ChartRange) -> String {
+    let (range, interval) = match range {
+        ChartRange::Day => ("1d", "5m"),
+        ChartRange::FiveDays => ("5d", "15m"),
+        ChartRange::Month => ("1mo", "1h"),
+        ChartRange::SixMonths => ("6mo", "1d"),
+        ChartRange::YearToDate => ("ytd", "1d"),
+        ChartRange::Year => ("1y", "1d"),
+        ChartRange::FiveYears => ("5y", "1wk"),
+    };
     format!(
-        "{}/v8/finance/chart/{}?range=1d&interval=5m",
+        "{}/v8/finance/chart/{}?range={range}&interval={interval}",
         base.trim_end_matches('/'),
         super::encode_component(symbol)
     )
+}
+
+/// One fetched chart answer as the quote for `symbol`, or why not, in the poller's terms.
+pub fn parse_fetched(fetched: &Fetched, symbol: &str, at: Timestamp) -> Result<Quote, FetchError> {
+    parse_chart(&fetched.body, symbol, at).map_err(|error| fetch_error(error, fetched.status))
 }
 
 /// Why a chart answer gave no quote, in words fit for the status line.
@@ -128,12 +148,8 @@ fn quote_from(
         .iter()
         .map(Value::as_f64)
         .collect();
-    let times: Vec<i64> = result
-        .timestamp
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_i64)
-        .collect();
+    let stamps = result.timestamp.unwrap_or_default();
+    let times: Vec<i64> = stamps.iter().filter_map(Value::as_i64).collect();
 
     let price = meta
         .regular_market_price
@@ -154,6 +170,17 @@ fn quote_from(
             .iter()
             .map(|close| close.filter(|value| value.is_finite() && *value >= 0.0))
             .collect()
+    };
+    // Times only when they match the closes one for one: a shifted time would put a headline
+    // against the wrong bar.
+    let series_times = if times.len() == stamps.len() && times.len() == series.len() {
+        times
+            .iter()
+            .map(|seconds| Timestamp::from_second(*seconds).ok())
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
+    } else {
+        Vec::new()
     };
     let time = meta
         .regular_market_time
@@ -181,6 +208,7 @@ fn quote_from(
         currency: meta.currency.as_deref().and_then(clean_text),
         time,
         series,
+        series_times,
         day_low: positive(meta.regular_market_day_low),
         day_high: positive(meta.regular_market_day_high),
         exchange,
@@ -273,9 +301,7 @@ impl QuoteApi for Yahoo {
         let Some(instrument) = batch.first() else {
             return Ok(Vec::new());
         };
-        parse_chart(&fetched.body, &instrument.symbol, at)
-            .map(|quote| vec![quote])
-            .map_err(|error| fetch_error(error, fetched.status))
+        parse_fetched(fetched, &instrument.symbol, at).map(|quote| vec![quote])
     }
 }
 
@@ -446,6 +472,40 @@ mod tests {
                 None,
             ]
         );
+    }
+
+    #[test]
+    fn each_close_keeps_its_time_and_times_that_do_not_match_are_dropped() {
+        let quote = parse(FTSE, "^FTSE");
+        assert_eq!(quote.series_times.len(), quote.series.len());
+        assert_eq!(quote.series_times.first(), Some(&at(1_719_558_000)));
+        assert_eq!(quote.series_times.get(1), Some(&at(1_719_558_300)));
+        let body = String::from_utf8(FTSE.to_vec())
+            .unwrap()
+            .replacen("1719558300", "\"soon\"", 1);
+        let quote = parse(body.as_bytes(), "^FTSE");
+        assert_eq!(quote.series.len(), 10, "the closes stay");
+        assert!(
+            quote.series_times.is_empty(),
+            "no time is shifted onto a close"
+        );
+    }
+
+    #[test]
+    fn each_range_asks_for_the_interval_yahoo_serves_it_with() {
+        let asked = [
+            (ChartRange::Day, "range=1d&interval=5m"),
+            (ChartRange::FiveDays, "range=5d&interval=15m"),
+            (ChartRange::Month, "range=1mo&interval=1h"),
+            (ChartRange::SixMonths, "range=6mo&interval=1d"),
+            (ChartRange::YearToDate, "range=ytd&interval=1d"),
+            (ChartRange::Year, "range=1y&interval=1d"),
+            (ChartRange::FiveYears, "range=5y&interval=1wk"),
+        ];
+        for (range, query) in asked {
+            let url = range_url("http://h", "^FTSE", range);
+            assert_eq!(url, format!("http://h/v8/finance/chart/%5EFTSE?{query}"));
+        }
     }
 
     #[test]

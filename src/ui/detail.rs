@@ -1,5 +1,6 @@
 //! The detail panel of the instrument chosen on the tape: every number we hold for it, where
-//! it came from, its market's state, and the intraday chart with gaps left as gaps.
+//! it came from, its market's state, and its chart over the chosen range (points made once
+//! per fetch by `app::chart_plot`), with the headline marks on the 1D chart. Gaps stay gaps.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,13 +8,18 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Widget};
 
-use crate::app::App;
+use crate::app::charts::ChartEntry;
 use crate::app::data_state::Origin;
+use crate::app::{App, Mode};
 use crate::domain::{Instrument, Quote};
 use crate::format::{number, time};
 use crate::market;
+use crate::message::ChartRange;
 use crate::sanitize::SafeText;
 use crate::ui::theme::Theme;
+
+/// Rows the chart needs to be worth drawing, with its range line and time labels.
+const MIN_CHART_ROWS: usize = 12;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(instrument) = app
@@ -34,13 +40,26 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Line::styled("no quote yet", theme.dim).render(inner, buf);
         return;
     };
-    let facts = facts(app, instrument, quote);
-    let rows = u16::try_from(facts.len()).unwrap_or(u16::MAX);
+    let mut facts = facts(app, instrument, quote);
+    // Short of room, the chart matters more than provenance: the four price facts, two a row.
+    let is_compact = usize::from(inner.height) < facts.len() + MIN_CHART_ROWS;
+    if is_compact {
+        facts.truncate(4);
+    }
+    let columns = if is_compact && inner.width >= 60 {
+        2
+    } else {
+        1
+    };
+    let rows = u16::try_from(facts.len().div_ceil(columns)).unwrap_or(u16::MAX);
     let [text, chart] =
         Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(inner);
-    for (row, (label, value)) in facts.into_iter().enumerate() {
-        let y = text.y + u16::try_from(row).unwrap_or(u16::MAX);
-        if y >= text.bottom() {
+    let cells = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(text);
+    for (i, (label, value)) in facts.into_iter().enumerate() {
+        let (Some(cell), Ok(row)) = (cells.get(i % columns), u16::try_from(i / columns)) else {
+            break;
+        };
+        if row >= cell.height {
             break;
         }
         let line = Line::from(vec![
@@ -49,14 +68,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         ]);
         line.render(
             Rect {
-                y,
+                y: cell.y + row,
                 height: 1,
-                ..text
+                ..*cell
             },
             buf,
         );
     }
-    render_chart(theme, quote, chart, buf);
+    render_chart(app, theme, &instrument.symbol, chart, buf);
 }
 
 /// Label and value rows, in the order a trader reads them.
@@ -130,63 +149,165 @@ fn facts(app: &App, instrument: &Instrument, quote: &Quote) -> Vec<(&'static str
     rows
 }
 
-/// The intraday series as a line; missing points are skipped, never drawn as zero.
-fn render_chart(theme: &Theme, quote: &Quote, area: Rect, buf: &mut Buffer) {
-    if area.height < 3 || area.width < 10 {
+/// The chosen range's chart with its state: which range, whether a newer series is loading,
+/// why the last fetch failed, the chosen headline mark's title.
+fn render_chart(app: &App, theme: &Theme, symbol: &str, area: Rect, buf: &mut Buffer) {
+    if area.height < 2 {
         return;
     }
-    // Each unbroken run is its own line, so a missing point shows as a gap, not a bridge.
-    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-    for (i, value) in quote.series.iter().enumerate() {
-        match (value, runs.last_mut()) {
-            (Some(v), Some(run)) => run.push((position(i), *v)),
-            (None, Some(run)) if !run.is_empty() => runs.push(Vec::new()),
-            _ => {}
-        }
+    let range = app.charts().range();
+    let entry = app.charts().entry(symbol, range);
+    let marks = if range == ChartRange::Day {
+        app.chart_marks()
+    } else {
+        Vec::new()
+    };
+    let chosen = (marks.iter())
+        .position(|mark| Some(mark.headline.id.as_str()) == app.charts().chosen_mark());
+    let [ranges, note, chart] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(chosen.is_some())),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    range_line(app, theme, range, entry, ranges, buf);
+    if let Some(mark) = chosen.and_then(|i| marks.get(i)) {
+        let when = (mark.headline.published).map(|at| time::clock_minutes(at, app.tz()));
+        let text = format!("{} {}", when.unwrap_or_default(), mark.headline.title);
+        Line::styled(
+            super::fit(text.trim_start(), usize::from(note.width)).into_owned(),
+            theme.warning,
+        )
+        .render(note, buf);
     }
-    let points: Vec<(f64, f64)> = runs.iter().flatten().copied().collect();
-    let (Some(low), Some(high)) = (
-        points.iter().map(|p| p.1).reduce(f64::min),
-        points.iter().map(|p| p.1).reduce(f64::max),
-    ) else {
-        Line::styled("no intraday data", theme.dim).render(area, buf);
+    let Some(plot) = entry.and_then(|entry| entry.plot.as_ref()) else {
+        let empty = match (entry, range) {
+            (Some(entry), _) if entry.is_loading() || entry.failure.is_some() => "",
+            (_, ChartRange::Day) => "no intraday data",
+            _ => "nothing fetched yet",
+        };
+        Line::styled(empty, theme.dim).render(chart, buf);
         return;
     };
-    let style = theme.direction(quote.direction());
-    let datasets: Vec<Dataset> = runs
-        .iter()
-        .filter(|run| !run.is_empty())
-        .map(|run| {
-            // A lone point has no line to draw; it is still a price.
-            let graph = if run.len() == 1 {
-                GraphType::Scatter
-            } else {
-                GraphType::Line
-            };
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(graph)
-                .style(style)
-                .data(run)
+    if chart.height < 3 || chart.width < 10 {
+        return;
+    }
+    let style = theme.direction(plot.direction);
+    let [low, high] = plot.y_bounds;
+    let mark_lines: Vec<[(f64, f64); 2]> = (marks.iter())
+        .map(|mark| [(mark.x, low), (mark.x, high)])
+        .collect();
+    let level = plot
+        .previous_close
+        .map(|close| [(plot.x_bounds[0], close), (plot.x_bounds[1], close)]);
+    let line = |data, style| {
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(style)
+            .data(data)
+    };
+    let mut datasets: Vec<Dataset> = (mark_lines.iter().enumerate())
+        .map(|(i, data)| {
+            line(
+                data,
+                if Some(i) == chosen {
+                    theme.warning
+                } else {
+                    theme.dim
+                },
+            )
         })
         .collect();
-    let padding = ((high - low) * 0.05).max(f64::EPSILON);
-    let x_max = position(quote.series.len().saturating_sub(1).max(1));
-    let chart = Chart::new(datasets)
-        .x_axis(Axis::default().bounds([0.0, x_max]))
+    datasets.extend(level.iter().map(|data| line(data, theme.dim)));
+    datasets.extend(plot.runs.iter().map(|run| {
+        // A lone point has no line to draw; it is still a price.
+        let graph = if run.len() == 1 {
+            GraphType::Scatter
+        } else {
+            GraphType::Line
+        };
+        line(run, style).graph_type(graph)
+    }));
+    let chart_widget = Chart::new(datasets)
+        .x_axis(
+            Axis::default()
+                .bounds(plot.x_bounds)
+                .labels(thinned(&plot.x_labels, chart.width < 60))
+                .style(theme.dim),
+        )
         .y_axis(
             Axis::default()
-                .bounds([low - padding, high + padding])
-                .labels([
-                    number::price(low, quote.decimals),
-                    number::price(high, quote.decimals),
-                ])
+                .bounds(plot.y_bounds)
+                .labels(thinned(&plot.y_labels, chart.height < 12))
                 .style(theme.dim),
         );
-    chart.render(area, buf);
+    chart_widget.render(chart, buf);
 }
 
-/// A series index as a chart coordinate; a day of five-minute bars is far below `u32::MAX`.
-fn position(index: usize) -> f64 {
-    f64::from(u32::try_from(index).unwrap_or(u32::MAX))
+/// `1D 5D 1M …` with the chosen one marked, then the chosen range's state.
+fn range_line(
+    app: &App,
+    theme: &Theme,
+    range: ChartRange,
+    entry: Option<&ChartEntry>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let mut spans: Vec<Span> = ChartRange::ALL
+        .iter()
+        .flat_map(|each| {
+            let style = if *each == range {
+                theme.selected
+            } else {
+                theme.dim
+            };
+            [
+                Span::styled(format!(" {} ", each.label()), style),
+                Span::raw(" "),
+            ]
+        })
+        .collect();
+    let state = match (entry, app.mode()) {
+        (_, Mode::Offline) if range != ChartRange::Day => Some((
+            "offline: 1D only, from the quotes".to_owned(),
+            theme.warning,
+        )),
+        (_, Mode::Demo) if range != ChartRange::Day => Some((
+            "demo: 1D only, from the simulated quotes".to_owned(),
+            theme.warning,
+        )),
+        (Some(entry), _) if entry.is_loading() => Some(("loading…".to_owned(), theme.dim)),
+        (
+            Some(ChartEntry {
+                failure: Some(failure),
+                ..
+            }),
+            _,
+        ) => Some((format!("failed: {}", failure.summary()), theme.warning)),
+        (
+            Some(ChartEntry {
+                fetched_at: Some(at),
+                ..
+            }),
+            _,
+        ) if range != ChartRange::Day => Some((
+            format!("fetched {}", time::clock_minutes(*at, app.tz())),
+            theme.dim,
+        )),
+        _ => None,
+    };
+    if let Some((text, style)) = state {
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans).render(area, buf);
 }
+
+/// All labels, or every other one (first, middle, last) where the axis is short.
+fn thinned(labels: &[String], is_short: bool) -> Vec<String> {
+    let step = if is_short { 2 } else { 1 };
+    labels.iter().step_by(step).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests;

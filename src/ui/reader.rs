@@ -1,13 +1,19 @@
 //! The reader pane: the selected article laid out by `app::reader::layout`, from the scroll
-//! position update keeps, with the position shown on the border. Wraps; never fetches.
+//! position update keeps, with the position shown on the border and, in the header, how far
+//! the instrument the story is about has moved since it was published. Wraps; never fetches.
+
+use std::fmt::Write as _;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 
+use crate::app::data_state::QuoteState;
 use crate::app::reader::{ArticleStatus, LineKind, ReaderLine, header_rows};
-use crate::app::{App, Focus};
+use crate::app::{App, Focus, MoveSince};
+use crate::format::{number, time};
 use crate::message::Viewport;
 use crate::ui::fit;
 use crate::ui::theme::Theme;
@@ -21,6 +27,11 @@ pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
         theme.border
     };
     let mut block = Block::bordered().title(" Article ").border_style(border);
+    if let Some(moved) = app.headlines().selected().and_then(|h| app.move_since(h)) {
+        let room = usize::from(area.width.saturating_sub(12));
+        let (text, style) = move_since(&moved, app, theme);
+        block = block.title(Line::styled(fit(&text, room).into_owned(), style).right_aligned());
+    }
     let Some(article) = app.selected_article() else {
         block.render(area, buf);
         if !text_area.is_empty() {
@@ -67,6 +78,30 @@ pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
     {
         render_line(line, theme, text_area, row, buf);
     }
+}
+
+/// ` FTSE 100 +0.42% since 09:14 `, coloured by direction and marked stale as the tape is.
+fn move_since(moved: &MoveSince, app: &App, theme: &Theme) -> (String, Style) {
+    let percent = number::percent(moved.percent);
+    let since = time::clock_minutes(moved.since, app.tz());
+    let mut text = format!(" {} {percent} since {since} ", moved.name);
+    if let QuoteState::StaleSince(received) = moved.state {
+        let _ = write!(
+            text,
+            "stale {} ",
+            time::span(app.now().duration_since(received))
+        );
+    }
+    let style = if moved.state != QuoteState::Live {
+        theme.stale
+    } else if number::rounds_to_zero(moved.percent, 2) {
+        theme.flat
+    } else if moved.percent > 0.0 {
+        theme.rise
+    } else {
+        theme.fall
+    };
+    (text, style)
 }
 
 /// One laid-out line at `row` of the text area, styled by its kind.

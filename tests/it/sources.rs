@@ -33,7 +33,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
     BTC_GBP, BTC_GBP_PATH, COINGECKO_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, SPARK, asked_for,
-    chart, hits, json, screen_rows, serve_bitcoin, serve_chart, server_answering, spark,
+    chart, closed_port, hits, json, screen_rows, serve_bitcoin, serve_chart, server_answering,
+    spark,
 };
 
 const UNKNOWN_SYMBOL: &[u8] = include_bytes!("../fixtures/yahoo/chart_unknown_symbol.json");
@@ -382,14 +383,6 @@ async fn an_oversized_body_is_refused() {
             bad_response("response larger than 2097152 bytes")
         )])
     );
-}
-
-/// A port nothing listens on: connecting is refused at once.
-pub(crate) fn closed_port() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
-    let address = listener.local_addr().expect("a bound address");
-    drop(listener);
-    format!("http://{address}")
 }
 
 /// The poller as it starts, with `primary` first and `good` second among Yahoo's hosts.

@@ -16,12 +16,12 @@ use tokio::time::Instant;
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::sources::{
-    OUTAGE_PAGE, Round, at, closed_port, friday_morning, html, poller, secs, single, symbols,
-    the_three, total_hits, two_hosts,
+    OUTAGE_PAGE, Round, at, friday_morning, html, poller, secs, single, symbols, the_three,
+    total_hits, two_hosts,
 };
 use crate::support::{
-    BTC_GBP, BTC_GBP_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, SPARK, SPARK_PATH, json,
-    serve_chart, spark, symbols_asked,
+    BTC_GBP, BTC_GBP_PATH, FTSE, FTSE_PATH, GBPUSD, GBPUSD_PATH, SPARK, SPARK_PATH, closed_port,
+    json, serve_chart, spark, symbols_asked,
 };
 
 const CHANGED_SHAPE: &[u8] = include_bytes!("../fixtures/yahoo/spark_changed_shape.json");

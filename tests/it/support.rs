@@ -169,6 +169,14 @@ pub async fn server_answering(response: ResponseTemplate) -> MockServer {
     server
 }
 
+/// A port nothing listens on: connecting is refused at once.
+pub fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let address = listener.local_addr().expect("a bound address");
+    drop(listener);
+    format!("http://{address}")
+}
+
 /// Requests `server` has received for `wanted_path`, whatever the query.
 pub async fn hits(server: &MockServer, wanted_path: &str) -> usize {
     server

@@ -88,19 +88,21 @@ impl Full {
     }
 }
 
-/// A brief quote laid over the last full one: the price, its time, the series and the previous
-/// close are the brief answer's; currency, precision, names, exchange and trading windows cannot
+/// A brief quote laid over the last full one: the price, its time, the series (with its bar
+/// times) and the previous close are the brief answer's; currency, precision, names, exchange and trading windows cannot
 /// change within the day and are the full one's; the day's range widens to take in the price.
 pub(super) fn complete(brief: Quote, full: &Quote) -> Quote {
     let price = brief.price;
+    let (series, series_times) = if brief.series.is_empty() {
+        (full.series.clone(), full.series_times.clone())
+    } else {
+        (brief.series, brief.series_times)
+    };
     Quote {
         previous_close: brief.previous_close.or(full.previous_close),
         time: brief.time.max(full.time),
-        series: if brief.series.is_empty() {
-            full.series.clone()
-        } else {
-            brief.series
-        },
+        series,
+        series_times,
         day_low: full.day_low.map(|low| low.min(price)),
         day_high: full.day_high.map(|high| high.max(price)),
         decimals: full.decimals,

@@ -12,10 +12,6 @@ use crate::domain::{Instrument, Quote};
 use crate::sources::schedule::Verdict;
 use crate::sources::{FetchError, get};
 
-/// A chart response for one symbol is a few kB, a spark one for twenty some tens of kB;
-/// anything near this is neither.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-
 /// One request of a round: some instruments of one API, asked at its hosts in turn.
 #[derive(Clone)]
 pub(super) struct Job {
@@ -89,7 +85,7 @@ pub(super) async fn fetch(
             client,
             &url,
             HeaderMap::new(),
-            MAX_BODY_BYTES,
+            super::MAX_BODY_BYTES,
             wall.as_second(),
         );
         let answer = if is_last && !job.is_probe {

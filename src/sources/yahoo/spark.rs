@@ -111,8 +111,14 @@ fn brief_quote(symbol: &str, entry: &Map<String, Value>, fetched_at: Timestamp) 
     let mut quote = Quote::new(symbol, price, super::DEFAULT_DECIMALS, time);
     quote.previous_close =
         positive(number("chartPreviousClose")).or(positive(number("previousClose")));
-    // Closes without times stand for nothing, as in chart: no series then.
+    // Closes without times stand for nothing, as in chart: no series then; and the bar times
+    // only when every one is a time (a headline is never set against the wrong bar).
     if times.len() == closes.len() {
+        quote.series_times = times
+            .iter()
+            .map(|seconds| seconds.and_then(|s| Timestamp::from_second(s).ok()))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
         quote.series = closes;
     }
     Some(quote)
@@ -191,6 +197,11 @@ mod tests {
         assert_eq!(ftse.previous_close, Some(8179.68));
         assert_eq!(ftse.series.len(), 11);
         assert_eq!(ftse.series[3], None, "a null close is a gap, never a zero");
+        assert_eq!(
+            ftse.series_times.len(),
+            ftse.series.len(),
+            "each bar has its time"
+        );
         assert_eq!(cable.price.to_bits(), 1.26471_f64.to_bits());
         // The forming bar has no close yet: the last close is the one before, at its time.
         assert_eq!(bitcoin.price.to_bits(), 47_912.55_f64.to_bits());
