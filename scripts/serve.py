@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A local stand-in for the quote and news providers, for trying tickertape and for measuring it.
 
-Serves Yahoo-shaped chart responses (`/v8/finance/chart/<symbol>`) and spark responses
+Serves Yahoo-shaped chart responses (`/v8/finance/chart/<symbol>`, with as many bars as each
+`range`/`interval` asks for) and spark responses
 (`/v8/finance/spark?symbols=A,B`, the brief batch prices tickertape asks for between charts) for
 every symbol in the bundled snapshot (and three shares to add through the search box), with
 prices walking a little on each request, the symbol search (`/v1/finance/search?q=vod`), and a
@@ -57,9 +58,30 @@ def tally(kind):
         COUNTS[kind] += 1
 
 
-def bars(symbol):
+STEP_SECONDS = {"1m": 60, "2m": 120, "5m": 300, "15m": 900, "30m": 1800, "1h": 3600,
+                "1d": 86400, "1wk": 7 * 86400, "1mo": 30 * 86400}
+RANGE_SECONDS = {"1d": 86400, "5d": 5 * 86400, "1mo": 30 * 86400, "6mo": 182 * 86400,
+                 "1y": 365 * 86400, "5y": 5 * 365 * 86400}
+
+
+def bar_count(span, interval):
+    """How many bars a `range`/`interval` pair asks for: the whole span, at most 400; the quote
+    poller's own 1d/5m and spark get the 24 they always had."""
+    if span is None or (span, interval) == ("1d", "5m"):
+        return 24, 300
+    step = STEP_SECONDS.get(interval, 300)
+    if span == "ytd":
+        now = time.gmtime()
+        seconds = int(time.time() - time.mktime((now.tm_year, 1, 1, 0, 0, 0, 0, 0, 0)))
+    else:
+        seconds = RANGE_SECONDS.get(span, 86400)
+    return max(2, min(400, seconds // step)), step
+
+
+def bars(symbol, span=None, interval=None):
     """(quote, price, now, day, stamps, closes) for a known symbol, walking the price; else None.
-    The last close is the price, as in Yahoo's forming bar."""
+    The last close is the price, as in Yahoo's forming bar. A longer `span` walks back from it
+    in bars of `interval`, so every chart range has a shape of its own."""
     quote = BASE.get(symbol)
     if quote is None:
         return None
@@ -73,15 +95,23 @@ def bars(symbol):
         now = int(time.time())
         rng = RNG
     day = now - now % 86400
-    closes = [round(price * (1 + rng.uniform(-0.002, 0.002)), quote["decimals"]) for _ in range(24)]
+    count, step = bar_count(span, interval)
+    if count == 24:
+        closes = [round(price * (1 + rng.uniform(-0.002, 0.002)), quote["decimals"]) for _ in range(24)]
+    else:
+        walk, closes = price, []
+        for _ in range(count):
+            closes.append(round(walk, quote["decimals"]))
+            walk *= 1 + rng.uniform(-0.01, 0.01) * (step / 86400) ** 0.5
+        closes.reverse()
     closes[5] = None
     closes[-1] = round(price, quote["decimals"])
-    stamps = [now - 300 * (len(closes) - 1 - i) for i in range(len(closes))]
+    stamps = [now - step * (len(closes) - 1 - i) for i in range(len(closes))]
     return quote, price, now, day, stamps, closes
 
 
-def chart(symbol):
-    found = bars(symbol)
+def chart(symbol, span=None, interval=None):
+    found = bars(symbol, span, interval)
     if found is None:
         return 404, {"chart": {"result": None, "error": {"code": "Not Found",
                      "description": "No data found, symbol may be delisted"}}}
@@ -171,7 +201,9 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path
         if path.startswith("/v8/finance/chart/"):
             tally("chart")
-            status, body = chart(urllib.parse.unquote(path.rsplit("/", 1)[1]))
+            query = urllib.parse.parse_qs(url.query)
+            status, body = chart(urllib.parse.unquote(path.rsplit("/", 1)[1]),
+                                 query.get("range", [None])[0], query.get("interval", [None])[0])
             self.reply(status, "application/json", json.dumps(body).encode())
         elif path == "/v8/finance/spark":
             tally("spark")
