@@ -97,6 +97,8 @@ pub struct App {
     reader: Reader,
     focus: Focus,
     is_help_open: bool,
+    /// Rows of the help table scrolled past.
+    help_scroll: u16,
     health: SourceHealth,
     is_quitting: bool,
     /// A one-line message for the user, cleared by the next key.
@@ -129,6 +131,7 @@ impl App {
             reader: Reader::new(startup.articles),
             focus: Focus::default(),
             is_help_open: false,
+            help_scroll: 0,
             health,
             is_quitting: false,
             notice: None,
@@ -251,6 +254,10 @@ impl App {
 
     pub fn is_help_open(&self) -> bool {
         self.is_help_open
+    }
+
+    pub fn help_scroll(&self) -> u16 {
+        self.help_scroll
     }
 
     pub fn is_quitting(&self) -> bool {

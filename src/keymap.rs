@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::{App, Focus};
 use crate::message::Message;
 use crate::sanitize::SafeText;
-use Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, List, Reader, Search, Tape};
+use Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, Help, List, Reader, Search, Tape};
 pub use bindings::BINDINGS;
 pub use key::{BadKey, Key};
 use key::{code, ctrl, key};
@@ -39,6 +39,8 @@ pub enum Context {
     AlertPrice,
     /// The alert list (`!`) is open.
     Alerts,
+    /// The help overlay is open.
+    Help,
 }
 
 impl Context {
@@ -53,6 +55,7 @@ impl Context {
             Self::Detail => "detail",
             Self::AlertPrice => "new alert",
             Self::Alerts => "alerts",
+            Self::Help => "help",
         }
     }
 
@@ -65,7 +68,7 @@ impl Context {
             AlertPrice => Some(Message::AlertPriceEdit(
                 tui_input::InputRequest::InsertChar(c),
             )),
-            Anywhere | List | Reader | Tape | Detail | Alerts => None,
+            Anywhere | List | Reader | Tape | Detail | Alerts | Help => None,
         }
     }
 
@@ -75,8 +78,8 @@ impl Context {
         self == other
             || matches!(
                 (self, other),
-                (Anywhere, List | Reader | Tape | Detail | Alerts)
-                    | (List | Reader | Tape | Detail | Alerts, Anywhere)
+                (Anywhere, List | Reader | Tape | Detail | Alerts | Help)
+                    | (List | Reader | Tape | Detail | Alerts | Help, Anywhere)
             )
     }
 }
@@ -236,6 +239,8 @@ fn active_contexts(app: &App) -> &'static [Context] {
         &[AlertPrice]
     } else if app.alerts().list_selection().is_some() {
         &[Alerts, Anywhere]
+    } else if app.is_help_open() {
+        &[Help, Anywhere]
     } else {
         match app.focus() {
             Focus::List => &[List, Anywhere],

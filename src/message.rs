@@ -129,6 +129,8 @@ pub enum Message {
     SelectAlert(Step),
     /// Delete the chosen alert rule (`d`); saved to the config file.
     DeleteAlert,
+    /// Scroll the help overlay, which may be taller than the screen.
+    ScrollHelp(Scroll),
     /// In the detail panel: chart this span of time (`1`..`7`).
     ChooseRange(ChartRange),
     /// In the detail panel: the next (`Down`) or previous (`Up`) headline mark on the 1D chart.

@@ -95,7 +95,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         alerts::render(app, theme, viewport.area, buf);
     }
     if app.is_help_open() {
-        help::render(app.keymap(), theme, viewport.area, buf);
+        help::render(app.keymap(), theme, app.help_scroll(), viewport.area, buf);
     }
     if let Some(cursor) = cursor {
         frame.set_cursor_position(cursor);
@@ -156,7 +156,7 @@ mod tests {
     use super::*;
     use crate::app::update::update;
     use crate::fixtures::{app_from_snapshot, app_in_mode, now};
-    use crate::message::Message;
+    use crate::message::{Message, Scroll};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use ratatui::buffer::Buffer;
@@ -264,7 +264,7 @@ mod tests {
                 reader::render(&app, theme, &viewport, &mut buf);
             }
             "footer" => footer::render(&app, theme, area, &mut buf),
-            _ => help::render(app.keymap(), theme, area, &mut buf),
+            _ => help::render(app.keymap(), theme, 0, area, &mut buf),
         }
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
@@ -290,6 +290,32 @@ mod tests {
             );
         }
         insta::assert_snapshot!("help_overlay_100_wide", terminal.backend());
+    }
+
+    /// At 120x40 the table is taller than the screen: `j` scrolls it to its last row and no
+    /// further, and the border counts the rows out of sight.
+    #[test]
+    fn a_help_overlay_taller_than_the_screen_scrolls_to_its_last_row() {
+        let mut app = app_from_snapshot(120, 40);
+        update(&mut app, Message::ToggleHelp, now());
+        let first = format!("{}", screen(&app, 120, 40).backend());
+        assert!(first.contains("first headline") && !first.contains("help: scroll up"));
+        assert!(first.contains("j/k scroll (0 above"), "{first}");
+        let scroll = crate::keymap::message_for(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('j')),
+            &app,
+        );
+        assert_eq!(scroll, Some(Message::ScrollHelp(Scroll::Down(1))));
+        for _ in 0..200 {
+            update(&mut app, Message::ScrollHelp(Scroll::Down(1)), now());
+        }
+        let last = screen(&app, 120, 40).backend().to_string();
+        assert!(last.contains("help: scroll up") && !last.contains("first headline"));
+        assert!(last.contains(", 0 below)"), "{last}");
+        insta::assert_snapshot!("help_overlay_120x40_scrolled_to_the_end", last);
+        update(&mut app, Message::ToggleHelp, now());
+        update(&mut app, Message::ToggleHelp, now());
+        assert_eq!(app.help_scroll(), 0, "a reopened help starts at the top");
     }
 
     #[test]

@@ -41,7 +41,11 @@ pub fn update(app: &mut App, msg: Message, now: Timestamp) -> Vec<Command> {
         Message::TogglePause => app.tape.toggle_pause(),
         Message::FasterTape => app.tape.faster(),
         Message::SlowerTape => app.tape.slower(),
-        Message::ToggleHelp => app.is_help_open = !app.is_help_open,
+        Message::ToggleHelp => {
+            app.is_help_open = !app.is_help_open;
+            app.help_scroll = 0;
+        }
+        Message::ScrollHelp(scroll) => scroll_help(app, scroll),
         Message::Quit => app.is_quitting = true,
         Message::Refresh => commands.push(Command::Refresh),
         Message::ConfigReloaded(config) => commands.push(reload(app, config)),
@@ -192,6 +196,22 @@ fn cancel(app: &mut App) -> Option<Command> {
         }
     }
     None
+}
+
+/// Scrolls the help table no further than its last row at the bottom of the overlay.
+fn scroll_help(app: &mut App, scroll: Scroll) {
+    let rows = u16::try_from(app.keymap().help_rows().count()).unwrap_or(u16::MAX);
+    let shown = crate::ui::help::rows_shown(app.viewport.area.height);
+    let last = rows.saturating_sub(shown);
+    app.help_scroll = match scroll {
+        Scroll::Up(n) => app.help_scroll.saturating_sub(n),
+        Scroll::Down(n) => app.help_scroll.saturating_add(n),
+        Scroll::PageUp => app.help_scroll.saturating_sub(shown),
+        Scroll::PageDown => app.help_scroll.saturating_add(shown),
+        Scroll::Top => 0,
+        Scroll::Bottom => last,
+    }
+    .min(last);
 }
 
 fn resized(app: &mut App, viewport: crate::message::Viewport) {

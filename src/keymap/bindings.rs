@@ -5,7 +5,9 @@
 use crossterm::event::KeyCode;
 use tui_input::InputRequest;
 
-use super::Context::{AlertPrice, Alerts, Anywhere, Detail, Filter, List, Reader, Search, Tape};
+use super::Context::{
+    AlertPrice, Alerts, Anywhere, Detail, Filter, Help, List, Reader, Search, Tape,
+};
 use super::{Binding, Hint, code, ctrl, key};
 use crate::message::{ChartRange, Message, Scroll, Step};
 
@@ -577,5 +579,21 @@ pub static BINDINGS: &[Binding] = &[
         description: "read the chosen mark's story, or close the panel",
         hint: None,
         message: Message::OpenMark,
+    },
+    Binding {
+        action: "help_down",
+        context: Help,
+        keys: &[key('j'), code(KeyCode::Down)],
+        description: "help: scroll down",
+        hint: Some(Hint::Pair("scroll")),
+        message: Message::ScrollHelp(Scroll::Down(1)),
+    },
+    Binding {
+        action: "help_up",
+        context: Help,
+        keys: &[key('k'), code(KeyCode::Up)],
+        description: "help: scroll up",
+        hint: None,
+        message: Message::ScrollHelp(Scroll::Up(1)),
     },
 ];
