@@ -8,6 +8,7 @@ pub mod chart_worker;
 pub mod coingecko;
 pub mod config_watch;
 pub mod demo;
+mod failover;
 pub mod feed_poller;
 pub mod feeds;
 pub mod latest;
