@@ -131,6 +131,17 @@ fn fate(c: char) -> Fate {
 /// Runs of whitespace controls become one space so words stay apart; the rest as [`fate`] says,
 /// then composed, then combining marks kept only where every terminal attaches them.
 fn sanitize(raw: &str) -> String {
+    let kept = apply_fates(raw);
+    // ASCII is already composed and has no marks to attach: most text skips both passes.
+    if kept.is_ascii() {
+        kept
+    } else {
+        compose(&kept)
+    }
+}
+
+/// Each character kept, dropped, turned into a space (runs of space become one) or replaced.
+fn apply_fates(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut last_was_space = false;
     for c in raw.chars() {
@@ -152,7 +163,12 @@ fn sanitize(raw: &str) -> String {
             }
         }
     }
-    let composed = ComposingNormalizerBorrowed::new_nfc().normalize(&out);
+    out
+}
+
+/// NFC, then combining marks kept only where a terminal draws them on their base.
+fn compose(text: &str) -> String {
+    let composed = ComposingNormalizerBorrowed::new_nfc().normalize(text);
     attach_marks(&composed)
 }
 
@@ -295,6 +311,14 @@ mod tests {
     }
 
     proptest! {
+        /// The ASCII shortcut skips no change: composing what the fates keep changes no ASCII.
+        #[test]
+        fn ascii_needs_no_composing(raw in "[\\x00-\\x7f]{0,80}") {
+            let kept = apply_fates(&raw);
+            prop_assert!(kept.is_ascii());
+            prop_assert_eq!(compose(&kept), kept);
+        }
+
         #[test]
         fn output_has_no_controls_and_is_idempotent(raw in any::<String>()) {
             let once = SafeText::new(&raw);
