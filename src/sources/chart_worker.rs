@@ -17,7 +17,7 @@ pub struct ChartWorker {
 
 /// Serves requests until the app goes away.
 pub async fn run(
-    mut worker: ChartWorker,
+    worker: ChartWorker,
     mut requests: mpsc::UnboundedReceiver<ChartRequest>,
     inbox: mpsc::Sender<Message>,
 ) {
@@ -38,7 +38,7 @@ impl ChartWorker {
     }
 
     /// The answer to one request, as the message the app takes.
-    pub async fn serve(&mut self, request: ChartRequest) -> Message {
+    pub async fn serve(&self, request: ChartRequest) -> Message {
         let fetched_at = Timestamp::now();
         let symbol = &request.symbol;
         let answer = (self.hosts)

@@ -171,17 +171,7 @@ fn quote_from(
             .map(|close| close.filter(|value| value.is_finite() && *value >= 0.0))
             .collect()
     };
-    // Times only when they match the closes one for one: a shifted time would put a headline
-    // against the wrong bar.
-    let series_times = if times.len() == stamps.len() && times.len() == series.len() {
-        times
-            .iter()
-            .map(|seconds| Timestamp::from_second(*seconds).ok())
-            .collect::<Option<Vec<_>>>()
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let series_times = bar_times(&stamps, series.len());
     let time = meta
         .regular_market_time
         .and_then(|seconds| Timestamp::from_second(seconds).ok())
@@ -219,6 +209,19 @@ fn quote_from(
 
 /// Zero is a placeholder, never a real previous close or day range, and a zero previous close
 /// would turn every change into a division by zero: only a positive, finite number is known.
+/// Each of `bars` bars' times, only when every stamp is a time and they match the closes one
+/// for one (a shifted time would put a headline against the wrong bar); else none.
+fn bar_times(stamps: &[Value], bars: usize) -> Vec<Timestamp> {
+    if stamps.len() != bars {
+        return Vec::new();
+    }
+    stamps
+        .iter()
+        .map(|stamp| stamp.as_i64().and_then(|s| Timestamp::from_second(s).ok()))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
+}
+
 fn positive(value: Option<f64>) -> Option<f64> {
     value.filter(|value| value.is_finite() && *value > 0.0)
 }

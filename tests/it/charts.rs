@@ -105,7 +105,7 @@ async fn a_host_found_down_gives_way_to_the_next_and_is_asked_last_after() {
     serve_range(&down, "6mo", "1d", ResponseTemplate::new(503)).await;
     let good = MockServer::start().await;
     serve_range(&good, "6mo", "1d", json(SIX_MONTHS)).await;
-    let mut worker = worker(vec![down.uri(), good.uri()]);
+    let worker = worker(vec![down.uri(), good.uri()]);
     for round in 1..=2 {
         let message = worker.serve(request(ChartRange::SixMonths)).await;
         assert!(
@@ -145,7 +145,7 @@ async fn failures_are_named_in_the_users_terms() {
         ResponseTemplate::new(200).set_body_raw(OUTAGE_PAGE.to_vec(), "text/html"),
     )
     .await;
-    let mut worker = worker(vec![server.uri()]);
+    let worker = worker(vec![server.uri()]);
     let unknown = failure_of(worker.serve(request(ChartRange::Year)).await);
     assert!(
         matches!(unknown, Failure::UnknownSymbol { .. }),
@@ -185,9 +185,9 @@ async fn the_panel_names_a_failed_range_and_keeps_the_others() {
     let mut app = live_app(wall);
     update(&mut app, Message::ToggleTapeFocus, wall);
     update(&mut app, Message::ToggleDetail, wall);
-    let mut worker = worker(vec![server.uri()]);
+    let worker = worker(vec![server.uri()]);
     // What the runtime does: run the fetch a range asks for and hand back the answer.
-    let mut choose = async |app: &mut App, range| {
+    let choose = async |app: &mut App, range| {
         for command in update(app, Message::ChooseRange(range), wall) {
             let Command::FetchChart(request) = command else {
                 panic!("unexpected {command:?}");

@@ -20,7 +20,7 @@
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
-use super::{ChartError, fetch_error, positive, provider_error, unexpected};
+use super::{ChartError, bar_times, fetch_error, positive, provider_error, unexpected};
 use crate::domain::{Instrument, Quote};
 use crate::message::SourceId;
 use crate::sources::{FetchError, Fetched, QuoteApi};
@@ -94,11 +94,11 @@ fn brief_quote(symbol: &str, entry: &Map<String, Value>, fetched_at: Timestamp) 
         .iter()
         .map(|close| close.as_f64().filter(|c| c.is_finite() && *c >= 0.0))
         .collect();
-    let times: Vec<Option<i64>> = entry
+    let stamps = entry
         .get("timestamp")
         .and_then(Value::as_array)
-        .map(|times| times.iter().map(Value::as_i64).collect())
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice);
+    let times: Vec<Option<i64>> = stamps.iter().map(Value::as_i64).collect();
     let last = closes.iter().rposition(Option::is_some)?;
     let price = closes[last]?;
     let time = times
@@ -114,11 +114,7 @@ fn brief_quote(symbol: &str, entry: &Map<String, Value>, fetched_at: Timestamp) 
     // Closes without times stand for nothing, as in chart: no series then; and the bar times
     // only when every one is a time (a headline is never set against the wrong bar).
     if times.len() == closes.len() {
-        quote.series_times = times
-            .iter()
-            .map(|seconds| seconds.and_then(|s| Timestamp::from_second(s).ok()))
-            .collect::<Option<Vec<_>>>()
-            .unwrap_or_default();
+        quote.series_times = bar_times(stamps, closes.len());
         quote.series = closes;
     }
     Some(quote)
