@@ -15,12 +15,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::SignedDuration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use tickertape::app::update::update;
 use tickertape::config::Config;
 use tickertape::message::{ChartRange, Message, Step};
-use tickertape::runtime::draw_frame;
+use tickertape::runtime::{Shown, draw_frame};
 use tickertape::sanitize::SafeText;
 use tickertape::ui::theme::Theme;
 
@@ -59,14 +57,14 @@ fn frames(c: &mut Criterion) {
             });
         });
         let mut at = now;
-        let mut last = Buffer::empty(Rect::default());
+        let mut shown = Shown::default();
         let theme = Theme::colour();
-        draw_frame(&mut terminal, &app, &theme, &mut last, false).unwrap();
+        draw_frame(&mut terminal, &app, &theme, &mut shown, false).unwrap();
         c.bench_function(&format!("tape/step_redrawn_120x40{name}"), |b| {
             b.iter(|| {
                 at += SignedDuration::from_millis(200);
                 update(&mut app, Message::TapeStep, at);
-                draw_frame(&mut terminal, &app, &theme, &mut last, true).unwrap();
+                draw_frame(&mut terminal, &app, &theme, &mut shown, true).unwrap();
             });
         });
     }

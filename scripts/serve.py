@@ -12,6 +12,7 @@ small RSS feed at `/feed.xml`. Stdlib only. Nothing here reaches the internet.
     python3 scripts/serve.py --print-config 8700    # a config pointing tickertape at it
     python3 scripts/serve.py --port 8700 --static   # prices that never move (for "nothing changing")
     python3 scripts/serve.py --port 8700 --no-spark # spark answers 500: tickertape falls back to chart
+    python3 scripts/serve.py --port 8700 --shares 45 # 45 more shares, S01.L to S45.L
 
 Every request is counted by endpoint; `/stats` answers the counts as JSON.
 
@@ -260,7 +261,16 @@ def main():
                         help="answer the snapshot's prices unchanged on every request")
     parser.add_argument("--no-spark", action="store_true",
                         help="answer spark requests with a 500 page, so chart stands in")
+    parser.add_argument("--shares", type=int, default=0, metavar="N",
+                        help="also list N made-up London shares, S01.L to SNN.L (for measuring "
+                             "with a long watchlist)")
     args = parser.parse_args()
+    for n in range(1, args.shares + 1):
+        share = {"symbol": f"S{n:02d}.L", "name": f"Sample Share {n:02d}", "exchange": "London",
+                 "type": "Equity", "price": 100.0 + n, "previous_close": 99.0 + n,
+                 "decimals": 2, "currency": "GBp"}
+        BASE[share["symbol"]] = share
+        STATE[share["symbol"]] = share["price"]
     if args.print_config:
         sys.stdout.write(config(args.print_config))
         return

@@ -27,6 +27,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
+use crate::bundled::Sample;
 use crate::cache::FiredAlert;
 use crate::config::{Appearance, Feed};
 use crate::domain::{Article, Headline, Instrument};
@@ -72,8 +73,8 @@ pub struct Startup {
     pub quotes: QuoteBoard,
     pub headlines: Vec<Headline>,
     pub read: HashSet<String>,
-    /// Full texts already at hand (the samples'), by headline id.
-    pub articles: HashMap<String, Article>,
+    /// The samples' full texts, by headline id.
+    pub samples: HashMap<String, Sample>,
     /// Cache files that could not be read: the status line says so.
     pub cache_failure: Option<Failure>,
     /// Alert rules that had fired when the last run saved them.
@@ -128,7 +129,7 @@ impl App {
             portfolio_view: PortfolioView::default(),
             tape: Tape::new(settings.tape_speed_cols_per_sec),
             headlines,
-            reader: Reader::new(startup.articles),
+            reader: Reader::new(startup.samples),
             focus: Focus::default(),
             is_help_open: false,
             help_scroll: 0,

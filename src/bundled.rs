@@ -2,6 +2,7 @@
 //! still shows a full screen: the closing quotes of 28 Jun 2024 and sample articles we wrote.
 //! Parsed at start-up through the same types (and so the same sanitiser) as any outside data.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
@@ -42,35 +43,55 @@ struct SampleArticle {
     body: String,
 }
 
-/// The sample headlines and, by headline id, their full articles.
-pub fn sample_news() -> Result<(Vec<Headline>, HashMap<String, Article>), toml::de::Error> {
+/// A sample's full text as written, made into an [`Article`] the first time it is read:
+/// sanitising every body at start-up was a fifth of the first frame's work.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    headline: Headline,
+    body: String,
+    article: OnceCell<Article>,
+}
+
+impl Sample {
+    pub fn article(&self) -> &Article {
+        self.article.get_or_init(|| Article {
+            title: self.headline.title.clone(),
+            source: self.headline.source.clone(),
+            published: self.headline.published,
+            byline: None,
+            blocks: blocks_from_markup(&self.body),
+            links: Vec::new(),
+        })
+    }
+}
+
+/// The sample headlines and, by headline id, their full texts.
+pub fn sample_news() -> Result<(Vec<Headline>, HashMap<String, Sample>), toml::de::Error> {
     let file: SampleFile = toml::from_str(SAMPLE_NEWS_TOML)?;
     let source = SafeText::new(SAMPLE_SOURCE);
     let mut headlines = Vec::with_capacity(file.article.len());
-    let mut articles = HashMap::with_capacity(file.article.len());
+    let mut samples = HashMap::with_capacity(file.article.len());
     for sample in file.article {
         let title = SafeText::new(&sample.title);
-        articles.insert(
-            sample.id.clone(),
-            Article {
-                title: title.clone(),
-                source: source.clone(),
-                published: Some(sample.published),
-                byline: None,
-                blocks: blocks_from_markup(&sample.body),
-                links: Vec::new(),
-            },
-        );
-        headlines.push(Headline {
+        let headline = Headline {
             id: sample.id,
             title,
             source: source.clone(),
             published: Some(sample.published),
             link: None,
             summary: vec![Block::Paragraph(SafeText::new(&sample.summary))],
-        });
+        };
+        samples.insert(
+            headline.id.clone(),
+            Sample {
+                headline: headline.clone(),
+                body: sample.body,
+                article: OnceCell::new(),
+            },
+        );
+        headlines.push(headline);
     }
-    Ok((headlines, articles))
+    Ok((headlines, samples))
 }
 
 /// The samples' light markup: blank lines part paragraphs; `## `, `- ` and `> ` start a
@@ -157,8 +178,10 @@ mod tests {
         }));
         let longest = articles
             .values()
-            .map(|a| {
-                a.blocks
+            .map(|sample| {
+                sample
+                    .article()
+                    .blocks
                     .iter()
                     .map(|b| b.text().as_str().len())
                     .sum::<usize>()
@@ -166,6 +189,22 @@ mod tests {
             .max()
             .unwrap();
         assert!(longest > 8_000, "{longest}");
+    }
+
+    /// Bodies are made into articles when read, once: a start pays for none of them.
+    #[test]
+    fn a_sample_body_becomes_an_article_when_first_read() {
+        let (headlines, samples) = sample_news().unwrap();
+        assert!(
+            samples
+                .values()
+                .all(|sample| sample.article.get().is_none())
+        );
+        let sample = &samples[&headlines[0].id];
+        let article = sample.article();
+        assert_eq!(article.title, headlines[0].title);
+        assert!(article.blocks.len() > 3, "{:?}", article.blocks);
+        assert!(std::ptr::eq(article, sample.article()));
     }
 
     /// The close of 28 Jun 2024 as the tape must show it, entry by entry.

@@ -26,12 +26,13 @@ pub mod sanitize;
 pub mod sources;
 pub mod terminal;
 pub mod ui;
+pub mod zones;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use jiff::{Timestamp, tz::TimeZone};
+use jiff::Timestamp;
 use tokio::sync::mpsc;
 
 pub use app::initial_app;
@@ -94,7 +95,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Exit> {
     let config_file = (loaded.path.clone())
         .zip(config_text.clone())
         .map(|(path, text)| Arc::new(Mutex::new(config::edit::ConfigFile::new(path, text))));
-    let settings = Settings::new(&loaded.config, mode, TimeZone::system());
+    let settings = Settings::new(&loaded.config, mode, zones::local());
     let app = initial_app(settings, cache.as_ref(), Timestamp::now())?;
     let styling = runtime::Styling {
         config: loaded.config.clone(),

@@ -187,11 +187,10 @@ impl Market {
         self.spec().1
     }
 
-    /// The zone the session table is written in. The tzdb is bundled, so the UTC fallback is
-    /// unreachable in practice; it exists only to avoid a panic path.
+    /// The zone the session table is written in, from the bundled tzdb.
     #[must_use]
     pub fn time_zone(self) -> TimeZone {
-        TimeZone::get(self.spec().2).unwrap_or(TimeZone::UTC)
+        crate::zones::exchange(self.spec().2)
     }
 
     #[must_use]

@@ -80,8 +80,8 @@ pub async fn run(
         Message::Resized(ui::viewport(area)),
         Timestamp::now(),
     );
-    let mut last = Buffer::empty(Rect::default());
-    draw_frame(terminal, &app, &theme, &mut last, false)?;
+    let mut shown = Shown::default();
+    draw_frame(terminal, &app, &theme, &mut shown, false)?;
     let mut effects = start(&styling.config)?;
     let mut tape_clock = tape_clock(&app)?;
     let mut deadline = app.next_deadline().map(instant_of);
@@ -137,30 +137,59 @@ pub async fn run(
             tape_clock = self::tape_clock(&app)?;
         }
         // After a step alone the deadline cannot have moved (see `ui::redraw_tape`).
-        if draw_frame(terminal, &app, &theme, &mut last, is_step_only)? {
+        if draw_frame(terminal, &app, &theme, &mut shown, is_step_only)? {
             deadline = app.next_deadline().map(instant_of);
         }
     }
 }
 
-/// Draws the app and keeps the frame in `last`; true when it was drawn whole. After tape
-/// steps alone only the tape row is drawn anew and the rest of `last` stands: a step costs a
-/// row, not a screen.
+/// The frame on screen, kept so a tape step draws one row over it. ratatui's own copy (the
+/// previous buffer it diffs the next frame against) is brought up to date just before a whole
+/// draw: copying the screen into it on every step cost more than drawing the row.
+#[derive(Debug, Default)]
+pub struct Shown {
+    frame: Buffer,
+    is_ratatui_behind: bool,
+}
+
+impl Shown {
+    pub fn frame(&self) -> &Buffer {
+        &self.frame
+    }
+}
+
+/// Draws the app and keeps the frame in `shown`; true when it was drawn whole. After tape
+/// steps alone only the tape row is drawn anew, written as ratatui's own diff of that row,
+/// and the rest of the frame stands: a step costs a row, not a screen.
 pub fn draw_frame<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &App,
     theme: &Theme,
-    last: &mut Buffer,
+    shown: &mut Shown,
     is_step_only: bool,
 ) -> Result<bool, B::Error> {
-    let is_same_size = terminal.size()? == last.area.as_size();
-    if is_step_only && is_same_size && ui::redraw_tape(app, theme, last) {
-        terminal.draw(|frame| frame.buffer_mut().content.clone_from_slice(&last.content))?;
-        Ok(false)
-    } else {
-        last.clone_from(terminal.draw(|frame| ui::draw(app, theme, frame))?.buffer);
-        Ok(true)
+    let is_same_size = terminal.size()? == shown.frame.area.as_size();
+    if is_step_only
+        && is_same_size
+        && let Some(before) = ui::redraw_tape(app, theme, &mut shown.frame)
+    {
+        let after = ui::row_of(&shown.frame, before.area);
+        terminal.backend_mut().draw(before.diff_iter(&after))?;
+        Backend::flush(terminal.backend_mut())?;
+        shown.is_ratatui_behind = true;
+        return Ok(false);
     }
+    // The screen as ratatui's previous frame (a swap makes the current buffer the previous
+    // one), so its diff starts from what is shown. After a resize it clears and draws all.
+    let current = terminal.current_buffer_mut();
+    if std::mem::take(&mut shown.is_ratatui_behind) && current.area == shown.frame.area {
+        current.content.clone_from_slice(&shown.frame.content);
+        terminal.swap_buffers();
+    }
+    shown
+        .frame
+        .clone_from(terminal.draw(|frame| ui::draw(app, theme, frame))?.buffer);
+    Ok(true)
 }
 
 /// Runs what update asks for; a reloaded config comes back to the loop, which owns the

@@ -107,6 +107,8 @@ const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 fn fate(c: char) -> Fate {
     match c {
+        // Most text: printable ASCII needs no property lookups.
+        ' '..='~' => Fate::Keep,
         '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}' => Fate::Space,
         '\u{1F3FB}'..='\u{1F3FF}' => Fate::Drop,
         '\u{1F1E6}'..='\u{1F1FF}' => {
@@ -166,10 +168,16 @@ fn apply_fates(raw: &str) -> String {
     out
 }
 
-/// NFC, then combining marks kept only where a terminal draws them on their base.
+/// NFC, then combining marks kept only where a terminal draws them on their base. Text with
+/// no zero-width character has no mark to move, so it skips the grapheme pass (most text in
+/// Latin scripts with typographic quotes and dashes).
 fn compose(text: &str) -> String {
     let composed = ComposingNormalizerBorrowed::new_nfc().normalize(text);
-    attach_marks(&composed)
+    if composed.chars().any(|c| c.width() == Some(0)) {
+        attach_marks(&composed)
+    } else {
+        composed.into_owned()
+    }
 }
 
 /// Keeps a zero-width character (a combining mark) only on a visible narrow base: terminals
@@ -310,7 +318,28 @@ mod tests {
         assert_eq!(safe("a\u{378}\u{FFFF}b"), "ab");
     }
 
+    /// The printable-ASCII arm of `fate` skips lookups that would keep every one of them too.
+    #[test]
+    fn printable_ascii_is_kept_by_the_property_lookups_too() {
+        for c in ' '..='~' {
+            let category = CodePointMapData::<GeneralCategory>::new().get(c);
+            assert!(!matches!(
+                category,
+                GeneralCategory::Format | GeneralCategory::Unassigned
+            ));
+            assert!(!CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c));
+        }
+    }
+
     proptest! {
+        /// Text without a zero-width character skips the mark pass: it would change nothing.
+        #[test]
+        fn the_mark_pass_is_skipped_only_where_it_changes_nothing(raw in any::<String>()) {
+            let kept = apply_fates(&raw);
+            let composed = ComposingNormalizerBorrowed::new_nfc().normalize(&kept);
+            prop_assert_eq!(compose(&kept), attach_marks(&composed));
+        }
+
         /// The ASCII shortcut skips no change: composing what the fates keep changes no ASCII.
         #[test]
         fn ascii_needs_no_composing(raw in "[\\x00-\\x7f]{0,80}") {

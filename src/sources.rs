@@ -68,6 +68,11 @@ pub fn client() -> reqwest::Result<reqwest::Client> {
 }
 
 pub fn client_with_timeout(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    // reqwest is built without a provider (Cargo.toml): ring, a third the code of aws-lc and
+    // without its start-up constructor. Installing twice is refused, which is harmless.
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(CONNECT_TIMEOUT.min(timeout))

@@ -105,21 +105,31 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
 /// Turns `last`, the frame drawn before some tape steps and nothing else, into the frame
 /// [`draw`] would draw now, by drawing the tape row alone: on a step only the tape moves, and
 /// whatever else changes with time changes at the app's next deadline, which draws whole.
-/// False (and `last` untouched) when an overlay may cover the tape (any drawn after the tape
-/// in [`draw`] must be named here) or the screen shows no tape, so the caller draws whole.
-pub fn redraw_tape(app: &App, theme: &Theme, last: &mut Buffer) -> bool {
+/// Returns the tape row as it was, for the caller to write only what changed in it. `None`
+/// (and `last` untouched) when an overlay may cover the tape (any drawn after the tape in
+/// [`draw`] must be named here) or the screen shows no tape, so the caller draws whole.
+pub fn redraw_tape(app: &App, theme: &Theme, last: &mut Buffer) -> Option<Buffer> {
     let viewport = viewport(last.area);
     let is_overlay_open =
         app.is_help_open() || app.alerts().list_selection().is_some() || app.search_box().is_some();
     if viewport.list.is_empty() || is_overlay_open {
-        return false;
+        return None;
     }
     let tape = viewport.tape;
+    let before = row_of(last, tape);
     for x in tape.left()..tape.right() {
         last[(x, tape.y)].reset();
     }
     tape::render(app, theme, tape, last);
-    true
+    Some(before)
+}
+
+/// The cells of `row` (one row of `buf`), as a buffer of their own.
+pub fn row_of(buf: &Buffer, row: Rect) -> Buffer {
+    let start = buf.index_of(row.x, row.y);
+    let mut cells = Buffer::empty(row);
+    cells.content = buf.content[start..start + usize::from(row.width)].to_vec();
+    cells
 }
 
 /// `text` cut to `width` display columns with an ellipsis, never splitting a wide character.
@@ -202,7 +212,8 @@ mod tests {
                 update(&mut app, Message::TapeStep, at);
             }
             let before = last.clone();
-            assert!(redraw_tape(&app, &Theme::colour(), &mut last));
+            let row = redraw_tape(&app, &Theme::colour(), &mut last).unwrap();
+            assert_eq!(row, row_of(&before, viewport(before.area).tape));
             assert_eq!(&last, screen(&app, width, height).backend().buffer());
             moves += usize::from(last != before);
         }
@@ -215,15 +226,15 @@ mod tests {
         update(&mut app, Message::ToggleHelp, now());
         let mut last = screen(&app, 120, 40).backend().buffer().clone();
         let before = last.clone();
-        assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
+        assert!(redraw_tape(&app, &Theme::colour(), &mut last).is_none());
         assert_eq!(last, before);
         let mut app = app_from_snapshot(120, 40);
         update(&mut app, Message::ToggleAlerts, now());
         let mut last = screen(&app, 120, 40).backend().buffer().clone();
-        assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
+        assert!(redraw_tape(&app, &Theme::colour(), &mut last).is_none());
         let app = app_from_snapshot(10, 5);
         let mut last = screen(&app, 10, 5).backend().buffer().clone();
-        assert!(!redraw_tape(&app, &Theme::colour(), &mut last));
+        assert!(redraw_tape(&app, &Theme::colour(), &mut last).is_none());
     }
 
     #[test]

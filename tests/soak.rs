@@ -511,7 +511,7 @@ async fn soak(cycles: usize) {
         ),
         headlines: Vec::new(),
         read: HashSet::new(),
-        articles: HashMap::new(),
+        samples: HashMap::new(),
         cache_failure: None,
         fired_alerts: Vec::new(),
     };

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 
+use crate::bundled::Sample;
 use crate::domain::{Article, Block, Headline};
 use crate::format::time;
 use crate::message::{ArticleRequest, Command, Failure, Scroll};
@@ -82,6 +83,8 @@ pub struct Reader {
     scroll: usize,
     /// Full texts by headline id; a headline without one is read from its summary.
     articles: HashMap<String, Article>,
+    /// The bundled samples' texts, made into articles when first read.
+    samples: HashMap<String, Sample>,
     /// Headlines whose page is being fetched.
     loading: HashSet<String>,
     /// Why a headline's page could not be read, by headline id.
@@ -90,9 +93,9 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn new(articles: HashMap<String, Article>) -> Self {
+    pub fn new(samples: HashMap<String, Sample>) -> Self {
         Self {
-            articles,
+            samples,
             ..Self::default()
         }
     }
@@ -131,6 +134,9 @@ impl Reader {
     pub fn text_for<'a>(&'a self, headline: &Headline) -> Cow<'a, Article> {
         if let Some(article) = self.articles.get(&headline.id) {
             return Cow::Borrowed(article);
+        }
+        if let Some(sample) = self.samples.get(&headline.id) {
+            return Cow::Borrowed(sample.article());
         }
         Cow::Owned(Article {
             title: headline.title.clone(),

@@ -45,7 +45,7 @@ pub fn initial_app(
         .filter(|cached| settings.feeds.iter().any(|feed| feed.url == cached.url))
         .flat_map(|cached| cached.headlines)
         .collect();
-    let (headlines, articles) = if cached_news.is_empty() {
+    let (headlines, samples) = if cached_news.is_empty() {
         bundled::sample_news().context("bundled sample news")?
     } else {
         (cached_news, HashMap::new())
@@ -54,7 +54,7 @@ pub fn initial_app(
         quotes,
         headlines,
         read,
-        articles,
+        samples,
         cache_failure: cache_failure(&errors),
         fired_alerts,
     };

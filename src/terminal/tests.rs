@@ -151,7 +151,7 @@ struct Emulated {
     size: Rc<RefCell<Size>>,
     emulator: vt100::Parser,
     /// The frame drawn last, as the runtime keeps it.
-    last: Buffer,
+    shown: crate::runtime::Shown,
 }
 
 impl Emulated {
@@ -167,7 +167,7 @@ impl Emulated {
             out,
             size,
             emulator: vt100::Parser::new(nonzero(height), nonzero(width), 0),
-            last: Buffer::empty(Rect::default()),
+            shown: crate::runtime::Shown::default(),
         }
     }
 
@@ -177,16 +177,22 @@ impl Emulated {
     /// wide glyph whose second half a later glyph overwrote where a terminal shows a blank.
     /// After tape steps alone (`is_step_only`) the frame is drawn as the runtime draws it then.
     fn draw(&mut self, app: &App, theme: &Theme, is_step_only: bool) -> Result<Vec<u8>, String> {
-        crate::runtime::draw_frame(&mut self.terminal, app, theme, &mut self.last, is_step_only)
-            .unwrap();
+        crate::runtime::draw_frame(
+            &mut self.terminal,
+            app,
+            theme,
+            &mut self.shown,
+            is_step_only,
+        )
+        .unwrap();
         let bytes = self.out.take();
         self.emulator.process(&bytes);
-        match difference(self.emulator.screen(), &self.last) {
+        match difference(self.emulator.screen(), self.shown.frame()) {
             None => Ok(bytes),
             Some(difference) => Err(format!(
                 "{difference}\nemulator:\n{}\nratatui:\n{:?}",
                 self.emulator.screen().contents(),
-                self.last
+                self.shown.frame()
             )),
         }
     }
@@ -382,6 +388,21 @@ fn a_thousand_shifted_steps_leave_the_screen_as_ratatui_drew_it(
     let shifted = run_and_compare(size, &theme, resized, RowShift::On);
     // Most steps must really have been shifted, or this proved nothing about shifting.
     assert!(shifted > 700, "{shifted} of 1,000 frames shifted");
+}
+
+/// A step writes the tape row alone, yet leaves ratatui's previous buffer holding the whole
+/// frame: drawing the same state whole then finds nothing to write.
+#[test]
+fn after_a_step_drawn_as_a_row_ratatui_knows_the_whole_frame() {
+    let theme = Theme::colour();
+    let mut app = app_with_wide_names(120, 40);
+    let mut terminal = Emulated::new(120, 40, RowShift::On);
+    terminal.draw(&app, &theme, false).unwrap();
+    for step in 1..=20 {
+        update(&mut app, Message::TapeStep, now() + STEP * step);
+        assert!(!terminal.draw(&app, &theme, true).unwrap().is_empty());
+        assert_eq!(terminal.draw(&app, &theme, false).unwrap(), b"");
+    }
 }
 
 #[test]

@@ -31,8 +31,13 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// One loop of the tape as styled text runs; the `chosen` entry is highlighted.
-fn segments(entries: &[TapeEntry], theme: &Theme, chosen: Option<usize>) -> Vec<(String, Style)> {
+/// One loop of the tape as styled text runs, borrowed from the entries (a step allocates
+/// none); the `chosen` entry is highlighted.
+fn segments<'a>(
+    entries: &'a [TapeEntry],
+    theme: &Theme,
+    chosen: Option<usize>,
+) -> Vec<(&'a str, Style)> {
     let mut out = Vec::with_capacity(entries.len() * 6);
     for (index, entry) in entries.iter().enumerate() {
         let base = if chosen == Some(index) {
@@ -48,54 +53,66 @@ fn segments(entries: &[TapeEntry], theme: &Theme, chosen: Option<usize>) -> Vec<
         let movement = theme.direction(entry.direction);
         // The spaces inside an entry share its dimming, so a dimmed entry is one run of dim
         // text rather than an attribute switched off and on around every space (bytes a step).
-        out.push((entry.name.to_string(), theme.name.patch(stale)));
-        out.push((" ".to_owned(), stale));
-        out.push((entry.price.clone(), stale));
-        out.push((" ".to_owned(), stale));
-        out.push((entry.movement.clone(), movement.patch(stale)));
-        out.push((SEPARATOR.to_owned(), theme.separator));
+        out.push((entry.name.as_str(), theme.name.patch(stale)));
+        out.push((" ", stale));
+        out.push((entry.price.as_str(), stale));
+        out.push((" ", stale));
+        out.push((entry.movement.as_str(), movement.patch(stale)));
+        out.push((SEPARATOR, theme.separator));
     }
     out
 }
 
-/// The graphemes visible in `width` columns starting `offset` columns into the loop.
-fn window(segments: &[(String, Style)], offset: usize, width: usize) -> Vec<(&str, Style)> {
-    let graphemes: Vec<(&str, Style, usize)> = segments
-        .iter()
-        .flat_map(|(text, style)| text.graphemes(true).map(move |g| (g, *style, g.width())))
-        .filter(|(_, _, w)| *w > 0)
-        .collect();
-    let loop_width: usize = graphemes.iter().map(|(_, _, w)| w).sum();
+/// The graphemes visible in `width` columns starting `offset` columns into the loop. Runs
+/// wholly left of the window are skipped by their width, as the tape's geometry measures
+/// them, without being cut into graphemes (sanitised text has no invisible grapheme, so the
+/// two agree): a step segments only what it shows.
+fn window<'a>(segments: &[(&'a str, Style)], offset: usize, width: usize) -> Vec<(&'a str, Style)> {
+    let loop_width: usize = segments.iter().map(|(text, _)| text.width()).sum();
     if loop_width == 0 {
         return Vec::new();
     }
     let mut out = Vec::with_capacity(width);
     let mut skip = offset % loop_width;
     let mut used = 0;
-    for (grapheme, style, w) in graphemes.iter().cycle() {
+    for (text, style) in segments.iter().cycle() {
         if used >= width {
             break;
         }
-        if skip > 0 {
-            if *w > skip {
-                // The left edge cuts this glyph: blank the part still in view.
-                for _ in 0..(*w - skip).min(width - used) {
-                    out.push((" ", *style));
-                    used += 1;
-                }
-                skip = 0;
-            } else {
-                skip -= w;
+        let run_width = text.width();
+        if skip >= run_width {
+            skip -= run_width;
+            continue;
+        }
+        for grapheme in text.graphemes(true) {
+            let w = grapheme.width();
+            if used >= width {
+                break;
             }
-            continue;
+            if w == 0 {
+                continue;
+            }
+            if skip > 0 {
+                if w > skip {
+                    // The left edge cuts this glyph: blank the part still in view.
+                    for _ in 0..(w - skip).min(width - used) {
+                        out.push((" ", *style));
+                        used += 1;
+                    }
+                    skip = 0;
+                } else {
+                    skip -= w;
+                }
+                continue;
+            }
+            if used + w > width {
+                out.push((" ", *style));
+                used += 1;
+                continue;
+            }
+            out.push((grapheme, *style));
+            used += w;
         }
-        if used + w > width {
-            out.push((" ", *style));
-            used += 1;
-            continue;
-        }
-        out.push((*grapheme, *style));
-        used += w;
     }
     out
 }
@@ -108,11 +125,8 @@ mod tests {
         cells.iter().map(|(g, _)| *g).collect()
     }
 
-    fn plain(parts: &[&str]) -> Vec<(String, Style)> {
-        parts
-            .iter()
-            .map(|p| ((*p).to_owned(), Style::new()))
-            .collect()
+    fn plain<'a>(parts: &[&'a str]) -> Vec<(&'a str, Style)> {
+        parts.iter().map(|p| (*p, Style::new())).collect()
     }
 
     #[test]
