@@ -372,16 +372,12 @@ impl App {
     pub fn next_deadline(&self) -> Option<Timestamp> {
         let regions = market::region_statuses(self.market_statuses());
         let market_change = regions.iter().filter_map(|status| status.next_change).min();
-        // "opens in 2h 10m" ticks over each minute before the open.
+        // "opens in 2h 10m": when the figure changes, not every minute after `now`.
         let countdown_tick = regions
             .iter()
             .filter(|status| !status.is_open)
             .filter_map(|status| status.next_change)
-            .map(|opens| {
-                let secs = opens.duration_since(self.now).as_secs().rem_euclid(60);
-                let wait = if secs == 0 { 60 } else { secs };
-                self.now + SignedDuration::from_secs(wait)
-            })
+            .map(|opens| crate::format::time::span_changes_at(opens, self.now))
             .min();
         let age_tick = match self.quotes.origin() {
             Origin::Snapshot { .. } => None,
@@ -424,6 +420,36 @@ fn tag_terms(instruments: &[Instrument]) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The next deadline is the first moment a closed market's countdown shows another figure:
+    /// not before (a frame that changes nothing), not a minute after the last frame.
+    #[test]
+    fn a_countdown_redraws_the_moment_its_figure_changes() {
+        let mut app = crate::fixtures::app_from_snapshot(120, 40);
+        let at = crate::fixtures::now() + SignedDuration::from_millis(400);
+        update::update(&mut app, crate::message::Message::DeadlineReached, at);
+        let deadline = app.next_deadline().unwrap();
+        let opening: Vec<Timestamp> = market::region_statuses(app.market_statuses())
+            .iter()
+            .filter(|status| !status.is_open)
+            .filter_map(|status| status.next_change)
+            .collect();
+        assert!(!opening.is_empty(), "Asia is closed at 16:42 London");
+        let shown = |opens: &Timestamp, when: Timestamp| {
+            crate::format::time::span(opens.duration_since(when))
+        };
+        let just_before = deadline - SignedDuration::from_millis(2);
+        assert!(
+            opening
+                .iter()
+                .all(|opens| shown(opens, at) == shown(opens, just_before))
+        );
+        assert!(
+            opening
+                .iter()
+                .any(|opens| shown(opens, at) != shown(opens, deadline))
+        );
+    }
 
     #[test]
     fn ages_tick_on_whole_minutes_after_the_update() {

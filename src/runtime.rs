@@ -3,7 +3,7 @@
 //! then. With the tape paused and no source sending, it sleeps: no wake-ups, no bytes.
 
 mod alert_command;
-mod tape_clock;
+mod clock;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -15,7 +15,6 @@ use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect, Size};
 use tokio::sync::{mpsc, watch};
-use tokio::time::Instant;
 
 use crate::app::App;
 use crate::app::update::update;
@@ -32,7 +31,7 @@ use crate::sanitize::SafeText;
 use crate::terminal::{QuitSignals, Tty};
 use crate::ui;
 use crate::ui::theme::Theme;
-use tape_clock::TapeClock;
+use clock::Clock;
 
 /// Lines the mouse wheel scrolls the reader by, as most terminals' own scrollback does.
 const WHEEL_LINES: u16 = 3;
@@ -84,7 +83,7 @@ pub async fn run(
     draw_frame(terminal, &app, &theme, &mut shown, false)?;
     let mut effects = start(&styling.config)?;
     let mut tape_clock = tape_clock(&app)?;
-    let mut deadline = app.next_deadline().map(instant_of);
+    let mut deadline = deadline_clock(&app)?;
     loop {
         let message = tokio::select! {
             event = events.recv() => match event {
@@ -102,7 +101,9 @@ pub async fn run(
                 ticked?;
                 Some(Message::TapeStep)
             }
-            () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+            due = tick(deadline.as_mut()), if deadline.is_some() => {
+                due?;
+                deadline = None;
                 Some(Message::DeadlineReached)
             }
             () = signals.recv() => Some(Message::Quit),
@@ -138,7 +139,7 @@ pub async fn run(
         }
         // After a step alone the deadline cannot have moved (see `ui::redraw_tape`).
         if draw_frame(terminal, &app, &theme, &mut shown, is_step_only)? {
-            deadline = app.next_deadline().map(instant_of);
+            deadline = deadline_clock(&app)?;
         }
     }
 }
@@ -368,22 +369,27 @@ fn open_in_browser(url: &str, outbox: &mpsc::Sender<Message>) {
 }
 
 /// A clock only while the tape moves: a still tape keeps no timer that could wake us.
-fn tape_clock(app: &App) -> std::io::Result<Option<TapeClock>> {
+fn tape_clock(app: &App) -> std::io::Result<Option<Clock>> {
     app.is_tape_moving()
-        .then(|| TapeClock::new(app.tape().step_interval()))
+        .then(|| Clock::every(app.tape().step_interval()))
         .transpose()
 }
 
-async fn tick(clock: Option<&mut TapeClock>) -> std::io::Result<()> {
+/// A clock for the app's next deadline (a market opening, a countdown's next minute).
+fn deadline_clock(app: &App) -> std::io::Result<Option<Clock>> {
+    app.next_deadline()
+        .map(|at| {
+            let wait = at.duration_since(Timestamp::now());
+            Clock::once(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+        })
+        .transpose()
+}
+
+async fn tick(clock: Option<&mut Clock>) -> std::io::Result<()> {
     match clock {
         Some(clock) => clock.tick().await,
         None => std::future::pending().await,
     }
-}
-
-fn instant_of(at: Timestamp) -> Instant {
-    let wait = at.duration_since(Timestamp::now());
-    Instant::now() + Duration::try_from(wait).unwrap_or(Duration::ZERO)
 }
 
 /// What a terminal event means for the app; `None` for events that change nothing.

@@ -54,6 +54,15 @@ pub fn span(duration: SignedDuration) -> String {
     }
 }
 
+/// The first moment after `now` at which [`span`] of the time left until `end` shows another
+/// figure: whole hours left past a day, whole minutes below (seconds, under a minute, are not
+/// followed). A millisecond after the figure changes, so a frame drawn then shows it.
+pub fn span_changes_at(end: Timestamp, now: Timestamp) -> Timestamp {
+    let left = end.duration_since(now).as_secs().max(0);
+    let unit = if left >= 86_400 { 3_600 } else { 60 };
+    end - SignedDuration::from_secs(left / unit * unit) + SignedDuration::from_millis(1)
+}
+
 /// An age on a line that is only redrawn each minute: seconds would freeze, so `<1m`.
 pub fn age(duration: SignedDuration) -> String {
     if duration.as_secs() < 60 {
@@ -73,6 +82,21 @@ mod tests {
 
     fn london() -> TimeZone {
         TimeZone::get("Europe/London").unwrap()
+    }
+
+    #[test]
+    fn a_span_changes_when_its_last_figure_does() {
+        let end = ts("2024-07-01T14:30:00Z");
+        let now = end - SignedDuration::from_millis(9_292_400); // 2h 34m 52.4s left
+        let at = span_changes_at(end, now);
+        assert_eq!(at, now + SignedDuration::from_millis(52_401));
+        assert_eq!(span(end.duration_since(now)), "2h 34m");
+        assert_eq!(span(end.duration_since(at)), "2h 33m");
+        // Past a day the figure is whole hours: the next change is at the hour.
+        let now = end - SignedDuration::from_secs(2 * 86_400 + 15 * 3_600 + 600);
+        let at = span_changes_at(end, now);
+        assert_eq!(at, now + SignedDuration::from_millis(600_001));
+        assert_eq!(span(end.duration_since(at)), "2d 14h");
     }
 
     #[test]
