@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import measure  # noqa: E402  (the pty runner, next to this file)
@@ -99,14 +98,7 @@ def main():
     work = tempfile.mkdtemp(prefix="idle-table-")
     load_start = (measure.read_file("/proc/loadavg") or "").split()[:3]
     results = {}
-    server = measure.LocalServer()
-    server.proc.terminate()
-    server.proc.wait()
-    # The same server with 45 more shares: LocalServer picks the port, this reuses it.
-    server.proc = subprocess.Popen([sys.executable, measure.SERVE, "--port", str(server.port),
-                                    "--shares", str(SHARES)], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
+    server = measure.LocalServer(extra=["--shares", str(SHARES)])
     try:
         fast = os.path.join(work, "speed20.toml")
         with open(fast, "w") as f:

@@ -432,9 +432,11 @@ def free_port():
 
 
 class LocalServer:
-    def __init__(self, static=False):
+    def __init__(self, static=False, extra=()):
+        """`extra`: more arguments for scripts/serve.py (e.g. `--shares 45`)."""
         self.port = free_port()
-        argv = [sys.executable, SERVE, "--port", str(self.port)] + (["--static"] if static else [])
+        argv = ([sys.executable, SERVE, "--port", str(self.port)]
+                + (["--static"] if static else []) + list(extra))
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
