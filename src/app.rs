@@ -372,10 +372,11 @@ impl App {
     pub fn next_deadline(&self) -> Option<Timestamp> {
         let regions = market::region_statuses(self.market_statuses());
         let market_change = regions.iter().filter_map(|status| status.next_change).min();
-        // "opens in 2h 10m": when the figure changes, not every minute after `now`.
+        // "opens in 2h 10m": when the figure changes, not every minute after `now`. Paused,
+        // the status line shows the opening's clock time, which never changes.
         let countdown_tick = regions
             .iter()
-            .filter(|status| !status.is_open)
+            .filter(|status| !status.is_open && self.tape.is_moving())
             .filter_map(|status| status.next_change)
             .map(|opens| crate::format::time::span_changes_at(opens, self.now))
             .min();
@@ -449,6 +450,24 @@ mod tests {
                 .iter()
                 .any(|opens| shown(opens, at) != shown(opens, deadline))
         );
+    }
+
+    /// Paused, the status line shows clock times: the next deadline is a market opening or
+    /// closing, hours away, not a countdown's next figure.
+    #[test]
+    fn paused_the_next_deadline_is_a_market_changing() {
+        let mut app = crate::fixtures::app_from_snapshot(120, 40);
+        let at = crate::fixtures::now() + SignedDuration::from_millis(400);
+        let changes = |app: &App| {
+            market::region_statuses(app.market_statuses())
+                .iter()
+                .filter_map(|status| status.next_change)
+                .min()
+        };
+        assert!(app.next_deadline() < changes(&app));
+        update::update(&mut app, crate::message::Message::TogglePause, at);
+        assert_eq!(app.next_deadline(), changes(&app));
+        assert!(app.next_deadline() > Some(at + SignedDuration::from_hours(1)));
     }
 
     #[test]

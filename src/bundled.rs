@@ -1,6 +1,7 @@
 //! Data compiled into the binary so the first start on a machine with no network and no cache
 //! still shows a full screen: the closing quotes of 28 Jun 2024 and sample articles we wrote.
-//! Parsed at start-up through the same types (and so the same sanitiser) as any outside data.
+//! Made into the same types at start-up (and so through the same sanitiser) as outside data;
+//! the sample news is checked and turned into Rust literals by `build.rs`.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -12,7 +13,8 @@ use crate::domain::{Article, Block, Headline, Quote};
 use crate::sanitize::SafeText;
 
 const SNAPSHOT_JSON: &str = include_str!("../assets/snapshot.json");
-const SAMPLE_NEWS_TOML: &str = include_str!("../assets/sample-news.toml");
+/// `assets/sample-news.toml`, as `build.rs` writes it out.
+const SAMPLE_NEWS: &[SampleText] = include!(concat!(env!("OUT_DIR"), "/sample_news.rs"));
 
 /// Labels every sample so nobody mistakes it for news.
 pub const SAMPLE_SOURCE: &str = "tickertape sample";
@@ -27,20 +29,15 @@ pub fn snapshot() -> Result<Snapshot, serde_json::Error> {
     serde_json::from_str(SNAPSHOT_JSON)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleFile {
-    article: Vec<SampleArticle>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleArticle {
-    id: String,
-    title: String,
-    published: Timestamp,
-    summary: String,
-    body: String,
+/// One `[[article]]` of `assets/sample-news.toml`.
+struct SampleText {
+    id: &'static str,
+    title: &'static str,
+    /// RFC 3339.
+    published: &'static str,
+    summary: &'static str,
+    /// In the light markup of [`blocks_from_markup`].
+    body: &'static str,
 }
 
 /// A sample's full text as written, made into an [`Article`] the first time it is read:
@@ -48,7 +45,7 @@ struct SampleArticle {
 #[derive(Clone, Debug)]
 pub struct Sample {
     headline: Headline,
-    body: String,
+    body: &'static str,
     article: OnceCell<Article>,
 }
 
@@ -59,27 +56,25 @@ impl Sample {
             source: self.headline.source.clone(),
             published: self.headline.published,
             byline: None,
-            blocks: blocks_from_markup(&self.body),
+            blocks: blocks_from_markup(self.body),
             links: Vec::new(),
         })
     }
 }
 
 /// The sample headlines and, by headline id, their full texts.
-pub fn sample_news() -> Result<(Vec<Headline>, HashMap<String, Sample>), toml::de::Error> {
-    let file: SampleFile = toml::from_str(SAMPLE_NEWS_TOML)?;
+pub fn sample_news() -> Result<(Vec<Headline>, HashMap<String, Sample>), jiff::Error> {
     let source = SafeText::new(SAMPLE_SOURCE);
-    let mut headlines = Vec::with_capacity(file.article.len());
-    let mut samples = HashMap::with_capacity(file.article.len());
-    for sample in file.article {
-        let title = SafeText::new(&sample.title);
+    let mut headlines = Vec::with_capacity(SAMPLE_NEWS.len());
+    let mut samples = HashMap::with_capacity(SAMPLE_NEWS.len());
+    for sample in SAMPLE_NEWS {
         let headline = Headline {
-            id: sample.id,
-            title,
+            id: sample.id.to_owned(),
+            title: SafeText::new(sample.title),
             source: source.clone(),
-            published: Some(sample.published),
+            published: Some(sample.published.parse()?),
             link: None,
-            summary: vec![Block::Paragraph(SafeText::new(&sample.summary))],
+            summary: vec![Block::Paragraph(SafeText::new(sample.summary))],
         };
         samples.insert(
             headline.id.clone(),

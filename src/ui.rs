@@ -220,6 +220,31 @@ mod tests {
         assert!(moves > 50, "the tape moved in only {moves} of 60 frames");
     }
 
+    /// Paused, nothing counts down: a closed market's opening reads as a clock time (Friday
+    /// 16:42 in London; London opens Monday at 08:00, Tokyo at 01:00 London time).
+    #[test]
+    fn paused_a_closed_market_says_when_it_opens() {
+        let mut app = app_from_snapshot(200, 50);
+        let status = |app: &App| {
+            let terminal = screen(app, 200, 50);
+            let buffer = terminal.backend().buffer();
+            (0..200)
+                .map(|x| buffer[(x, 0)].symbol().to_owned())
+                .collect::<String>()
+        };
+        assert!(status(&app).starts_with("UK markets closed (opens in 2d 15h) ·"));
+        update(&mut app, Message::TogglePause, now());
+        let paused = status(&app);
+        assert!(
+            paused.starts_with("UK markets closed (opens Mon 08:00) · "),
+            "{paused}"
+        );
+        assert!(
+            paused.contains("Asia markets closed (opens Mon 01:00)"),
+            "{paused}"
+        );
+    }
+
     #[test]
     fn no_tape_row_is_redrawn_under_an_overlay_or_on_a_screen_too_small() {
         let mut app = app_from_snapshot(120, 40);

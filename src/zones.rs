@@ -1,20 +1,10 @@
-//! Time zones, without jiff's system database: on first use it lists every file under
-//! /usr/share/zoneinfo, about a millisecond before the first frame, to look up two or three
-//! zones. Exchanges' zones come from the tzdb bundled with jiff (the session tables and
-//! holiday calendars are ours and dated anyway); the user's own zone is read from the system.
+//! The user's time zone, without jiff's system database: on first use it lists every file
+//! under /usr/share/zoneinfo, about a millisecond before the first frame, to look up one zone.
+//! (Exchanges' zones are rules of our own, in `market`.)
 
-use std::sync::LazyLock;
-
-use jiff::tz::{TimeZone, TimeZoneDatabase};
-
-static BUNDLED: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bundled);
+use jiff::tz::TimeZone;
 
 const LOCALTIME: &str = "/etc/localtime";
-
-/// An exchange's zone by IANA name; UTC for a name the bundled tzdb lacks (none of ours).
-pub fn exchange(name: &str) -> TimeZone {
-    BUNDLED.get(name).unwrap_or(TimeZone::UTC)
-}
 
 /// The user's zone. `TZ` (a name, a POSIX rule or a path) is left to jiff, as is a system
 /// without a readable, linked /etc/localtime; otherwise that file's rules, named by its link.
@@ -34,15 +24,6 @@ pub fn local() -> TimeZone {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn exchange_zones_come_from_the_bundled_tzdb() {
-        let london = exchange("Europe/London");
-        assert_eq!(london.iana_name(), Some("Europe/London"));
-        let summer: jiff::Timestamp = "2024-06-28T12:00:00Z".parse().unwrap();
-        assert_eq!(london.to_offset(summer), jiff::tz::offset(1));
-        assert_eq!(exchange("Nowhere/Atlantis"), TimeZone::UTC);
-    }
 
     /// Whatever the machine's zone, it is the one jiff itself finds.
     #[test]

@@ -4,9 +4,8 @@
 //! inside the text.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell};
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
@@ -36,7 +35,7 @@ pub struct ReaderLine {
 }
 
 /// The last layout made, so frames that only move the tape do not re-wrap the article. A
-/// cache, not state: it is keyed by everything `layout` reads, so it cannot go stale.
+/// cache, not state: it is keyed by everything the layout reads, so it cannot go stale.
 #[derive(Clone, Debug, Default)]
 struct LayoutMemo(RefCell<Option<Memo>>);
 
@@ -45,26 +44,36 @@ struct Memo {
     article: Article,
     width: usize,
     tz: TimeZone,
-    lines: Arc<[ReaderLine]>,
+    laid: Layout,
 }
 
 impl LayoutMemo {
-    fn layout(&self, article: &Article, width: usize, tz: &TimeZone) -> Arc<[ReaderLine]> {
+    fn lines(
+        &self,
+        article: &Article,
+        width: usize,
+        tz: &TimeZone,
+        at_least: usize,
+    ) -> Ref<'_, [ReaderLine]> {
         let mut memo = self.0.borrow_mut();
-        if let Some(memo) = memo
+        let fresh = memo
             .as_ref()
-            .filter(|m| m.width == width && m.article == *article && m.tz == *tz)
-        {
-            return Arc::clone(&memo.lines);
+            .is_some_and(|m| m.width == width && m.article == *article && m.tz == *tz);
+        if !fresh {
+            *memo = Some(Memo {
+                article: article.clone(),
+                width,
+                tz: tz.clone(),
+                laid: Layout::new(article, width, tz),
+            });
         }
-        let lines: Arc<[ReaderLine]> = layout(article, width, tz).into();
-        *memo = Some(Memo {
-            article: article.clone(),
-            width,
-            tz: tz.clone(),
-            lines: Arc::clone(&lines),
-        });
-        lines
+        if let Some(memo) = memo.as_mut() {
+            memo.laid.grow(article, at_least);
+        }
+        drop(memo);
+        Ref::map(self.0.borrow(), |memo| {
+            memo.as_ref().map_or(&[][..], |memo| &memo.laid.lines[..])
+        })
     }
 }
 
@@ -158,14 +167,21 @@ impl Reader {
         }
     }
 
-    /// The article laid out to `width`, remembered so frames that only move the tape do not
-    /// re-wrap it.
-    pub fn lines(&self, article: &Article, width: usize, tz: &TimeZone) -> Arc<[ReaderLine]> {
-        self.layout.layout(article, width, tz)
+    /// The article laid out to `width`, at least `at_least` lines of it (all of it when it is
+    /// shorter), remembered so frames that only move the tape do not re-wrap it.
+    pub fn lines(
+        &self,
+        article: &Article,
+        width: usize,
+        tz: &TimeZone,
+        at_least: usize,
+    ) -> Ref<'_, [ReaderLine]> {
+        self.layout.lines(article, width, tz, at_least)
     }
 
     /// Scrolls `headline`'s text as laid out in `area` (the pane inside its border), below
-    /// the title that stays pinned at the top.
+    /// the title that stays pinned at the top. A move that ends at the top needs a screenful
+    /// laid out; any other needs the end of the text.
     pub fn scroll_in(
         &mut self,
         scroll: Scroll,
@@ -174,11 +190,19 @@ impl Reader {
         tz: &TimeZone,
     ) {
         let rows = usize::from(area.height);
+        let width = usize::from(area.width);
         let (header, total) = headline.map_or((0, 0), |headline| {
             let article = self.text_for(headline);
-            let lines = self.lines(&article, usize::from(area.width), tz);
+            let lines = self.lines(&article, width, tz, rows + 1);
             let header = header_rows(&lines, rows);
-            (header, lines.len() - header)
+            if self.moved(scroll, rows - header) == 0 {
+                return (header, lines.len() - header);
+            }
+            drop(lines);
+            (
+                header,
+                self.lines(&article, width, tz, usize::MAX).len() - header,
+            )
         });
         self.apply(scroll, total, rows - header);
     }
@@ -195,16 +219,20 @@ impl Reader {
     /// Keeps at least one screenful in view: the last line can reach the bottom, not the top.
     pub fn apply(&mut self, scroll: Scroll, total_lines: usize, page_rows: usize) {
         let max = total_lines.saturating_sub(page_rows);
+        self.scroll = self.moved(scroll, page_rows).min(max);
+    }
+
+    /// Where `scroll` goes before it is kept inside the text.
+    fn moved(&self, scroll: Scroll, page_rows: usize) -> usize {
         let page = page_rows.saturating_sub(1).max(1);
-        self.scroll = match scroll {
+        match scroll {
             Scroll::Up(n) => self.scroll.saturating_sub(usize::from(n)),
             Scroll::Down(n) => self.scroll.saturating_add(usize::from(n)),
             Scroll::PageUp => self.scroll.saturating_sub(page),
             Scroll::PageDown => self.scroll.saturating_add(page),
             Scroll::Top => 0,
-            Scroll::Bottom => max,
+            Scroll::Bottom => usize::MAX,
         }
-        .min(max);
     }
 }
 
@@ -222,67 +250,99 @@ pub fn header_rows(lines: &[ReaderLine], rows: usize) -> usize {
 /// The article as lines of at most `width` display columns: title, source, byline and date,
 /// then blocks with a blank line between paragraphs, then the numbered links the text cites.
 pub fn layout(article: &Article, width: usize, tz: &TimeZone) -> Vec<ReaderLine> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    push_wrapped(
-        &mut lines,
-        LineKind::Title,
-        article.title.as_str(),
-        width,
-        "",
-        "",
-    );
-    let mut meta = article.source.to_string();
-    if let Some(byline) = &article.byline {
-        meta = format!("{meta} · {byline}");
-    }
-    if let Some(at) = article.published {
-        meta = format!("{meta} · {}", time::date_time(at, tz));
-    }
-    push_wrapped(&mut lines, LineKind::Meta, &meta, width, "", "");
-    let mut previous: Option<&Block> = None;
-    for block in &article.blocks {
-        let is_list_run = matches!(
-            (previous, block),
-            (Some(Block::ListItem(_)), Block::ListItem(_))
+    let mut laid = Layout::new(article, width, tz);
+    laid.grow(article, usize::MAX);
+    laid.lines
+}
+
+/// An article's lines as far as they have been asked for, a block at a time: the first frame
+/// shows a screenful of what may be a long read, and optimal-fit wrapping costs thousands of
+/// instructions a word.
+#[derive(Clone, Debug)]
+struct Layout {
+    width: usize,
+    lines: Vec<ReaderLine>,
+    /// The next block to lay out; past the last, the links are laid out too.
+    next: usize,
+}
+
+impl Layout {
+    /// The title and the line under it.
+    fn new(article: &Article, width: usize, tz: &TimeZone) -> Self {
+        let width = width.max(1);
+        let mut lines = Vec::new();
+        push_wrapped(
+            &mut lines,
+            LineKind::Title,
+            article.title.as_str(),
+            width,
+            "",
+            "",
         );
-        if !is_list_run {
-            lines.push(ReaderLine {
-                kind: LineKind::Blank,
-                text: String::new(),
-            });
+        let mut meta = article.source.to_string();
+        if let Some(byline) = &article.byline {
+            meta = format!("{meta} · {byline}");
         }
-        let text = block.text().as_str();
-        match block {
-            Block::Paragraph(_) => push_wrapped(&mut lines, LineKind::Body, text, width, "", ""),
-            Block::Heading(_) => push_wrapped(&mut lines, LineKind::Heading, text, width, "", ""),
-            Block::ListItem(_) => {
-                push_wrapped(&mut lines, LineKind::ListItem, text, width, "• ", "  ");
-            }
-            Block::Quote(_) => push_wrapped(&mut lines, LineKind::Quote, text, width, "│ ", "│ "),
+        if let Some(at) = article.published {
+            meta = format!("{meta} · {}", time::date_time(at, tz));
         }
-        previous = Some(block);
+        push_wrapped(&mut lines, LineKind::Meta, &meta, width, "", "");
+        Self {
+            width,
+            lines,
+            next: 0,
+        }
     }
-    if !article.links.is_empty() {
-        lines.push(ReaderLine {
-            kind: LineKind::Blank,
-            text: String::new(),
-        });
-        push_wrapped(&mut lines, LineKind::Heading, "Links", width, "", "");
-        for (number, link) in article.links.iter().enumerate() {
-            let label = format!("[{}] ", number + 1);
-            let indent = " ".repeat(label.len());
-            push_wrapped(
-                &mut lines,
-                LineKind::Meta,
-                link.as_str(),
-                width,
-                &label,
-                &indent,
+
+    /// Lays out blocks until there are `at_least` lines or the article ends.
+    fn grow(&mut self, article: &Article, at_least: usize) {
+        let width = self.width;
+        let lines = &mut self.lines;
+        while lines.len() < at_least && self.next <= article.blocks.len() {
+            let Some(block) = article.blocks.get(self.next) else {
+                push_links(lines, &article.links, width);
+                self.next += 1;
+                break;
+            };
+            let previous = self.next.checked_sub(1).map(|at| &article.blocks[at]);
+            let is_list_run = matches!(
+                (previous, block),
+                (Some(Block::ListItem(_)), Block::ListItem(_))
             );
+            if !is_list_run {
+                lines.push(ReaderLine {
+                    kind: LineKind::Blank,
+                    text: String::new(),
+                });
+            }
+            let text = block.text().as_str();
+            match block {
+                Block::Paragraph(_) => push_wrapped(lines, LineKind::Body, text, width, "", ""),
+                Block::Heading(_) => push_wrapped(lines, LineKind::Heading, text, width, "", ""),
+                Block::ListItem(_) => {
+                    push_wrapped(lines, LineKind::ListItem, text, width, "• ", "  ");
+                }
+                Block::Quote(_) => push_wrapped(lines, LineKind::Quote, text, width, "│ ", "│ "),
+            }
+            self.next += 1;
         }
     }
-    lines
+}
+
+fn push_links(lines: &mut Vec<ReaderLine>, cited: &[SafeText], width: usize) {
+    if cited.is_empty() {
+        return;
+    }
+    lines.push(ReaderLine {
+        kind: LineKind::Blank,
+        text: String::new(),
+    });
+    push_wrapped(lines, LineKind::Heading, "Links", width, "", "");
+    for (number, link) in cited.iter().enumerate() {
+        let label = format!("[{}] ", number + 1);
+        let indent = " ".repeat(label.len());
+        push_wrapped(lines, LineKind::Meta, link.as_str(), width, &label, &indent);
+    }
 }
 
 fn push_wrapped(
@@ -372,6 +432,29 @@ mod tests {
             .map(|l| l.text.as_str())
             .collect();
         assert_eq!(body, text);
+    }
+
+    /// A screenful is laid out without the rest; asking for more goes on where it stopped and
+    /// ends as laying out the whole article at once does, links included.
+    #[test]
+    fn a_long_article_is_laid_out_as_far_as_it_is_read() {
+        let mut long = article(
+            (0..40)
+                .map(|n| {
+                    let text = format!("Paragraph {n} is long enough to wrap over lines.");
+                    Block::Paragraph(SafeText::new(&text))
+                })
+                .collect(),
+        );
+        long.links = vec![SafeText::new("https://example.com/a")];
+        let whole = layout(&long, 20, &TimeZone::UTC);
+        let reader = Reader::default();
+        let first = reader.lines(&long, 20, &TimeZone::UTC, 12).to_vec();
+        assert!((12..20).contains(&first.len()), "{}", first.len());
+        assert_eq!(first[..], whole[..first.len()]);
+        let all = reader.lines(&long, 20, &TimeZone::UTC, usize::MAX).to_vec();
+        assert_eq!(all, whole);
+        assert!(all.iter().any(|line| line.text.starts_with("[1] https://")));
     }
 
     #[test]

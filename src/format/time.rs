@@ -27,6 +27,22 @@ pub fn headline_time(at: Timestamp, now: Timestamp, tz: &TimeZone) -> String {
     }
 }
 
+/// A moment ahead as a reader places it: `14:30` later today, `Mon 14:30` within the week,
+/// `6 Jan 14:30` further off.
+pub fn moment(at: Timestamp, now: Timestamp, tz: &TimeZone) -> String {
+    let at = at.to_zoned_datetime(tz.clone());
+    let today = now.to_zoned_datetime(tz.clone()).date();
+    let days = today
+        .until(at.date())
+        .map_or(i64::MAX, |span| i64::from(span.get_days()));
+    let format = match days {
+        0 => "%H:%M",
+        1..7 => "%a %H:%M",
+        _ => "%-d %b %H:%M",
+    };
+    at.strftime(format).to_string()
+}
+
 /// `28 Jun 2024`.
 pub fn date(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned_datetime(tz.clone())
@@ -97,6 +113,17 @@ mod tests {
         let at = span_changes_at(end, now);
         assert_eq!(at, now + SignedDuration::from_millis(600_001));
         assert_eq!(span(end.duration_since(at)), "2d 14h");
+    }
+
+    #[test]
+    fn a_moment_ahead_names_its_day_once_it_is_not_today() {
+        let now = ts("2024-06-28T22:30:00Z"); // Friday 23:30 in London
+        let moment = |at: &str| moment(ts(at), now, &london());
+        assert_eq!(moment("2024-06-28T22:45:00Z"), "23:45");
+        assert_eq!(moment("2024-07-01T07:00:00Z"), "Mon 08:00");
+        assert_eq!(moment("2024-07-04T07:00:00Z"), "Thu 08:00");
+        // A week on, the weekday would name today.
+        assert_eq!(moment("2024-07-05T07:00:00Z"), "5 Jul 08:00");
     }
 
     #[test]

@@ -66,18 +66,20 @@ impl Screen {
             let y = row_updates[0].1;
             let start = self.shown.index_of(area.x, y);
             let shown = &mut self.shown.content[start..start + width];
-            let next = row_buffer(area.x, y, with_updates(shown, area.x, row_updates));
+            let mut next = row_buffer(area.x, y, with_updates(shown, area.x, row_updates));
             let shift = best_shift(shown, &next)
                 .filter(|shift| shift.writes + SHIFT_COST_CELLS < row_updates.len());
-            shown.clone_from_slice(&next.content);
-            let draw = match shift {
-                Some(shift) => RowDraw::Shifted {
+            let draw = if let Some(shift) = shift {
+                shown.clone_from_slice(&next.content);
+                RowDraw::Shifted {
                     at: Position::new(area.x + to_u16(shift.x), y),
                     cols: to_u16(shift.cols),
                     shifted: shift.shifted,
                     next,
-                },
-                None => RowDraw::AsIs(row_updates),
+                }
+            } else {
+                shown.swap_with_slice(&mut next.content);
+                RowDraw::AsIs(row_updates)
             };
             rows.push(draw);
         }
@@ -151,9 +153,10 @@ fn shifted(shown: &[Cell], x: usize, cols: usize) -> Vec<Cell> {
 }
 
 fn row_buffer(left: u16, y: u16, cells: Vec<Cell>) -> Buffer {
-    let mut row = Buffer::empty(Rect::new(left, y, to_u16(cells.len()), 1));
-    row.content = cells;
-    row
+    Buffer {
+        area: Rect::new(left, y, to_u16(cells.len()), 1),
+        content: cells,
+    }
 }
 
 fn to_u16(n: usize) -> u16 {

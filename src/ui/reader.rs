@@ -44,10 +44,17 @@ pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
         return;
     };
     let reader = app.reader();
-    let lines = reader.lines(&article, usize::from(text_area.width), app.tz());
-    let header = header_rows(&lines, usize::from(text_area.height));
+    // At the top, a line past the pane tells "Top" from "All"; further down the position
+    // needs the whole length.
+    let height = usize::from(text_area.height);
+    let at_least = match reader.scroll() {
+        0 => height + 1,
+        _ => usize::MAX,
+    };
+    let lines = reader.lines(&article, usize::from(text_area.width), app.tz(), at_least);
+    let header = header_rows(&lines, height);
     let (title, body) = lines.split_at(header);
-    let rows = usize::from(text_area.height) - header;
+    let rows = height - header;
     let scroll = reader.scroll().min(body.len().saturating_sub(rows));
     if let Some(position) = position(scroll, rows, body.len()) {
         block = block.title_bottom(Line::from(position).right_aligned());

@@ -67,7 +67,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     Line::styled(shown.into_owned(), style).render(right_area, buf);
 }
 
-/// `UK markets closed (opens in 2h 10m) · US markets open`, in shorter words when `is_short`.
+/// `UK markets closed (opens in 2h 10m) · US markets open`, in shorter words when `is_short`;
+/// with the tape paused, `(opens 08:00)`.
 fn region_spans(
     statuses: &[RegionStatus],
     app: &App,
@@ -99,7 +100,13 @@ fn region_spans(
         };
         if let (true, false, Some(opens)) = (has_countdown, status.is_open, status.next_change) {
             let wait = time::span(opens.duration_since(app.now()));
-            text = if is_short {
+            text = if !app.tape().is_moving() {
+                // Paused, the screen holds still: a clock time stays true without redraws.
+                format!(
+                    "{text} (opens {})",
+                    time::moment(opens, app.now(), app.tz())
+                )
+            } else if is_short {
                 format!("{text} (opens {wait})")
             } else {
                 format!("{text} (opens in {wait})")
