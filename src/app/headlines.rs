@@ -1,8 +1,9 @@
 //! The headline list: stories newest first, the selection (held by story id so arriving
 //! headlines never move it), the text filter, the first visible row, and what has been read.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
 
 use crate::domain::Headline;
 use crate::message::Step;
@@ -19,52 +20,79 @@ pub struct Topic {
 /// letters and digits, so "oil" matches "Oil slips" but not "turmoil"; terms in scripts
 /// without spaces (CJK) match anywhere.
 pub fn mentions(text: &str, terms: &[String]) -> bool {
-    first_mention(&text.to_lowercase(), terms).is_some()
+    let text = text.to_lowercase();
+    terms.iter().filter(|term| !term.is_empty()).any(|term| {
+        let term = term.to_lowercase();
+        text.match_indices(term.as_str())
+            .any(|(at, _)| stands_alone(&text, at..at + term.len()))
+    })
 }
 
-/// Where the earliest mention starts and how long it is (the longest there), so "FTSE 250
-/// ends…" is about the FTSE 250 rather than the FTSE 100 whose alias "FTSE" also matches.
-/// Takes the text already lowercased: callers checking many instruments lower it once.
-pub fn first_mention(lowercase_text: &str, terms: &[String]) -> Option<(usize, usize)> {
-    let text = lowercase_text;
-    terms
-        .iter()
-        .filter(|term| !term.is_empty())
-        .filter_map(|term| {
-            let term = if term.chars().any(char::is_uppercase) {
-                Cow::Owned(term.to_lowercase())
-            } else {
-                Cow::Borrowed(term.as_str())
-            };
-            let term = term.as_ref();
-            // CJK scripts (from U+2E80) write words without spaces between them.
-            let has_word_boundaries = term.chars().all(|c| u32::from(c) < 0x2E80);
-            text.match_indices(term)
-                .find(|(at, _)| {
-                    let before = text[..*at].chars().next_back();
-                    let after = text[at + term.len()..].chars().next();
-                    !has_word_boundaries
-                        || (!before.is_some_and(char::is_alphanumeric)
-                            && !after.is_some_and(char::is_alphanumeric))
-                })
-                .map(|(at, _)| (at, term.len()))
-        })
-        .min_by_key(|(at, len)| (*at, std::cmp::Reverse(*len)))
+/// Whether the mention at `range` of `text` is a whole word. CJK scripts (from U+2E80) write
+/// words without spaces between them, so a term in them matches anywhere.
+fn stands_alone(text: &str, range: std::ops::Range<usize>) -> bool {
+    let has_word_boundaries = text[range.clone()].chars().all(|c| u32::from(c) < 0x2E80);
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    !has_word_boundaries
+        || (!before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric))
 }
 
-/// Which of the instruments (by index into `terms_by_instrument`) a title is about: the one
-/// mentioned first, the longest mention where several start together.
-fn tag_of(title: &str, terms_by_instrument: &[Vec<String>]) -> Option<usize> {
-    let title = title.to_lowercase();
-    terms_by_instrument
-        .iter()
-        .enumerate()
-        .filter_map(|(index, terms)| {
-            let (at, len) = first_mention(&title, terms)?;
-            Some(((at, std::cmp::Reverse(len)), index))
-        })
-        .min_by_key(|(mention, _)| *mention)
-        .map(|(_, index)| index)
+/// Which instrument a title is about: the one mentioned first, the longest mention where
+/// several start together, the earlier instrument where they are the same. One pass of an
+/// Aho-Corasick automaton over all the aliases: a search for each alias in each title was
+/// two fifths of a start with 500 cached headlines and 60 instruments.
+#[derive(Clone, Debug, Default)]
+struct Tagger {
+    /// Each instrument's aliases, by watchlist index, as given.
+    terms: Vec<Vec<String>>,
+    /// The aliases lowercased; `None` without any.
+    automaton: Option<AhoCorasick>,
+    /// The instrument each of the automaton's patterns names.
+    owners: Vec<usize>,
+}
+
+impl PartialEq for Tagger {
+    fn eq(&self, other: &Self) -> bool {
+        self.terms == other.terms
+    }
+}
+
+impl Tagger {
+    fn new(terms: Vec<Vec<String>>) -> Self {
+        let (owners, patterns): (Vec<usize>, Vec<String>) = terms
+            .iter()
+            .enumerate()
+            .flat_map(|(index, aliases)| {
+                aliases
+                    .iter()
+                    .filter(|alias| !alias.is_empty())
+                    .map(move |alias| (index, alias.to_lowercase()))
+            })
+            .unzip();
+        let automaton = (!patterns.is_empty())
+            .then(|| AhoCorasick::new(&patterns).ok())
+            .flatten();
+        Self {
+            terms,
+            automaton,
+            owners,
+        }
+    }
+
+    fn tag(&self, title: &str) -> Option<usize> {
+        let automaton = self.automaton.as_ref()?;
+        let text = title.to_lowercase();
+        automaton
+            .find_overlapping_iter(&text)
+            .filter(|found| stands_alone(&text, found.range()))
+            .map(|found| {
+                let mention = (found.start(), std::cmp::Reverse(found.len()));
+                (mention, self.owners[found.pattern().as_usize()])
+            })
+            .min()
+            .map(|(_, index)| index)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -80,7 +108,7 @@ pub struct HeadlineList {
     /// First visible row of the filtered list; kept here so scrolling is stable between frames.
     offset: usize,
     /// Each instrument's aliases, which tag a headline as about it.
-    tag_terms: Vec<Vec<String>>,
+    tagger: Tagger,
     /// Story id → instrument index, found once as a story arrives rather than every frame.
     tags: HashMap<String, usize>,
 }
@@ -97,11 +125,11 @@ impl HeadlineList {
 
     /// Tags every story by the instrument it mentions first (see [`Self::tag`]).
     pub fn set_tag_terms(&mut self, terms_by_instrument: Vec<Vec<String>>) {
-        self.tag_terms = terms_by_instrument;
+        self.tagger = Tagger::new(terms_by_instrument);
         self.tags = self
             .items
             .iter()
-            .filter_map(|h| Some((h.id.clone(), tag_of(h.title.as_str(), &self.tag_terms)?)))
+            .filter_map(|h| Some((h.id.clone(), self.tagger.tag(h.title.as_str())?)))
             .collect();
     }
 
@@ -114,7 +142,7 @@ impl HeadlineList {
     /// beyond `max_items` the oldest go (never the selected one).
     pub fn merge(&mut self, incoming: Vec<Headline>, max_items: usize) {
         for headline in incoming {
-            match tag_of(headline.title.as_str(), &self.tag_terms) {
+            match self.tagger.tag(headline.title.as_str()) {
                 Some(tag) => self.tags.insert(headline.id.clone(), tag),
                 None => self.tags.remove(&headline.id),
             };
@@ -345,6 +373,57 @@ impl HeadlineList {
 mod tests {
     use super::*;
     use jiff::Timestamp;
+    use proptest::prelude::*;
+
+    /// What the tagger replaced: each instrument's aliases searched for one by one.
+    fn tag_by_searching_each_alias(title: &str, terms: &[Vec<String>]) -> Option<usize> {
+        let text = title.to_lowercase();
+        let first_mention = |aliases: &Vec<String>| {
+            aliases
+                .iter()
+                .filter(|alias| !alias.is_empty())
+                .filter_map(|alias| {
+                    let alias = alias.to_lowercase();
+                    text.match_indices(alias.as_str())
+                        .find(|(at, _)| stands_alone(&text, *at..at + alias.len()))
+                        .map(|(at, _)| (at, std::cmp::Reverse(alias.len())))
+                })
+                .min()
+        };
+        terms
+            .iter()
+            .enumerate()
+            .filter_map(|(index, aliases)| Some((first_mention(aliases)?, index)))
+            .min_by_key(|(mention, _)| *mention)
+            .map(|(_, index)| index)
+    }
+
+    proptest! {
+        /// Aliases that cannot overlap themselves, where both ways must agree exactly.
+        #[test]
+        fn the_tagger_tags_as_searching_each_alias_does(
+            words in prop::collection::vec(
+                (0usize..11, prop::sample::select(vec![" ", "", "-", ", "])), 0..12),
+            terms in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(vec![
+                    "ftse", "FTSE 250", "oil", "Brent", "恒生", "恒生指数", "250", "gold", "US", "",
+                ]), 0..3),
+                0..5),
+        ) {
+            const WORDS: [&str; 11] = [
+                "ftse", "FTSE", "250", "oil", "turmoil", "brent", "恒生", "指数", "us", "gold", "x",
+            ];
+            let title: String = words.iter().flat_map(|&(w, sep)| [WORDS[w], sep]).collect();
+            let terms: Vec<Vec<String>> = terms
+                .into_iter()
+                .map(|aliases| aliases.into_iter().map(str::to_owned).collect())
+                .collect();
+            prop_assert_eq!(
+                Tagger::new(terms.clone()).tag(&title),
+                tag_by_searching_each_alias(&title, &terms)
+            );
+        }
+    }
 
     fn headline(id: &str, title: &str, minute: Option<i64>) -> Headline {
         Headline {
