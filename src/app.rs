@@ -115,7 +115,7 @@ pub struct App {
 impl App {
     pub fn new(settings: Settings, startup: Startup, now: Timestamp) -> Self {
         let mut headlines = HeadlineList::new(startup.headlines, startup.read);
-        headlines.set_tag_terms(tag_terms(&settings.instruments));
+        headlines.set_tag_terms(&tag_terms(&settings.instruments));
         let mut health = SourceHealth::default();
         if let Some(failure) = startup.cache_failure {
             health.mark_failed(SourceId::Cache, failure, now);
@@ -323,6 +323,12 @@ impl App {
             .map_or_else(|| crate::config::short_label(source.as_str()), Feed::label)
     }
 
+    /// Whether the status line counts down to a closed market's opening (`opens in 2h 10m`).
+    /// Paused, the screen holds still: it gives the opening's clock time, which stays true.
+    pub fn counts_down(&self) -> bool {
+        self.tape.is_moving()
+    }
+
     /// The tape moves unless paused or held still to choose from.
     pub fn is_tape_moving(&self) -> bool {
         self.tape.is_moving() && !matches!(self.focus, Focus::Tape { .. })
@@ -372,11 +378,10 @@ impl App {
     pub fn next_deadline(&self) -> Option<Timestamp> {
         let regions = market::region_statuses(self.market_statuses());
         let market_change = regions.iter().filter_map(|status| status.next_change).min();
-        // "opens in 2h 10m": when the figure changes, not every minute after `now`. Paused,
-        // the status line shows the opening's clock time, which never changes.
+        // "opens in 2h 10m": when the figure changes, not every minute after `now`.
         let countdown_tick = regions
             .iter()
-            .filter(|status| !status.is_open && self.tape.is_moving())
+            .filter(|status| !status.is_open && self.counts_down())
             .filter_map(|status| status.next_change)
             .map(|opens| crate::format::time::span_changes_at(opens, self.now))
             .min();

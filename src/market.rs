@@ -21,7 +21,7 @@ use crate::domain::TradingSession;
 use jiff::{
     SignedDuration, Timestamp,
     civil::{
-        Time, Weekday,
+        Date, Time, Weekday,
         Weekday::{Friday, Monday, Sunday, Thursday, Tuesday, Wednesday},
     },
     tz::TimeZone,
@@ -301,27 +301,34 @@ fn open_spans(market: Market, now: Timestamp) -> impl Iterator<Item = (Timestamp
     std::iter::successors(today.yesterday().ok(), |d| d.tomorrow().ok())
         .take(16)
         .flat_map(move |date| {
-            let tz = tz.clone();
-            sessions
-                .iter()
+            (sessions.iter())
                 .filter(move |s| s.days.contains(&date.weekday()))
-                .filter_map(move |s| {
-                    // An overnight session belongs to the trading day it closes on.
-                    let close_date = if s.close <= s.open {
-                        date.tomorrow().ok()?
-                    } else {
-                        date
-                    };
-                    let close = match calendar::exception(market, close_date) {
-                        Some(calendar::Day::Closed) => return None,
-                        Some(calendar::Day::ClosesEarly(early)) => early.min(s.close),
-                        None => s.close,
-                    };
-                    let open = tz.to_timestamp(date.to_datetime(s.open)).ok()?;
-                    let close = tz.to_timestamp(close_date.to_datetime(close)).ok()?;
-                    (open < close).then_some((open, close))
-                })
+                .map(move |s| (date, s))
         })
+        .filter_map(move |(date, session)| span(market, &tz, date, session))
+}
+
+/// `session` on `date` as instants: `None` on a holiday. An overnight session belongs to the
+/// trading day it closes on.
+fn span(
+    market: Market,
+    tz: &TimeZone,
+    date: Date,
+    session: &Session,
+) -> Option<(Timestamp, Timestamp)> {
+    let close_date = if session.close <= session.open {
+        date.tomorrow().ok()?
+    } else {
+        date
+    };
+    let close = match calendar::exception(market, close_date) {
+        Some(calendar::Day::Closed) => return None,
+        Some(calendar::Day::ClosesEarly(early)) => early.min(session.close),
+        None => session.close,
+    };
+    let open = tz.to_timestamp(date.to_datetime(session.open)).ok()?;
+    let close = tz.to_timestamp(close_date.to_datetime(close)).ok()?;
+    (open < close).then_some((open, close))
 }
 
 /// How long after a reported session's close it still describes the market: long enough for

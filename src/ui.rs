@@ -180,6 +180,20 @@ mod tests {
         terminal
     }
 
+    /// A screen row as text, one entry per character however many cells it covers.
+    pub(crate) fn row_text(app: &App, width: u16, height: u16, y: u16) -> String {
+        let terminal = screen(app, width, height);
+        let buf = terminal.backend().buffer();
+        let mut text = String::new();
+        let mut x = 0;
+        while x < width {
+            let symbol = buf[(x, y)].symbol();
+            text.push_str(symbol);
+            x += u16::try_from(symbol.width().max(1)).unwrap();
+        }
+        text
+    }
+
     #[rstest]
     #[case(200, 50)]
     #[case(120, 40)]
@@ -225,13 +239,7 @@ mod tests {
     #[test]
     fn paused_a_closed_market_says_when_it_opens() {
         let mut app = app_from_snapshot(200, 50);
-        let status = |app: &App| {
-            let terminal = screen(app, 200, 50);
-            let buffer = terminal.backend().buffer();
-            (0..200)
-                .map(|x| buffer[(x, 0)].symbol().to_owned())
-                .collect::<String>()
-        };
+        let status = |app: &App| row_text(app, 200, 50, 0);
         assert!(status(&app).starts_with("UK markets closed (opens in 2d 15h) ·"));
         update(&mut app, Message::TogglePause, now());
         let paused = status(&app);

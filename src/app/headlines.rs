@@ -44,22 +44,14 @@ fn stands_alone(text: &str, range: std::ops::Range<usize>) -> bool {
 /// two fifths of a start with 500 cached headlines and 60 instruments.
 #[derive(Clone, Debug, Default)]
 struct Tagger {
-    /// Each instrument's aliases, by watchlist index, as given.
-    terms: Vec<Vec<String>>,
     /// The aliases lowercased; `None` without any.
     automaton: Option<AhoCorasick>,
     /// The instrument each of the automaton's patterns names.
     owners: Vec<usize>,
 }
 
-impl PartialEq for Tagger {
-    fn eq(&self, other: &Self) -> bool {
-        self.terms == other.terms
-    }
-}
-
 impl Tagger {
-    fn new(terms: Vec<Vec<String>>) -> Self {
+    fn new(terms: &[Vec<String>]) -> Self {
         let (owners, patterns): (Vec<usize>, Vec<String>) = terms
             .iter()
             .enumerate()
@@ -73,11 +65,7 @@ impl Tagger {
         let automaton = (!patterns.is_empty())
             .then(|| AhoCorasick::new(&patterns).ok())
             .flatten();
-        Self {
-            terms,
-            automaton,
-            owners,
-        }
+        Self { automaton, owners }
     }
 
     fn tag(&self, title: &str) -> Option<usize> {
@@ -95,7 +83,7 @@ impl Tagger {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct HeadlineList {
     /// Newest first; undated stories after dated ones, in arrival order.
     items: Vec<Headline>,
@@ -124,7 +112,7 @@ impl HeadlineList {
     }
 
     /// Tags every story by the instrument it mentions first (see [`Self::tag`]).
-    pub fn set_tag_terms(&mut self, terms_by_instrument: Vec<Vec<String>>) {
+    pub fn set_tag_terms(&mut self, terms_by_instrument: &[Vec<String>]) {
         self.tagger = Tagger::new(terms_by_instrument);
         self.tags = self
             .items
@@ -419,7 +407,7 @@ mod tests {
                 .map(|aliases| aliases.into_iter().map(str::to_owned).collect())
                 .collect();
             prop_assert_eq!(
-                Tagger::new(terms.clone()).tag(&title),
+                Tagger::new(&terms).tag(&title),
                 tag_by_searching_each_alias(&title, &terms)
             );
         }
@@ -448,7 +436,7 @@ mod tests {
         ];
         let mut list = HeadlineList::new(stories, HashSet::new());
         let terms = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
-        list.set_tag_terms(vec![terms(&["FTSE"]), terms(&["Brent", "oil"])]);
+        list.set_tag_terms(&[terms(&["FTSE"]), terms(&["Brent", "oil"])]);
         assert_eq!((list.tag("a"), list.tag("z")), (Some(1), Some(0)));
         list.merge(vec![headline("a", "FTSE 100 and oil", Some(1))], 10);
         assert_eq!(list.tag("a"), Some(0), "a story retitled is tagged again");

@@ -34,47 +34,13 @@ pub struct ReaderLine {
     pub text: String,
 }
 
-/// The last layout made, so frames that only move the tape do not re-wrap the article. A
-/// cache, not state: it is keyed by everything the layout reads, so it cannot go stale.
-#[derive(Clone, Debug, Default)]
-struct LayoutMemo(RefCell<Option<Memo>>);
-
+/// The last layout made, keyed by everything it reads.
 #[derive(Clone, Debug)]
 struct Memo {
     article: Article,
     width: usize,
     tz: TimeZone,
     laid: Layout,
-}
-
-impl LayoutMemo {
-    fn lines(
-        &self,
-        article: &Article,
-        width: usize,
-        tz: &TimeZone,
-        at_least: usize,
-    ) -> Ref<'_, [ReaderLine]> {
-        let mut memo = self.0.borrow_mut();
-        let fresh = memo
-            .as_ref()
-            .is_some_and(|m| m.width == width && m.article == *article && m.tz == *tz);
-        if !fresh {
-            *memo = Some(Memo {
-                article: article.clone(),
-                width,
-                tz: tz.clone(),
-                laid: Layout::new(article, width, tz),
-            });
-        }
-        if let Some(memo) = memo.as_mut() {
-            memo.laid.grow(article, at_least);
-        }
-        drop(memo);
-        Ref::map(self.0.borrow(), |memo| {
-            memo.as_ref().map_or(&[][..], |memo| &memo.laid.lines[..])
-        })
-    }
 }
 
 /// Where the selected headline's full text stands, for the pane's border.
@@ -98,7 +64,9 @@ pub struct Reader {
     loading: HashSet<String>,
     /// Why a headline's page could not be read, by headline id.
     failures: HashMap<String, SafeText>,
-    layout: LayoutMemo,
+    /// So frames that only move the tape do not re-wrap the article. A cache, not state: it
+    /// is keyed by everything the layout reads, so it cannot go stale.
+    layout: RefCell<Option<Memo>>,
 }
 
 impl Reader {
@@ -167,16 +135,48 @@ impl Reader {
         }
     }
 
+    /// The lines a pane `rows` high shows the article from: at the top, a screenful and one
+    /// more line, which tells `Top` from `All`; further down, all of them, for the position.
+    pub fn lines_shown(
+        &self,
+        article: &Article,
+        width: usize,
+        tz: &TimeZone,
+        rows: usize,
+    ) -> Ref<'_, [ReaderLine]> {
+        let at_least = match self.scroll {
+            0 => rows + 1,
+            _ => usize::MAX,
+        };
+        self.lines(article, width, tz, at_least)
+    }
+
     /// The article laid out to `width`, at least `at_least` lines of it (all of it when it is
     /// shorter), remembered so frames that only move the tape do not re-wrap it.
-    pub fn lines(
+    fn lines(
         &self,
         article: &Article,
         width: usize,
         tz: &TimeZone,
         at_least: usize,
     ) -> Ref<'_, [ReaderLine]> {
-        self.layout.lines(article, width, tz, at_least)
+        let mut slot = self.layout.borrow_mut();
+        if !(slot.as_ref())
+            .is_some_and(|m| m.width == width && m.article == *article && m.tz == *tz)
+        {
+            *slot = None;
+        }
+        let memo = slot.get_or_insert_with(|| Memo {
+            article: article.clone(),
+            width,
+            tz: tz.clone(),
+            laid: Layout::new(article, width, tz),
+        });
+        memo.laid.grow(article, at_least);
+        drop(slot);
+        Ref::map(self.layout.borrow(), |memo| {
+            memo.as_ref().map_or(&[][..], |memo| &memo.laid.lines[..])
+        })
     }
 
     /// Scrolls `headline`'s text as laid out in `area` (the pane inside its border), below

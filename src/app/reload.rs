@@ -52,7 +52,7 @@ impl App {
             changed.push("limits".to_owned());
         }
         self.headlines
-            .set_tag_terms(tag_terms(&settings.instruments));
+            .set_tag_terms(&tag_terms(&settings.instruments));
         self.tape.set_speed(settings.tape_speed_cols_per_sec);
         self.alerts.configure(&settings.alerts);
         if is_new_watchlist {

@@ -113,7 +113,7 @@ mod tests {
     use crate::fixtures::{app_from_snapshot, now};
     use crate::message::{Message, SourceId};
     use crate::sanitize::SafeText;
-    use crate::ui::tests::screen;
+    use crate::ui::tests::{row_text, screen};
 
     /// Wide and awkward titles, newest first so they head the list: CJK, emoji, mixed scripts
     /// and one of exactly 120 columns.
@@ -147,20 +147,6 @@ mod tests {
         };
         update(&mut app, arrived, now());
         app
-    }
-
-    /// A screen row as text, one entry per character however many cells it covers.
-    fn row_text(app: &App, width: u16, height: u16, y: u16) -> String {
-        let terminal = screen(app, width, height);
-        let buf = terminal.backend().buffer();
-        let mut text = String::new();
-        let mut x = 0;
-        while x < width {
-            let symbol = buf[(x, y)].symbol();
-            text.push_str(symbol);
-            x += u16::try_from(symbol.width().max(1)).unwrap();
-        }
-        text
     }
 
     /// The first `cols` display columns of `title`, whole characters only.

@@ -44,14 +44,8 @@ pub fn render(app: &App, theme: &Theme, viewport: &Viewport, buf: &mut Buffer) {
         return;
     };
     let reader = app.reader();
-    // At the top, a line past the pane tells "Top" from "All"; further down the position
-    // needs the whole length.
     let height = usize::from(text_area.height);
-    let at_least = match reader.scroll() {
-        0 => height + 1,
-        _ => usize::MAX,
-    };
-    let lines = reader.lines(&article, usize::from(text_area.width), app.tz(), at_least);
+    let lines = reader.lines_shown(&article, usize::from(text_area.width), app.tz(), height);
     let header = header_rows(&lines, height);
     let (title, body) = lines.split_at(header);
     let rows = height - header;

@@ -99,18 +99,13 @@ fn region_spans(
             (false, region) => format!("{} markets {word}", region.label()),
         };
         if let (true, false, Some(opens)) = (has_countdown, status.is_open, status.next_change) {
-            let wait = time::span(opens.duration_since(app.now()));
-            text = if !app.tape().is_moving() {
-                // Paused, the screen holds still: a clock time stays true without redraws.
-                format!(
-                    "{text} (opens {})",
-                    time::moment(opens, app.now(), app.tz())
-                )
-            } else if is_short {
-                format!("{text} (opens {wait})")
+            let when = if app.counts_down() {
+                let wait = time::span(opens.duration_since(app.now()));
+                if is_short { wait } else { format!("in {wait}") }
             } else {
-                format!("{text} (opens in {wait})")
+                time::moment(opens, app.now(), app.tz())
             };
+            text = format!("{text} (opens {when})");
         }
         spans.push(Span::styled(text, style));
     }
